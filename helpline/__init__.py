@@ -1,0 +1,31 @@
+"""DigiHulplijn call router: ``create_app`` builds the web app; nothing connects at import."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from helpline import config as config_module
+from helpline import extensions
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """The WSGI factory (``helpline:create_app``)."""
+    app = Flask(__name__)
+    app.config.update(config_module.load(overrides=test_config))
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    extensions.init_app(app)
+
+    from helpline.voice import bp as voice_bp
+
+    app.register_blueprint(voice_bp)
+
+    @app.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    return app

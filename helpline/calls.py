@@ -1,0 +1,208 @@
+"""The caller's side of the state in Redis: calls, waiting lists and callback requests.
+
+Each change that touches more than one key is one Lua script in ``helpline/lua``; this module
+only prepares keys and arguments and reads results.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+
+import redis
+
+from helpline import hours, keys, privacy
+
+LUA_DIR = Path(__file__).resolve().parent / "lua"
+
+
+class Scripts:
+    """The Lua scripts, registered once per client; redis-py reloads them after NOSCRIPT."""
+
+    def __init__(self, client: redis.Redis):
+        for path in sorted(LUA_DIR.glob("*.lua")):
+            setattr(self, path.stem, client.register_script(path.read_text()))
+
+
+class Clock:
+    """Wall-clock time; tests and the simulator may replace it with a controlled clock."""
+
+    def now_ms(self) -> int:
+        return int(time.time() * 1000)
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.now_ms() / 1000, tz=UTC)
+
+
+@dataclass(frozen=True)
+class WaitSnapshot:
+    call: dict[str, str]
+    ahead: int | None  # None when the caller is not in the list
+    answered_recently: int
+    now_ms: int
+
+
+def _ms(moment: datetime | None) -> int:
+    return int(moment.timestamp() * 1000) if moment else 0
+
+
+class CallStore:
+    def __init__(self, client: redis.Redis, config: dict, clock: Clock | None = None):
+        self.redis = client
+        self.config = config
+        self.clock = clock or Clock()
+
+    @cached_property
+    def scripts(self) -> Scripts:
+        return Scripts(self.redis)
+
+    def pseudonym(self, number: str | None) -> str:
+        return privacy.pseudonym(number or "", self.config["HELPLINE_PSEUDONYM_KEY"])
+
+    # -- opening hours ---------------------------------------------------------------------
+
+    def schedule(self) -> hours.Schedule:
+        """The opening hours: the environment's, overridden by a coordinator's in Redis."""
+        stored = self.redis.hgetall(keys.HOURS)
+        tz = hours.zone(self.config["HELPLINE_TIMEZONE"])
+        weekly = hours.parse_weekly(stored.get("weekly") or self.config["HELPLINE_OPENING_HOURS"])
+        holiday_spec = hours.parse_holidays(
+            stored["holidays"] if "holidays" in stored else self.config["HELPLINE_HOLIDAYS"]
+        )
+        closure = None
+        if stored.get("closure"):
+            raw = json.loads(stored["closure"])
+            until = datetime.fromisoformat(raw["until"]) if raw.get("until") else None
+            closure = hours.Closure(reason=raw.get("reason") or {}, until=until)
+        return hours.Schedule(weekly, holiday_spec, tz, closure)
+
+    def set_hours(self, *, weekly: str | None = None, holidays: str | None = None) -> None:
+        if weekly is not None:
+            hours.parse_weekly(weekly)
+            self.redis.hset(keys.HOURS, "weekly", weekly)
+        if holidays is not None:
+            hours.parse_holidays(holidays)
+            self.redis.hset(keys.HOURS, "holidays", holidays)
+
+    def close(self, reason: dict[str, str], until: datetime | None) -> None:
+        value = {"reason": reason, "until": until.isoformat() if until else None}
+        self.redis.hset(keys.HOURS, "closure", json.dumps(value))
+
+    def reopen(self) -> None:
+        self.redis.hdel(keys.HOURS, "closure")
+
+    def reset_hours(self) -> None:
+        self.redis.delete(keys.HOURS)
+
+    # -- the call's life -------------------------------------------------------------------
+
+    def start(self, sid: str, number: str | None, is_open: bool) -> str:
+        return self.scripts.start_call(
+            keys=[keys.call(sid), keys.EVENTS],
+            args=[sid, self.clock.now_ms(), self.pseudonym(number), privacy.region(number),
+                  "1" if is_open else "0", self.config["HELPLINE_CALL_TTL"]],
+        )
+
+    def enqueue(self, sid: str, number: str | None, topic: str, lang: str,
+                referral: str | None, arrival_ms: int | None = None) -> tuple[str, int, int]:
+        """Put the caller in line; returns (state, arrival ms, people ahead or -1)."""
+        now = self.clock.now_ms()
+        caller = self.pseudonym(number)
+        state, arrival, ahead, _ = self.scripts.enqueue(
+            keys=[keys.call(sid), keys.waiting(topic), keys.EVENTS, keys.caller(caller or "-")],
+            args=[sid, now, arrival_ms or now, topic, lang, 0, referral or "",
+                  self.config["HELPLINE_REPEAT_WINDOW_DAYS"] * 86_400_000,
+                  self.config["HELPLINE_PRIORITY_REPEAT"], self.config["HELPLINE_CALL_TTL"],
+                  self.config["HELPLINE_REPEAT_WINDOW_DAYS"] * 86_400 + 86_400, caller,
+                  privacy.region(number), keys.PRIORITY_SPAN, keys.MAX_PRIORITY],
+        )
+        return state, int(arrival or 0), int(ahead)
+
+    def _with_topic(self, sid: str, run) -> str:
+        """Run a script that needs the call's topic list as a key, retrying if it moved."""
+        for _ in range(3):
+            topic = self.redis.hget(keys.call(sid), "topic") or ""
+            result = run(topic)
+            if result != "moved":
+                return result
+        return "moved"
+
+    def end(self, sid: str, status: str) -> str:
+        """The call is over; a waiting caller is removed at once and counted as abandoned."""
+        now = self.clock.now_ms()
+        return self._with_topic(sid, lambda topic: self.scripts.end_call(
+            keys=[keys.call(sid), keys.waiting(topic or "-"), keys.EVENTS],
+            args=[sid, now, topic, status, self.config["HELPLINE_CALL_TTL"]],
+        ))
+
+    def leave(self, sid: str, reason: str) -> str:
+        now = self.clock.now_ms()
+        return self._with_topic(sid, lambda topic: self.scripts.leave_queue(
+            keys=[keys.call(sid), keys.waiting(topic or "-"), keys.EVENTS],
+            args=[sid, now, topic, reason],
+        ))
+
+    def dequeued(self, sid: str, how: str) -> str:
+        now = self.clock.now_ms()
+        window_ms = self.config["HELPLINE_ESTIMATE_WINDOW"] * 1000 * 2
+        return self._with_topic(sid, lambda topic: self.scripts.dequeued(
+            keys=[keys.call(sid), keys.waiting(topic or "-"), keys.EVENTS, keys.answered(topic or "-")],
+            args=[sid, now, topic, how, window_ms],
+        ))
+
+    def request_callback(self, sid: str, number: str, topic: str, lang: str, *, reason: str,
+                         due_at: datetime | None, caller_number: str | None) -> tuple[str, str]:
+        """Turn the caller into a callback request that keeps their place; (result, id)."""
+        if not privacy.is_callable(number):
+            raise ValueError("a callback needs a callable E.164 number")
+        now = self.clock.now_ms()
+        callback_id = f"cb-{sid}"
+
+        def run(current_topic: str):
+            use_topic = current_topic or topic
+            result, cid = self.scripts.to_callback(
+                keys=[keys.call(sid), keys.waiting(use_topic), keys.callback(callback_id),
+                      keys.EVENTS, keys.number_draft(sid)],
+                args=[sid, callback_id, now, number, use_topic, lang, _ms(due_at) or now,
+                      self.config["HELPLINE_CALL_TTL"], keys.score(0, now),
+                      self.pseudonym(caller_number), privacy.region(caller_number), reason],
+            )
+            return "moved" if result == "moved" else (result, cid)
+
+        outcome = self._with_topic(sid, run)
+        if outcome == "moved":
+            raise RuntimeError("the call's topic kept changing")
+        return outcome
+
+    # -- while waiting ---------------------------------------------------------------------
+
+    def wait_snapshot(self, sid: str, topic: str) -> WaitSnapshot:
+        """The call, the people ahead of it and recent answers, in one round trip."""
+        now = self.clock.now_ms()
+        window = self.config["HELPLINE_ESTIMATE_WINDOW"] * 1000
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hgetall(keys.call(sid))
+            pipe.zrank(keys.waiting(topic), keys.call_member(sid))
+            pipe.zcount(keys.answered(topic), now - window, "+inf")
+            call, rank, answered = pipe.execute()
+        return WaitSnapshot(call, rank, int(answered), now)
+
+    def state(self, sid: str) -> str | None:
+        return self.redis.hget(keys.call(sid), "state")
+
+    def note(self, sid: str, **fields) -> None:
+        """Remember what we told a waiting caller (single key, so no script)."""
+        self.redis.hset(keys.call(sid), mapping={k: str(v) for k, v in fields.items()})
+
+    def save_draft(self, sid: str, number: str) -> None:
+        self.redis.set(keys.number_draft(sid), number, ex=900)
+
+    def draft(self, sid: str) -> str | None:
+        return self.redis.get(keys.number_draft(sid))
+
+    def callback(self, callback_id: str) -> dict[str, str]:
+        return self.redis.hgetall(keys.callback(callback_id))

@@ -1,0 +1,131 @@
+"""The ``helpline`` command: a Flask CLI group with the project's own commands."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from helpline import create_app
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def main():
+    """DigiHulplijn call router."""
+
+
+# -- flows ---------------------------------------------------------------------------------
+
+
+@main.group()
+def flows():
+    """Check IVR flows."""
+
+
+@flows.command("check")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+def flows_check(path):
+    """Check a flow file (default: the shipped flow) and name every problem."""
+    from helpline.ivr import flow as flow_module
+    from ivr_flows import DEFAULT_FLOW
+
+    path = path or str(DEFAULT_FLOW)
+    try:
+        loaded = flow_module.load(path)
+    except flow_module.FlowError as exc:
+        click.echo(f"{path}: {len(exc.problems)} problem(s)", err=True)
+        for problem in exc.problems:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"{path}: flow '{loaded.name}' is valid ({len(loaded.steps)} steps, "
+               f"languages {', '.join(loaded.languages)}, topics {', '.join(loaded.topics)})")
+
+
+# -- opening hours -------------------------------------------------------------------------
+
+
+def _store():
+    return current_app.extensions["helpline"].store
+
+
+@main.group("hours")
+def hours_group():
+    """Show or change the opening hours at run time."""
+
+
+@hours_group.command("show")
+def hours_show():
+    from helpline import hours
+
+    store = _store()
+    schedule = store.schedule()
+    now = store.clock.now()
+    status = hours.status(schedule, now)
+    click.echo(f"weekly: {hours.describe_weekly(schedule.weekly, 'nl')}")
+    click.echo(f"open now: {'yes' if status.open else 'no (' + status.reason + ')'}")
+    if status.next_opening:
+        click.echo(f"next opening: {status.next_opening.isoformat()}")
+
+
+@hours_group.command("set")
+@click.option("--weekly", help="e.g. 'mo-fr 09:00-17:00; sa 10:00-13:00' or 'always'")
+@click.option("--holidays", help="e.g. 'NL, 2026-12-24' (empty string for none)")
+def hours_set(weekly, holidays):
+    try:
+        _store().set_hours(weekly=weekly, holidays=holidays)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    click.echo("opening hours saved")
+
+
+@hours_group.command("close")
+@click.option("--reason-nl", required=True, help="What Dutch callers hear, e.g. 'Er is een storing.'")
+@click.option("--reason-en", default="", help="What English callers hear.")
+@click.option("--until", "until", default=None, help="ISO time with offset; open-ended if omitted")
+def hours_close(reason_nl, reason_en, until):
+    """Close the helpline now, with a spoken reason."""
+    moment = None
+    if until:
+        try:
+            moment = datetime.fromisoformat(until)
+        except ValueError:
+            raise click.BadParameter("use ISO format, e.g. 2026-12-01T09:00+01:00") from None
+        if moment.tzinfo is None:
+            raise click.BadParameter("give a time with its UTC offset")
+    _store().close({"nl": reason_nl, "en": reason_en or reason_nl}, moment)
+    click.echo("closed")
+
+
+@hours_group.command("reopen")
+def hours_reopen():
+    """End a manual closure."""
+    _store().reopen()
+    click.echo("reopened")
+
+
+# -- workers -------------------------------------------------------------------------------
+
+
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.option("--name", default=None)
+def worker(burst, name):
+    """Run an RQ worker (with RQ's scheduler) on the helpline's queues."""
+    from workers import run_worker
+
+    run_worker(current_app.extensions["helpline"], burst=burst, name=name)
+
+
+@main.command("cron")
+def cron():
+    """Run RQ's cron scheduler with the helpline's periodic jobs."""
+    from workers import run_cron
+
+    run_cron(current_app.extensions["helpline"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""The one engine that walks an IVR flow: pure decisions, then TwiML for menus and messages.
+
+A call's place in the flow travels in the URL of each Gather action (step, try, language and
+the choices so far), so a menu step needs no stored state and a redelivered webhook gets the
+same answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from twilio.twiml.voice_response import VoiceResponse
+
+from helpline import twiml
+from helpline.ivr import speech
+from helpline.ivr.flow import Flow, Route, Step
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a caller is in the flow, and what they chose so far."""
+
+    step: str
+    lang: str
+    topic: str | None = None
+    referral: str | None = None
+    tries: int = 1
+
+    @classmethod
+    def from_args(cls, flow: Flow, args) -> Context:
+        """Rebuild from query parameters, falling back to safe values for anything odd."""
+        step = args.get("step", flow.start)
+        if step not in flow.steps:
+            step = flow.start
+        lang = args.get("lang") if args.get("lang") in flow.languages else flow.default_language
+        topic = args.get("topic") if args.get("topic") in flow.topics else None
+        referral = args.get("ref") if args.get("ref") in flow.referral_sources else None
+        try:
+            tries = max(1, min(int(args.get("try", "1")), 20))
+        except ValueError:
+            tries = 1
+        return cls(step, lang, topic, referral, tries)
+
+    def query(self, **extra) -> dict:
+        return {"step": self.step, "lang": self.lang, "topic": self.topic,
+                "ref": self.referral, "try": self.tries, **extra}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happens next: a step to present, and why (None, 'no_input' or 'wrong_input')."""
+
+    ctx: Context
+    kind: str  # the step type: menu, say, queue, callback
+    notice: str | None = None
+
+
+class Engine:
+    def __init__(self, flow: Flow, flags: dict[str, bool]):
+        self.flow = flow
+        self.flags = flags
+
+    # -- decisions --------------------------------------------------------------------------
+
+    def begin(self, lang: str | None = None, *, closed: bool = False) -> Outcome:
+        start = self.flow.closed_start if closed else self.flow.start
+        return self.enter(Context(start, lang or self.flow.default_language))
+
+    def enter(self, ctx: Context, notice: str | None = None) -> Outcome:
+        """Present a step, skipping steps switched off by configuration."""
+        for _ in range(len(self.flow.steps) + 1):
+            step = self.flow.step(ctx.step)
+            if step.enabled_by and not self.flags.get(step.enabled_by, True):
+                ctx = self._follow(ctx, step.no_input)
+                continue
+            return Outcome(ctx, step.type, notice)
+        raise RuntimeError("flow loops through disabled steps")  # prevented by flows check
+
+    def answer(self, ctx: Context, digits: str = "", said: str = "") -> Outcome:
+        """A menu got keys or speech."""
+        step = self.flow.step(ctx.step)
+        if step.type != "menu":
+            return self.enter(ctx)
+        key = (digits or "").strip()[:1]
+        if key == self.flow.setting("repeat_key") or (
+            not key and said and speech.asks_repeat(said, ctx.lang)
+        ):
+            return self.enter(ctx)
+        if not key and said:
+            key = speech.match(said, [(o.key, o.speech[ctx.lang]) for o in step.options], ctx.lang) or ""
+        for option in step.options:
+            if option.key == key:
+                return self.enter(self._follow(ctx, option.route))
+        return self._retry(ctx, step, "wrong_input")
+
+    def silence(self, ctx: Context) -> Outcome:
+        """A menu timed out without input."""
+        step = self.flow.step(ctx.step)
+        if step.type != "menu":
+            return self.enter(ctx)
+        return self._retry(ctx, step, "no_input")
+
+    def _retry(self, ctx: Context, step: Step, notice: str) -> Outcome:
+        max_tries = step.max_tries or self.flow.setting("max_tries")
+        if ctx.tries < max_tries:
+            return self.enter(replace(ctx, tries=ctx.tries + 1), notice)
+        return self.enter(self._follow(ctx, getattr(step, notice)))
+
+    def _follow(self, ctx: Context, route: Route | None) -> Context:
+        if route is None:
+            raise RuntimeError(f"step '{ctx.step}' has no route")  # prevented by flows check
+        choices = dict(route.set)
+        return Context(
+            step=route.goto,
+            lang=choices.get("language", ctx.lang),
+            topic=choices.get("topic", ctx.topic),
+            referral=choices.get("referral", ctx.referral),
+            tries=1,
+        )
+
+    def topic_of(self, ctx: Context) -> str:
+        return ctx.topic or self.flow.default_topic
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def render(self, outcome: Outcome, values: dict | None = None) -> VoiceResponse:
+        """TwiML for a menu or say step."""
+        ctx, flow = outcome.ctx, self.flow
+        step = flow.step(ctx.step)
+        response = VoiceResponse()
+        if step.type == "say":
+            twiml.say(response, flow, step.prompt, ctx.lang, values)
+            if step.hangup:
+                response.hangup()
+            else:
+                response.redirect(twiml.url("/voice/step", **replace(ctx, step=step.goto, tries=1).query()))
+            return response
+        hints = [phrase for o in step.options for phrase in o.speech[ctx.lang]]
+        gather = twiml.gather(flow, ctx.lang, twiml.url("/voice/step", **ctx.query()),
+                              hints=hints, timeout=step.timeout)
+        if outcome.notice:
+            twiml.say(gather, flow, outcome.notice, ctx.lang)
+        prompt = step.prompt
+        if ctx.tries >= 3 and step.short_prompt:
+            prompt = step.short_prompt
+        twiml.say(gather, flow, prompt, ctx.lang, values, slow=ctx.tries >= 2)
+        response.append(gather)
+        response.redirect(twiml.url("/voice/step", **ctx.query(silent=1)), method="POST")
+        return response

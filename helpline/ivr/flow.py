@@ -1,0 +1,388 @@
+"""IVR flows: load a flow file from ``ivr_flows/``, check it, and hold it as plain data."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+STEP_TYPES = {"menu", "say", "queue", "callback"}
+SETTABLE = {"language", "topic", "referral"}
+VALID_KEYS = set("0123456789")
+KNOWN_FLAGS = {"ask_referral"}
+
+# Prompts the engine itself says (waiting, callbacks, errors), so every flow must define them.
+ENGINE_PROMPTS = (
+    "no_input", "wrong_input", "queued", "wait_first_in_line", "wait_people_ahead",
+    "wait_one_ahead", "wait_estimate", "wait_estimate_short", "wait_unknown", "wait_reassure",
+    "wait_callback_hint", "wait_too_long", "wait_keep_waiting", "wait_hold_limit",
+    "wait_hold_limit_no_number", "queue_full", "callback_own_number", "callback_enter_number",
+    "callback_read_back", "callback_bad_number", "callback_back_to_line",
+    "callback_confirmed_wait", "callback_confirmed_closed", "callback_goodbye",
+    "callback_give_up", "sorry_error", "sorry_wait", "goodbye",
+)
+
+
+class FlowError(ValueError):
+    """A flow file is broken; ``problems`` names each problem precisely."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    lang: str | None = None  # speak in another language's voice
+
+
+@dataclass(frozen=True)
+class Route:
+    goto: str
+    set: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    speech: dict[str, tuple[str, ...]]
+    route: Route
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    type: str
+    prompt: str | None = None
+    short_prompt: str | None = None
+    options: tuple[Option, ...] = ()
+    no_input: Route | None = None
+    wrong_input: Route | None = None
+    timeout: int | None = None
+    max_tries: int | None = None
+    enabled_by: str | None = None
+    goto: str | None = None
+    hangup: bool = False
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    skill: str
+    name: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Flow:
+    name: str
+    languages: tuple[str, ...]
+    default_language: str
+    voices: dict[str, dict[str, str]]
+    settings: dict[str, Any]
+    skills: tuple[str, ...]
+    topics: dict[str, Topic]
+    default_topic: str
+    referral_sources: tuple[str, ...]
+    start: str
+    closed_start: str
+    steps: dict[str, Step]
+    prompts: dict[str, dict[str, tuple[Line, ...]]]
+
+    def step(self, step_id: str) -> Step:
+        return self.steps[step_id]
+
+    def voice(self, lang: str) -> dict[str, str]:
+        return self.voices[lang]
+
+    def setting(self, name: str) -> Any:
+        return self.settings[name]
+
+
+DEFAULT_SETTINGS = {"max_tries": 3, "timeout": 6, "repeat_key": "*", "slow_rate": "85%", "pause": 1}
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking. Works on the raw data so that a broken file yields messages, never a crash.
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def check(data: Any) -> list[str]:
+    """Every problem in a flow's raw data, each naming where it is."""
+    if not isinstance(data, dict):
+        return ["the file must be a mapping with flow, languages, steps, prompts, ..."]
+    problems: list[str] = []
+    for required in ("flow", "languages", "voices", "skills", "topics", "start", "steps", "prompts"):
+        if required not in data:
+            problems.append(f"missing top-level key '{required}'")
+    if problems:
+        return problems
+
+    languages = data["languages"]
+    if not _is_str_list(languages) or not languages:
+        return ["'languages' must be a non-empty list such as [nl, en]"]
+    default_language = data.get("default_language", languages[0])
+    if default_language not in languages:
+        problems.append(f"default_language '{default_language}' is not in languages {languages}")
+    voices = data["voices"] if isinstance(data["voices"], dict) else {}
+    for lang in languages:
+        voice = voices.get(lang)
+        if not isinstance(voice, dict) or not isinstance(voice.get("language"), str):
+            problems.append(f"voices: language '{lang}' needs a voice with a BCP-47 'language'")
+        elif "-" not in voice["language"]:
+            problems.append(f"voices: '{lang}' language '{voice['language']}' must be like nl-NL")
+
+    settings = {**DEFAULT_SETTINGS, **(data.get("settings") or {})}
+    if not isinstance(settings.get("max_tries"), int) or settings["max_tries"] < 1:
+        problems.append("settings: max_tries must be a whole number of at least 1")
+    repeat_key = settings.get("repeat_key")
+    if repeat_key not in {"*", "#"} | VALID_KEYS:
+        problems.append(f"settings: repeat_key '{repeat_key}' is not a phone key")
+
+    skills = data["skills"] if _is_str_list(data["skills"]) else []
+    if not skills:
+        problems.append("'skills' must be a non-empty list of skill ids")
+    topics = data["topics"] if isinstance(data["topics"], dict) else {}
+    if not topics:
+        problems.append("'topics' must map topic ids to {skill, name}")
+    for topic_id, topic in topics.items():
+        if not isinstance(topic, dict):
+            problems.append(f"topic '{topic_id}': must be a mapping with skill and name")
+            continue
+        if topic.get("skill") not in skills:
+            problems.append(f"topic '{topic_id}': skill '{topic.get('skill')}' is not a known skill {skills}")
+        names = topic.get("name") if isinstance(topic.get("name"), dict) else {}
+        for lang in languages:
+            if not isinstance(names.get(lang), str):
+                problems.append(f"topic '{topic_id}': no name in language '{lang}'")
+    default_topic = data.get("default_topic", "general")
+    if default_topic not in topics:
+        problems.append(f"default_topic '{default_topic}' is not a topic")
+    referral_sources = data.get("referral_sources") or []
+    if not _is_str_list(referral_sources):
+        problems.append("'referral_sources' must be a list of ids")
+        referral_sources = []
+
+    steps = data["steps"] if isinstance(data["steps"], dict) else {}
+    prompts = data["prompts"] if isinstance(data["prompts"], dict) else {}
+    used_prompts: dict[str, str] = {name: "the engine" for name in ENGINE_PROMPTS}
+
+    def check_route(where: str, route: Any) -> list[str]:
+        found: list[str] = []
+        if not isinstance(route, dict):
+            return [f"{where}: must be a mapping with 'goto'"]
+        target = route.get("goto")
+        if target is None:
+            found.append(f"{where}: has no 'goto'")
+        elif target not in steps:
+            found.append(f"{where} leads to unknown step '{target}'")
+        for key, value in (route.get("set") or {}).items():
+            if key not in SETTABLE:
+                found.append(f"{where}: cannot set '{key}' (only {sorted(SETTABLE)})")
+            elif key == "language" and value not in languages:
+                found.append(f"{where}: language '{value}' is not offered by this flow")
+            elif key == "topic" and value not in topics:
+                found.append(f"{where}: topic '{value}' is not a known topic")
+            elif key == "referral" and value not in referral_sources:
+                found.append(f"{where}: referral '{value}' is not in referral_sources")
+        return found
+
+    edges: dict[str, list[str]] = {}
+    for step_id, step in steps.items():
+        where = f"step '{step_id}'"
+        if not isinstance(step, dict):
+            problems.append(f"{where}: must be a mapping")
+            continue
+        kind = step.get("type")
+        targets: list[str] = []
+        if kind not in STEP_TYPES:
+            problems.append(f"{where}: unknown type '{kind}' (one of {sorted(STEP_TYPES)})")
+            continue
+        if step.get("enabled_by") is not None and step["enabled_by"] not in KNOWN_FLAGS:
+            problems.append(f"{where}: enabled_by '{step['enabled_by']}' is not a known setting")
+        if kind in {"menu", "say"}:
+            if not step.get("prompt"):
+                problems.append(f"{where}: has no prompt")
+            else:
+                used_prompts.setdefault(step["prompt"], where)
+        if step.get("short_prompt"):
+            used_prompts.setdefault(step["short_prompt"], where)
+        if kind == "menu":
+            options = step.get("options")
+            if not isinstance(options, list) or not options:
+                problems.append(f"{where}: a menu needs at least one option")
+                options = []
+            seen_keys: set[str] = set()
+            for number, option in enumerate(options, start=1):
+                owhere = f"{where} option {number}"
+                if not isinstance(option, dict):
+                    problems.append(f"{owhere}: must be a mapping")
+                    continue
+                key = str(option.get("key", ""))
+                if key not in VALID_KEYS:
+                    problems.append(f"{owhere}: key '{key}' is not a single digit 0-9")
+                elif key in seen_keys:
+                    problems.append(f"{owhere}: key '{key}' is used twice in this menu")
+                seen_keys.add(key)
+                speech = option.get("speech") or {}
+                for lang in languages:
+                    if not _is_str_list(speech.get(lang)):
+                        problems.append(f"{owhere}: no spoken words for language '{lang}'")
+                problems.extend(check_route(owhere, option))
+                if isinstance(option.get("goto"), str):
+                    targets.append(option["goto"])
+            for event in ("no_input", "wrong_input"):
+                if event not in step:
+                    problems.append(f"{where}: does not say where {event} leads")
+                    continue
+                problems.extend(check_route(f"{where} {event}", step[event]))
+                if isinstance(step[event], dict) and isinstance(step[event].get("goto"), str):
+                    targets.append(step[event]["goto"])
+            for count in ("timeout", "max_tries"):
+                if count in step and (not isinstance(step[count], int) or step[count] < 1):
+                    problems.append(f"{where}: {count} must be a whole number of at least 1")
+        elif kind == "say":
+            if step.get("hangup"):
+                if step.get("goto"):
+                    problems.append(f"{where}: has both goto and hangup")
+            elif not step.get("goto"):
+                problems.append(f"{where}: a say step needs 'goto' or 'hangup: true'")
+            else:
+                problems.extend(check_route(where, {"goto": step["goto"]}))
+                targets.append(step["goto"])
+        edges[step_id] = [t for t in targets if t in steps]
+
+    entry_points = [("start", data.get("start")), ("closed_start", data.get("closed_start"))]
+    roots = []
+    for name, value in entry_points:
+        if value is None and name == "closed_start":
+            continue
+        if value not in steps:
+            problems.append(f"{name} '{value}' is not a step")
+        else:
+            roots.append(value)
+    reachable: set[str] = set()
+    todo = deque(roots)
+    while todo:
+        current = todo.popleft()
+        if current in reachable:
+            continue
+        reachable.add(current)
+        todo.extend(edges.get(current, ()))
+    for step_id in steps:
+        if step_id not in reachable and roots:
+            problems.append(f"step '{step_id}' is unreachable from the start")
+    if roots and not any(
+        isinstance(steps[s], dict) and steps[s].get("type") == "queue" for s in reachable
+    ):
+        problems.append("no queue step is reachable: callers could never reach a volunteer")
+
+    for prompt_id, where in used_prompts.items():
+        texts = prompts.get(prompt_id)
+        if not isinstance(texts, dict):
+            problems.append(f"prompt '{prompt_id}' (used by {where}) does not exist")
+            continue
+        for lang in languages:
+            lines = texts.get(lang)
+            if not isinstance(lines, list) or not lines:
+                problems.append(f"prompt '{prompt_id}' (used by {where}) has no text in '{lang}'")
+                continue
+            for index, line in enumerate(lines, start=1):
+                if isinstance(line, str):
+                    continue
+                if isinstance(line, dict) and isinstance(line.get("say"), str):
+                    if line.get("lang", lang) not in languages:
+                        problems.append(
+                            f"prompt '{prompt_id}' '{lang}' line {index}: voice '{line.get('lang')}' "
+                            "is not a language of this flow")
+                    continue
+                problems.append(f"prompt '{prompt_id}' '{lang}' line {index}: not text")
+    return problems
+
+
+def _route(raw: dict) -> Route:
+    return Route(goto=raw["goto"], set={k: str(v) for k, v in (raw.get("set") or {}).items()})
+
+
+def build(data: dict) -> Flow:
+    """Turn checked raw data into a Flow."""
+    languages = tuple(data["languages"])
+    steps: dict[str, Step] = {}
+    for step_id, raw in data["steps"].items():
+        options = tuple(
+            Option(
+                key=str(o["key"]),
+                speech={lang: tuple(o["speech"][lang]) for lang in languages},
+                route=_route(o),
+            )
+            for o in raw.get("options") or ()
+        )
+        steps[step_id] = Step(
+            id=step_id,
+            type=raw["type"],
+            prompt=raw.get("prompt"),
+            short_prompt=raw.get("short_prompt"),
+            options=options,
+            no_input=_route(raw["no_input"]) if "no_input" in raw else None,
+            wrong_input=_route(raw["wrong_input"]) if "wrong_input" in raw else None,
+            timeout=raw.get("timeout"),
+            max_tries=raw.get("max_tries"),
+            enabled_by=raw.get("enabled_by"),
+            goto=raw.get("goto"),
+            hangup=bool(raw.get("hangup")),
+        )
+    prompts = {
+        prompt_id: {
+            lang: tuple(
+                Line(line) if isinstance(line, str) else Line(line["say"], line.get("lang"))
+                for line in texts[lang]
+            )
+            for lang in languages
+            if lang in texts
+        }
+        for prompt_id, texts in data["prompts"].items()
+        if isinstance(texts, dict)
+    }
+    return Flow(
+        name=str(data["flow"]),
+        languages=languages,
+        default_language=data.get("default_language", languages[0]),
+        voices={k: dict(v) for k, v in data["voices"].items()},
+        settings={**DEFAULT_SETTINGS, **(data.get("settings") or {})},
+        skills=tuple(data["skills"]),
+        topics={
+            tid: Topic(tid, t["skill"], dict(t["name"])) for tid, t in data["topics"].items()
+        },
+        default_topic=data.get("default_topic", "general"),
+        referral_sources=tuple(data.get("referral_sources") or ()),
+        start=data["start"],
+        closed_start=data.get("closed_start") or data["start"],
+        steps=steps,
+        prompts=prompts,
+    )
+
+
+def read(path: str | Path) -> Any:
+    """Read raw YAML, turning a syntax error into a FlowError."""
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise FlowError(str(path), [f"cannot read the file: {exc.strerror}"]) from None
+    except yaml.YAMLError as exc:
+        raise FlowError(str(path), [f"not valid YAML: {exc}"]) from None
+
+
+def load(path: str | Path) -> Flow:
+    """Load and check a flow; raises FlowError listing every problem."""
+    data = read(path)
+    problems = check(data)
+    if problems:
+        raise FlowError(str(path), problems)
+    return build(data)

@@ -1,0 +1,61 @@
+"""Every Redis key is built here. All share the hash tag {hl}, so Redis Cluster could hold them
+in one slot and a Lua script may touch any of them."""
+
+TAG = "{hl}"
+PREFIX = f"hl:{TAG}"
+
+EVENTS = f"{PREFIX}:events"
+HOURS = f"{PREFIX}:hours"
+
+# Waiting-list scores: lower is served first. Priority (0-9, higher is more urgent) dominates,
+# then arrival time in milliseconds. Doubles hold both exactly (9e13 + 2e12 < 2**53).
+PRIORITY_SPAN = 10**13
+MAX_PRIORITY = 9
+
+
+def call(sid: str) -> str:
+    return f"{PREFIX}:call:{sid}"
+
+
+def waiting(topic: str) -> str:
+    return f"{PREFIX}:waiting:{topic}"
+
+
+def callback(callback_id: str) -> str:
+    return f"{PREFIX}:callback:{callback_id}"
+
+
+def number_draft(sid: str) -> str:
+    """A callback number typed by a caller, kept minutes until they confirm it."""
+    return f"{PREFIX}:draft:{sid}"
+
+
+def caller(pseudonym: str) -> str:
+    """When a pseudonymous caller last called about each topic (repeat-caller rule)."""
+    return f"{PREFIX}:caller:{pseudonym}"
+
+
+def answered(topic: str) -> str:
+    """Recent moments callers of a topic were taken from the line (wait estimates)."""
+    return f"{PREFIX}:answered:{topic}"
+
+
+def idempotency(token: str) -> str:
+    return f"{PREFIX}:idem:{token}"
+
+
+def call_member(sid: str) -> str:
+    return f"c:{sid}"
+
+
+def callback_member(callback_id: str) -> str:
+    return f"b:{callback_id}"
+
+
+def score(priority: int, arrival_ms: int) -> int:
+    priority = max(0, min(MAX_PRIORITY, priority))
+    return (MAX_PRIORITY - priority) * PRIORITY_SPAN + arrival_ms
+
+
+def arrival_of(score_value: float) -> int:
+    return int(score_value) % PRIORITY_SPAN

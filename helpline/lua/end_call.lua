@@ -1,0 +1,35 @@
+-- end_call: the caller's call is over (a final status callback, or a hang-up in the queue).
+-- A waiting caller leaves the list at once and counts as abandoned with their wait; any other
+-- call is marked ended. Safe to run twice and in any order with other callbacks.
+-- KEYS[1] call hash   KEYS[2] waiting list of the call's topic   KEYS[3] event stream
+-- ARGV[1] call sid   ARGV[2] now (ms)   ARGV[3] topic the caller thinks the call has ('' none)
+-- ARGV[4] final call status   ARGV[5] ttl of the call hash (s)
+-- Returns the state after the change, or 'moved' when ARGV[3] is stale (read again, retry).
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then
+  return 'unknown'
+end
+if (redis.call('HGET', KEYS[1], 'topic') or '') ~= ARGV[3] then
+  return 'moved'
+end
+if redis.call('HEXISTS', KEYS[1], 'ended_at') == 1 then
+  return state
+end
+redis.call('HSET', KEYS[1], 'ended_at', ARGV[2], 'final_status', ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+if state == 'waiting' then
+  redis.call('ZREM', KEYS[2], 'c:' .. ARGV[1])
+  local wait = tonumber(ARGV[2]) - tonumber(redis.call('HGET', KEYS[1], 'enqueued_at'))
+  redis.call('HSET', KEYS[1], 'state', 'abandoned', 'wait_ms', wait)
+  redis.call('XADD', KEYS[3], '*', 'type', 'abandoned', 'call', ARGV[1], 't', ARGV[2],
+    'topic', ARGV[3], 'wait_ms', wait)
+  return 'abandoned'
+end
+if state == 'ivr' then
+  redis.call('HSET', KEYS[1], 'state', 'ended')
+  redis.call('XADD', KEYS[3], '*', 'type', 'ended_in_menu', 'call', ARGV[1], 't', ARGV[2])
+  return 'ended'
+end
+redis.call('XADD', KEYS[3], '*', 'type', 'call_ended', 'call', ARGV[1], 't', ARGV[2],
+  'state', state, 'status', ARGV[4])
+return state

@@ -1,0 +1,62 @@
+"""Caller numbers: pseudonyms (keyed HMAC) for everything stored, and the coarse region."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+
+# Dutch geographic area codes with two digits after the 0; all others have three.
+_TWO_DIGIT_AREAS = {"10", "13", "15", "20", "23", "24", "26", "30", "33", "35", "36", "38", "40",
+                    "43", "45", "46", "50", "53", "55", "58", "70", "71", "72", "73", "74", "75",
+                    "76", "77", "78", "79"}
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+def pseudonym(number: str, key: str) -> str:
+    """A stable pseudonym for a caller number; '' for an unknown or anonymous caller."""
+    if not is_callable(number):
+        return ""
+    return hmac.new(key.encode(), number.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def is_callable(number: str | None) -> bool:
+    """Whether a number is a real E.164 number we could call back."""
+    return bool(number) and bool(_E164.match(number))
+
+
+def region(number: str | None) -> str:
+    """'020' for an Amsterdam landline; 'mobile', 'non-geographic', 'abroad' or 'unknown'."""
+    if not is_callable(number):
+        return "unknown"
+    if not number.startswith("+31"):
+        return "abroad"
+    national = number[3:]
+    if national.startswith("6"):
+        return "mobile"
+    if national[:2] in {"80", "85", "87", "88", "90", "91", "97"}:
+        return "non-geographic"
+    if national[:2] in _TWO_DIGIT_AREAS:
+        return "0" + national[:2]
+    return "0" + national[:3]
+
+
+def parse_typed_number(digits: str) -> str | None:
+    """A number typed on the keypad as E.164: '0612345678' -> '+31612345678'."""
+    digits = re.sub(r"\D", "", digits or "")
+    if digits.startswith("00") and 9 <= len(digits) <= 17 and not digits.startswith("000"):
+        candidate = "+" + digits[2:]
+    elif len(digits) == 10 and digits.startswith("0") and digits[1] != "0":
+        candidate = "+31" + digits[1:]
+    else:
+        return None
+    if candidate.startswith(("+3190", "+3180")):  # paid and free service numbers
+        return None
+    return candidate if is_callable(candidate) else None
+
+
+def speakable(number: str) -> str:
+    """Digits to read back in pairs, Dutch style: '+31612345678' -> '0 6, 1 2, 3 4, 5 6, 7 8'."""
+    national = "0" + number[3:] if number.startswith("+31") else "00" + number.lstrip("+")
+    pairs = [national[i:i + 2] for i in range(0, len(national), 2)]
+    return ", ".join(" ".join(pair) for pair in pairs)

@@ -1,0 +1,93 @@
+"""All TwiML is built here, with the twilio library's builders, and returned by one helper."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Response, current_app
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from helpline.ivr.flow import Flow
+
+XML = "text/xml; charset=utf-8"
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def url(path: str, **params: object) -> str:
+    """Absolute URL under PUBLIC_URL, query parameters sorted (Twilio re-sorts them)."""
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    query = urlencode(sorted((k, str(v)) for k, v in params.items() if v is not None and v != ""))
+    return f"{base}{path}?{query}" if query else f"{base}{path}"
+
+
+def say(parent, flow: Flow, prompt: str, lang: str, values: dict | None = None, *,
+        slow: bool = False) -> None:
+    """Say each line of a prompt in its voice, with a short pause after each line."""
+    lines = flow.prompts[prompt].get(lang) or flow.prompts[prompt][flow.default_language]
+    pause = flow.setting("pause")
+    for line in lines:
+        text = line.text.format_map(_Blank(values or {})).strip()
+        if not text:
+            continue
+        voice = flow.voice(line.lang or lang)
+        if slow:
+            element = parent.say(voice=voice.get("voice"), language=voice["language"])
+            element.prosody(text, rate=flow.setting("slow_rate"))
+        else:
+            parent.say(text, voice=voice.get("voice"), language=voice["language"])
+        if pause and len(lines) > 1:
+            parent.pause(length=pause)
+
+
+def gather(flow: Flow, lang: str, action: str, *, hints: list[str] | None = None,
+           timeout: int | None = None, num_digits: int | None = 1, finish_on_key: str = "",
+           speech: bool = True) -> Gather:
+    """A Gather for keys and (optionally) speech in the caller's language."""
+    voice = flow.voice(lang)
+    options = {
+        "input": "dtmf speech" if speech else "dtmf",
+        "action": action,
+        "method": "POST",
+        "timeout": timeout or flow.setting("timeout"),
+        "finish_on_key": finish_on_key,
+    }
+    if num_digits:
+        options["num_digits"] = num_digits
+    if speech:
+        options.update(language=voice["language"], speech_timeout="auto")
+        if hints:
+            options["hints"] = ", ".join(dict.fromkeys(hints))[:1000]
+    return Gather(**options)
+
+
+def hold(parent, music_url: str, seconds: int) -> None:
+    """Hold music, or a quiet pause when no music is configured."""
+    if music_url:
+        parent.play(music_url)
+    else:
+        parent.pause(length=seconds)
+
+
+def enqueue(response: VoiceResponse, queue_name: str, *, topic: str, lang: str) -> None:
+    response.enqueue(
+        queue_name,
+        action=url("/voice/queue/done", lang=lang, topic=topic),
+        method="POST",
+        wait_url=url("/voice/queue/wait", lang=lang, topic=topic),
+        wait_url_method="POST",
+    )
+
+
+def queue_name(topic: str) -> str:
+    """The Twilio queue of a topic (at most 64 characters)."""
+    return f"hulplijn-{topic}"[:64]
+
+
+def reply(response: VoiceResponse | None = None, status: int = 200) -> Response:
+    """The one way a voice route answers: TwiML with the XML content type."""
+    return Response(str(response or VoiceResponse()), status=status, mimetype="text/xml",
+                    content_type=XML)

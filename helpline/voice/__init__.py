@@ -1,0 +1,91 @@
+"""Twilio voice webhooks: where a call comes in. Every route checks X-Twilio-Signature, answers
+a redelivered webhook from memory, and answers valid TwiML even when something breaks."""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from flask import Blueprint, Response, abort, current_app, g, request
+from redis.exceptions import RedisError
+from twilio.request_validator import RequestValidator
+
+from helpline import keys
+from helpline.extensions import helpline
+
+log = logging.getLogger("helpline.voice")
+
+bp = Blueprint("voice", __name__, url_prefix="/voice")
+
+
+def _public_url() -> str:
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    query = request.query_string.decode("latin-1")
+    return f"{base}{request.path}" + (f"?{query}" if query else "")
+
+
+@bp.before_request
+def check_signature():
+    """Refuse (403, no change) any request not signed by Twilio with our auth token."""
+    signature = request.headers.get("X-Twilio-Signature", "")
+    validator = RequestValidator(current_app.config["TWILIO_AUTH_TOKEN"])
+    params = request.form if request.method == "POST" else {}
+    if not signature or not validator.validate(_public_url(), params, signature):
+        log.warning("rejected unsigned or forged webhook path=%s", request.path)
+        abort(403)
+
+
+@bp.before_request
+def answer_redelivery():
+    """A webhook redelivered with the same idempotency token gets the same answer."""
+    token = request.headers.get("I-Twilio-Idempotency-Token", "")
+    g.idempotency_token = token[:200]
+    if not token:
+        return None
+    try:
+        cached = helpline().redis.get(keys.idempotency(g.idempotency_token))
+    except RedisError:
+        return None
+    if cached is not None:
+        g.idempotency_replayed = True
+        return Response(cached, mimetype="text/xml")
+    return None
+
+
+@bp.after_request
+def remember_answer(response: Response) -> Response:
+    token = g.get("idempotency_token")
+    if (token and response.status_code == 200 and not g.get("idempotency_replayed")
+            and not g.get("voice_degraded")):
+        try:
+            helpline().redis.set(keys.idempotency(token), response.get_data(as_text=True),
+                                 ex=current_app.config["HELPLINE_IDEMPOTENCY_TTL"], nx=True)
+        except RedisError:
+            pass
+    return response
+
+
+def voice_route(rule: str, fallback):
+    """Register a webhook; any failure inside answers ``fallback(lang)`` TwiML instead."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped():
+            try:
+                return view()
+            except Exception:
+                g.voice_degraded = True
+                log.exception("webhook failed path=%s call=%s", request.path,
+                              request.values.get("CallSid", "-")[:40])
+                from helpline import twiml
+
+                lang = request.args.get("lang", "")
+                return twiml.reply(fallback(lang))
+
+        bp.add_url_rule(rule, view_func=wrapped, methods=["GET", "POST"])
+        return wrapped
+
+    return decorate
+
+
+from helpline.voice import views  # noqa: E402,F401  (registers the routes)

@@ -1,0 +1,387 @@
+"""What the caller hears at each webhook: one function per moment of the call.
+
+Each function takes the webhook's parameters and returns TwiML; state changes go through
+``CallStore`` (Lua scripts), decisions through the pure modules (engine, wait, hours).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from twilio.twiml.voice_response import VoiceResponse
+
+from helpline import hours, privacy, twiml, wait
+from helpline.extensions import helpline
+from helpline.ivr.engine import Context, Outcome
+from helpline.ivr.speech import match
+
+TERMINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
+DEQUEUED_RESULTS = {"bridged", "bridging-in-process", "redirected", "redirected-from-bridged"}
+CALLBACK_WORDS = {
+    "nl": ("terugbellen", "terug bellen", "bel mij", "bel me", "terugbel"),
+    "en": ("call back", "call me", "callback", "ring me"),
+}
+
+
+def _lang(value: str | None) -> str:
+    flow = helpline().flow
+    return value if value in flow.languages else flow.default_language
+
+
+def _topic(value: str | None) -> str:
+    flow = helpline().flow
+    return value if value in flow.topics else flow.default_topic
+
+
+def _hours_values(lang: str, now: datetime | None = None) -> dict[str, str]:
+    """{hours}, {reason} and {next_opening} for prompts about opening hours."""
+    h = helpline()
+    schedule = h.store.schedule()
+    now = now or h.store.clock.now()
+    status = hours.status(schedule, now)
+    opening = status.next_opening
+    return {
+        "hours": hours.describe_weekly(schedule.weekly, lang),
+        "reason": (status.closure_reason or {}).get(lang, ""),
+        "next_opening": hours.describe_moment(opening, now, lang) if opening else "",
+    }
+
+
+def _needs_values(prompt: str | None, lang: str) -> bool:
+    lines = helpline().flow.prompts.get(prompt or "", {}).get(lang, ())
+    return any("{" in line.text for line in lines)
+
+
+# -- the menu ------------------------------------------------------------------------------
+
+
+def incoming(params) -> VoiceResponse:
+    """A new call: open or closed, then the first step of the flow."""
+    h = helpline()
+    status = hours.status(h.store.schedule(), h.store.clock.now())
+    h.store.start(params.get("CallSid", ""), params.get("From"), status.open)
+    return present(h.engine.begin(closed=not status.open), params)
+
+
+def step(args, params) -> VoiceResponse:
+    """A menu step: its first rendering, an answer to it, or silence."""
+    engine = helpline().engine
+    ctx = Context.from_args(engine.flow, args)
+    if args.get("silent"):
+        outcome = engine.silence(ctx)
+    elif params.get("Digits") or params.get("SpeechResult"):
+        outcome = engine.answer(ctx, params.get("Digits", ""), params.get("SpeechResult", ""))
+    else:
+        outcome = engine.enter(ctx)
+    return present(outcome, params)
+
+
+def present(outcome: Outcome, params) -> VoiceResponse:
+    h = helpline()
+    ctx = outcome.ctx
+    if outcome.kind == "queue":
+        return join_queue(params, h.engine.topic_of(ctx), ctx.lang, ctx.referral)
+    if outcome.kind == "callback":
+        return callback_dialog({"ctx": "closed", "lang": ctx.lang,
+                                "topic": h.engine.topic_of(ctx), "stage": "offer"}, params)
+    step_def = h.flow.step(ctx.step)
+    values = _hours_values(ctx.lang) if _needs_values(step_def.prompt, ctx.lang) else None
+    return h.engine.render(outcome, values)
+
+
+# -- the line ------------------------------------------------------------------------------
+
+
+def _enqueue_twiml(response: VoiceResponse, topic: str, lang: str) -> VoiceResponse:
+    twiml.enqueue(response, twiml.queue_name(topic), topic=topic, lang=lang)
+    return response
+
+
+def join_queue(params, topic: str, lang: str, referral: str | None) -> VoiceResponse:
+    h = helpline()
+    state, _, _ = h.store.enqueue(params.get("CallSid", ""), params.get("From"), topic, lang,
+                                  referral)
+    response = VoiceResponse()
+    if state == "waiting":
+        twiml.say(response, h.flow, "queued", lang)
+        return _enqueue_twiml(response, topic, lang)
+    if state == "callback":
+        twiml.say(response, h.flow, "callback_goodbye", lang)
+        response.hangup()
+    return response
+
+
+def _seconds_since(now_ms: int, value: str | None) -> int | None:
+    return None if not value else max(0, (now_ms - int(float(value))) // 1000)
+
+
+def wait_round(args, params) -> VoiceResponse:
+    """One round of waiting (the Enqueue waitUrl): messages when due, then music."""
+    h, config = helpline(), helpline().config
+    sid, lang, topic = params.get("CallSid", ""), _lang(args.get("lang")), _topic(args.get("topic"))
+    snap = h.store.wait_snapshot(sid, topic)
+    state = snap.call.get("state")
+    response = VoiceResponse()
+    if state in (None, "ivr"):
+        # We lost track of this caller (e.g. Redis was down when they joined): take them in
+        # again with the wait Twilio reports, then carry on as usual.
+        queue_time = _int(params.get("QueueTime"))
+        h.store.enqueue(sid, params.get("From"), topic, lang, None,
+                        arrival_ms=snap.now_ms - queue_time * 1000)
+        snap = h.store.wait_snapshot(sid, topic)
+        state = snap.call.get("state")
+    if state in ("callback", "left"):
+        response.leave()
+        return response
+    if state != "waiting" or snap.ahead is None:
+        twiml.hold(response, config["HELPLINE_HOLD_MUSIC_URL"], config["HELPLINE_WAIT_SEGMENT"])
+        return response
+    call, now = snap.call, snap.now_ms
+    state_now = wait.WaitState(
+        waited_s=max(0, (now - int(call["enqueued_at"])) // 1000),
+        ahead=snap.ahead,
+        last_message_s=_seconds_since(now, call.get("said_at")),
+        last_position_s=_seconds_since(now, call.get("said_position_at")),
+        last_ahead=_int(call.get("said_ahead"), None),
+        last_too_long_s=_seconds_since(now, call.get("too_long_at")),
+    )
+    plan = wait.plan(state_now, announce_interval=config["HELPLINE_ANNOUNCE_INTERVAL"],
+                     position_repeat=config["HELPLINE_POSITION_REPEAT"],
+                     max_wait=config["HELPLINE_MAX_WAIT"], max_hold=config["HELPLINE_MAX_HOLD"])
+    if plan.hold_limit:
+        return _hold_limit(params, topic, lang)
+    gather = twiml.gather(h.flow, lang, twiml.url("/voice/queue/key", lang=lang, topic=topic),
+                          hints=list(CALLBACK_WORDS.get(lang, ())), timeout=1)
+    noted: dict[str, int] = {}
+    if plan.too_long:
+        twiml.say(gather, h.flow, "wait_too_long", lang)
+        noted.update(said_at=now, too_long_at=now)
+    elif plan.position:
+        _say_position(gather, snap.ahead, snap.answered_recently, lang)
+        if plan.callback_hint:
+            twiml.say(gather, h.flow, "wait_callback_hint", lang)
+        noted.update(said_at=now, said_position_at=now, said_ahead=snap.ahead)
+    twiml.hold(gather, config["HELPLINE_HOLD_MUSIC_URL"], config["HELPLINE_WAIT_SEGMENT"])
+    response.append(gather)
+    if noted:
+        h.store.note(sid, **noted)
+    return response
+
+
+def _say_position(parent, ahead: int, answered_recently: int, lang: str) -> None:
+    h = helpline()
+    flow = h.flow
+    if ahead == 0:
+        twiml.say(parent, flow, "wait_first_in_line", lang)
+    elif ahead == 1:
+        twiml.say(parent, flow, "wait_one_ahead", lang)
+    else:
+        twiml.say(parent, flow, "wait_people_ahead", lang, {"people": ahead})
+    minutes = wait.estimate_minutes(ahead, answered_recently, h.config["HELPLINE_ESTIMATE_WINDOW"])
+    if minutes is None:
+        twiml.say(parent, flow, "wait_unknown", lang)
+    elif minutes <= 1:
+        twiml.say(parent, flow, "wait_estimate_short", lang)
+    else:
+        twiml.say(parent, flow, "wait_estimate", lang, {"minutes": minutes})
+    if ahead > 0:
+        twiml.say(parent, flow, "wait_reassure", lang)
+
+
+def _hold_limit(params, topic: str, lang: str) -> VoiceResponse:
+    """Nobody is held forever: a callback to the calling number, or the hours to call again."""
+    h = helpline()
+    sid, number = params.get("CallSid", ""), params.get("From")
+    response = VoiceResponse()
+    if privacy.is_callable(number):
+        h.store.request_callback(sid, number, topic, lang, reason="hold_limit", due_at=None,
+                                 caller_number=number)
+        twiml.say(response, h.flow, "wait_hold_limit", lang)
+    else:
+        h.store.leave(sid, "hold_limit")
+        twiml.say(response, h.flow, "wait_hold_limit_no_number", lang, _hours_values(lang))
+    response.leave()
+    return response
+
+
+def wait_key(args, params) -> VoiceResponse:
+    """A key or words while waiting: 1 asks for a callback, 2 keeps waiting."""
+    h = helpline()
+    lang, topic = _lang(args.get("lang")), _topic(args.get("topic"))
+    digits = (params.get("Digits") or "")[:1]
+    said = params.get("SpeechResult") or ""
+    if not digits and said:
+        digits = match(said, [("1", CALLBACK_WORDS.get(lang, ())),
+                              ("2", ("wachten", "blijven", "wait", "keep waiting"))], lang) or ""
+    if digits == "1":
+        return callback_dialog({"ctx": "wait", "lang": lang, "topic": topic, "stage": "offer"},
+                               params)
+    response = VoiceResponse()
+    if digits == "2":
+        twiml.say(response, h.flow, "wait_keep_waiting", lang)
+    return response  # back to the waitUrl
+
+
+def queue_done(args, params) -> VoiceResponse:
+    """The caller left Twilio's queue (the Enqueue action): why decides what comes next."""
+    h = helpline()
+    sid = params.get("CallSid", "")
+    lang, topic = _lang(args.get("lang")), _topic(args.get("topic"))
+    result = params.get("QueueResult", "")
+    response = VoiceResponse()
+    if result == "hangup":
+        h.store.end(sid, "queue-hangup")
+        return response
+    if result in DEQUEUED_RESULTS:
+        h.store.dequeued(sid, result)
+        return response
+    state = h.store.state(sid) if result == "leave" else None
+    if state == "callback":
+        twiml.say(response, h.flow, "callback_goodbye", lang)
+        response.hangup()
+        return response
+    if state == "left":
+        twiml.say(response, h.flow, "goodbye", lang)
+        response.hangup()
+        return response
+    if result == "queue-full":
+        twiml.say(response, h.flow, "queue_full", lang)
+        response.redirect(twiml.url("/voice/callback", ctx="open", lang=lang, stage="offer",
+                                    topic=topic))
+        return response
+    # error, system-error, or a leave we did not ask for: back in line, same place.
+    twiml.say(response, h.flow, "sorry_wait", lang)
+    return _enqueue_twiml(response, topic, lang)
+
+
+def status(params) -> VoiceResponse:
+    """A call status callback: a final status ends the call (a waiting caller is abandoned)."""
+    if params.get("CallStatus") in TERMINAL_STATUSES and params.get("CallSid"):
+        helpline().store.end(params["CallSid"], params["CallStatus"])
+    return VoiceResponse()
+
+
+# -- asking for a callback -----------------------------------------------------------------
+
+
+def callback_dialog(args, params) -> VoiceResponse:
+    """Ask which number to call back, read it back, and register the request.
+
+    ``ctx`` is where the caller is: ``wait`` (in the queue: ends with Leave, only waitUrl
+    verbs), ``closed`` (outside opening hours) or ``open`` (could not join the queue).
+    """
+    h = helpline()
+    flow = h.flow
+    ctx = args.get("ctx") if args.get("ctx") in ("wait", "closed", "open") else "open"
+    lang, topic = _lang(args.get("lang")), _topic(args.get("topic"))
+    stage = args.get("stage", "offer")
+    tries = min(_int(args.get("try"), 1), 10)
+    sid, own = params.get("CallSid", ""), params.get("From")
+    digits = params.get("Digits", "")
+    response = VoiceResponse()
+
+    def link(next_stage: str, next_try: int = 1) -> str:
+        return twiml.url("/voice/callback", ctx=ctx, lang=lang, stage=next_stage, topic=topic,
+                         **{"try": next_try})
+
+    def no_answer() -> VoiceResponse:
+        if ctx == "wait":
+            twiml.say(response, flow, "callback_back_to_line", lang)
+            return response  # back to the waitUrl
+        if tries < 3:
+            response.redirect(link("offer", tries + 1))
+            return response
+        twiml.say(response, flow, "callback_give_up", lang)
+        response.hangup()
+        return response
+
+    def ask(prompt: str, next_stage: str, values=None, **gather_opts) -> VoiceResponse:
+        gather = twiml.gather(flow, lang, link(next_stage, tries), speech=False, **gather_opts)
+        twiml.say(gather, flow, prompt, lang, values)
+        response.append(gather)
+        return no_answer()
+
+    if stage == "offer":
+        if privacy.is_callable(own):
+            return ask("callback_own_number", "own", {"number": privacy.speakable(own)})
+        return ask("callback_enter_number", "typed", num_digits=None, finish_on_key="#",
+                   timeout=12)
+    if stage in ("own", "readback"):
+        if digits == "1":
+            number = own if stage == "own" else h.store.draft(sid)
+            if privacy.is_callable(number):
+                return _confirm_callback(response, ctx, sid, number, own, topic, lang)
+        if digits in ("1", "2"):
+            return ask("callback_enter_number", "typed", num_digits=None, finish_on_key="#",
+                       timeout=12)
+        return no_answer()
+    if stage == "typed":
+        number = privacy.parse_typed_number(digits)
+        if number is None:
+            if not digits:
+                return no_answer()
+            if tries >= 3:
+                tries = 3
+                return no_answer()
+            twiml.say(response, flow, "callback_bad_number", lang)
+            tries += 1
+            return ask("callback_enter_number", "typed", num_digits=None, finish_on_key="#",
+                       timeout=12)
+        h.store.save_draft(sid, number)
+        return ask("callback_read_back", "readback", {"number": privacy.speakable(number)})
+    return no_answer()
+
+
+def _confirm_callback(response: VoiceResponse, ctx: str, sid: str, number: str,
+                      caller_number: str | None, topic: str, lang: str) -> VoiceResponse:
+    h = helpline()
+    due_at = None
+    values = None
+    if ctx == "closed":
+        now = h.store.clock.now()
+        due_at = hours.next_opening(h.store.schedule(), now)
+        values = _hours_values(lang, now)
+    h.store.request_callback(sid, number, topic, lang, reason={"wait": "asked"}.get(ctx, ctx),
+                             due_at=due_at, caller_number=caller_number)
+    if ctx == "wait":
+        twiml.say(response, h.flow, "callback_confirmed_wait", lang)
+        response.leave()
+    elif ctx == "closed":
+        twiml.say(response, h.flow, "callback_confirmed_closed", lang, values)
+        response.hangup()
+    else:
+        twiml.say(response, h.flow, "callback_goodbye", lang)
+        response.hangup()
+    return response
+
+
+# -- when things go wrong ------------------------------------------------------------------
+
+
+def sorry_then_queue(lang: str) -> VoiceResponse:
+    """Safe TwiML for any failure in the menu: apologise, then the general line."""
+    flow = helpline().flow
+    lang = _lang(lang)
+    response = VoiceResponse()
+    twiml.say(response, flow, "sorry_error", lang)
+    return _enqueue_twiml(response, flow.default_topic, lang)
+
+
+def sorry_keep_waiting(lang: str) -> VoiceResponse:
+    """Safe TwiML inside the queue (waitUrl verbs only): apologise, then music."""
+    h = helpline()
+    response = VoiceResponse()
+    twiml.say(response, h.flow, "sorry_wait", _lang(lang))
+    twiml.hold(response, h.config["HELPLINE_HOLD_MUSIC_URL"], h.config["HELPLINE_WAIT_SEGMENT"])
+    return response
+
+
+def empty(_lang: str = "") -> VoiceResponse:
+    return VoiceResponse()
+
+
+def _int(value, default: int | None = 0):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default

@@ -1,0 +1,56 @@
+"""The webhook routes. Thin: read the request, call one function, answer TwiML."""
+
+from __future__ import annotations
+
+from flask import request
+
+from helpline import twiml
+from helpline.voice import caller, voice_route
+
+
+def _in_queue_or_menu(lang: str):
+    """Fallback for the callback dialog: inside the queue only waitUrl verbs are allowed."""
+    if request.args.get("ctx") == "wait":
+        return caller.sorry_keep_waiting(lang)
+    return caller.sorry_then_queue(lang)
+
+
+@voice_route("/incoming", fallback=caller.sorry_then_queue)
+def incoming():
+    return twiml.reply(caller.incoming(request.values))
+
+
+@voice_route("/step", fallback=caller.sorry_then_queue)
+def step():
+    return twiml.reply(caller.step(request.args, request.values))
+
+
+@voice_route("/queue/wait", fallback=caller.sorry_keep_waiting)
+def queue_wait():
+    return twiml.reply(caller.wait_round(request.args, request.values))
+
+
+@voice_route("/queue/key", fallback=caller.sorry_keep_waiting)
+def queue_key():
+    return twiml.reply(caller.wait_key(request.args, request.values))
+
+
+@voice_route("/queue/done", fallback=caller.sorry_then_queue)
+def queue_done():
+    return twiml.reply(caller.queue_done(request.args, request.values))
+
+
+@voice_route("/callback", fallback=_in_queue_or_menu)
+def callback():
+    return twiml.reply(caller.callback_dialog(request.args, request.values))
+
+
+@voice_route("/status", fallback=caller.empty)
+def status():
+    return twiml.reply(caller.status(request.values))
+
+
+@voice_route("/fallback", fallback=caller.sorry_then_queue)
+def fallback():
+    """Twilio's fallback URL: our primary answer failed, so apologise and queue."""
+    return twiml.reply(caller.sorry_then_queue(request.args.get("lang", "")))

@@ -1,0 +1,206 @@
+"""Shared fixtures: a private redis-server per test session, the app, and a signed phone line."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+import redis
+from twilio.request_validator import RequestValidator
+
+from helpline import create_app
+
+PUBLIC_URL = "https://hulplijn.example.nl"
+AUTH_TOKEN = "test-auth-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisServer:
+    """A real redis-server on a free port, started and stopped by the tests."""
+
+    def __init__(self, directory: Path, *extra: str):
+        self.binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self.directory = directory
+        self.extra = extra
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.directory), *self.extra],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port)
+        for _ in range(200):
+            try:
+                client.ping()
+                return self
+            except redis.ConnectionError:
+                time.sleep(0.02)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    client = redis.Redis.from_url(redis_server.url)
+    client.flushall()
+    yield redis_server.url
+    client.close()
+
+
+@pytest.fixture
+def r(redis_url):
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    yield client
+    client.close()
+
+
+def make_config(redis_url: str, **overrides) -> dict:
+    return {
+        "HELPLINE_ENV": "test",
+        "REDIS_URL": redis_url,
+        "PUBLIC_URL": PUBLIC_URL,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "HELPLINE_OPENING_HOURS": "always",
+        "HELPLINE_HOLIDAYS": "",
+        "HELPLINE_HOLD_MUSIC_URL": "https://music.example/hold.mp3",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def app_config():
+    """Per-test overrides of the app's settings."""
+    return {}
+
+
+@pytest.fixture
+def app(redis_url, app_config):
+    return create_app(make_config(redis_url, **app_config))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Twiml:
+    """A parsed TwiML answer with helpers to look inside."""
+
+    def __init__(self, response):
+        self.status = response.status_code
+        self.content_type = response.content_type
+        self.text = response.get_data(as_text=True)
+        self.root = ET.fromstring(self.text) if self.status == 200 else None
+
+    def verbs(self) -> list[str]:
+        return [child.tag for child in self.root]
+
+    def all(self, tag: str) -> list[ET.Element]:
+        return list(self.root.iter(tag))
+
+    def first(self, tag: str) -> ET.Element:
+        found = self.all(tag)
+        assert found, f"no <{tag}> in {self.text}"
+        return found[0]
+
+    def spoken(self) -> str:
+        return " ".join("".join(say.itertext()) for say in self.root.iter("Say"))
+
+
+def sign(url: str, params: dict, token: str = AUTH_TOKEN) -> str:
+    return RequestValidator(token).compute_signature(url, params)
+
+
+class Phone:
+    """One caller's line to the app: signed Twilio-style webhooks, the answers parsed."""
+
+    def __init__(self, client, number: str = "+31201234567", sid: str | None = None):
+        self.client = client
+        self.number = number
+        self.sid = sid or "CA" + uuid.uuid4().hex
+        self.last: Twiml | None = None
+
+    def params(self, **extra) -> dict:
+        base = {"CallSid": self.sid, "AccountSid": "AC" + "0" * 32, "From": self.number,
+                "To": "+31850000000", "Caller": self.number, "Called": "+31850000000",
+                "CallStatus": "in-progress", "Direction": "inbound", "ApiVersion": "2010-04-01"}
+        base.update({k: str(v) for k, v in extra.items()})
+        return base
+
+    def post(self, url: str, *, token: str = AUTH_TOKEN, idempotency: str | None = None,
+             signature: str | None = None, **extra) -> Twiml:
+        if not url.startswith("http"):
+            url = PUBLIC_URL + url
+        params = self.params(**extra)
+        headers = {"X-Twilio-Signature": signature if signature is not None else sign(url, params, token),
+                   "I-Twilio-Idempotency-Token": idempotency or uuid.uuid4().hex}
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        self.last = Twiml(self.client.post(path, data=params, headers=headers))
+        return self.last
+
+    def call(self) -> Twiml:
+        return self.post("/voice/incoming", CallStatus="ringing")
+
+    def gather_action(self) -> str:
+        return self.last.first("Gather").get("action")
+
+    def press(self, digits: str) -> Twiml:
+        return self.post(self.gather_action(), Digits=digits)
+
+    def say(self, words: str) -> Twiml:
+        return self.post(self.gather_action(), SpeechResult=words, Confidence="0.9")
+
+    def silence(self) -> Twiml:
+        """No input: Twilio runs the verb after the Gather (our Redirect)."""
+        return self.post(self.last.first("Redirect").text)
+
+    def wait_url(self) -> str:
+        return self.last.first("Enqueue").get("waitUrl")
+
+    def enqueue_action(self) -> str:
+        return self.last.first("Enqueue").get("action")
+
+
+@pytest.fixture
+def phone(client):
+    return Phone(client)
+
+
+def query(url: str) -> dict:
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+os.environ.setdefault("HELPLINE_ENV", "test")

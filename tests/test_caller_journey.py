@@ -1,0 +1,114 @@
+"""A caller's journey through the IVR, with signed webhooks against the real app and Redis."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpline import keys
+from tests.conftest import Phone
+
+TOPIC_KEYS = {"device": "1", "password": "2", "digid": "3", "bank": "4", "general": "5"}
+TOPIC_WORDS = {
+    "nl": {"device": "mijn tablet doet raar", "password": "ik ben mijn wachtwoord vergeten",
+           "digid": "digi d", "bank": "mijn bankapp doet raar", "general": "weet ik niet"},
+    "en": {"device": "my phone is acting strange", "password": "I forgot my password",
+           "digid": "DigiD", "bank": "my banking app", "general": "I don't know"},
+}
+
+
+def reach_topic_menu(phone: Phone, lang: str):
+    phone.call()
+    if lang == "en":
+        return phone.press("9")
+    return phone.silence()  # no choice needed to continue in Dutch
+
+
+def waiting_members(r, topic: str) -> list[str]:
+    return r.zrange(keys.waiting(topic), 0, -1)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("topic", list(TOPIC_KEYS))
+def test_caller_reaches_each_topic_line_by_key(phone, r, topic, lang):
+    reach_topic_menu(phone, lang)
+    phone.press(TOPIC_KEYS[topic])
+    answer = phone.silence()  # skips the referral question
+    enqueue = answer.first("Enqueue")
+    assert enqueue.text == f"hulplijn-{topic}"
+    assert waiting_members(r, topic) == [f"c:{phone.sid}"]
+    assert r.hget(keys.call(phone.sid), "lang") == lang
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("topic", list(TOPIC_KEYS))
+def test_caller_reaches_each_topic_line_by_speech(phone, r, topic, lang):
+    reach_topic_menu(phone, lang)
+    phone.say(TOPIC_WORDS[lang][topic])
+    phone.silence()
+    assert waiting_members(r, topic) == [f"c:{phone.sid}"]
+
+
+def test_menu_speaks_dutch_with_a_dutch_voice_and_listens_for_dutch(phone):
+    answer = reach_topic_menu(phone, "nl")
+    gather = answer.first("Gather")
+    assert gather.get("input") == "dtmf speech"
+    assert gather.get("language") == "nl-NL"
+    assert "digid" in gather.get("hints")
+    assert {say.get("language") for say in answer.all("Say")} == {"nl-NL"}
+    assert "Gaat het over DigiD? Druk dan op 3." in answer.spoken()
+
+
+def test_english_menu_uses_an_english_voice(phone):
+    answer = reach_topic_menu(phone, "en")
+    assert answer.first("Gather").get("language") == "en-GB"
+    assert "Is it about DigiD? Then press 3." in answer.spoken()
+
+
+def test_star_repeats_the_menu(phone):
+    first = reach_topic_menu(phone, "nl")
+    again = phone.press("*")
+    assert again.spoken() == first.spoken()
+
+
+@pytest.mark.parametrize("how", ["silence", "wrong key"])
+def test_caller_without_a_usable_answer_reaches_the_general_line_and_is_never_hung_up_on(phone, r, how):
+    reach_topic_menu(phone, "nl")
+    answers = []
+    for _ in range(3):
+        answers.append(phone.silence() if how == "silence" else phone.press("8"))
+    # Tries 2 and 3 were said again more slowly; the third with fewer options.
+    assert answers[0].all("prosody") and answers[1].all("prosody")
+    assert "Gaat het over uw telefoon" not in answers[1].spoken()
+    assert "Blijf anders aan de lijn" in answers[1].spoken()
+    final = phone.silence()  # referral question skipped by silence too
+    assert final.first("Enqueue").text == "hulplijn-general"
+    assert waiting_members(r, "general") == [f"c:{phone.sid}"]
+    for answer in [*answers, final]:
+        assert "Hangup" not in answer.verbs()
+
+
+def test_referral_answer_is_stored_for_the_reports(phone, r):
+    reach_topic_menu(phone, "nl")
+    phone.press("3")
+    phone.press("1")  # sent by their bank
+    assert r.hget(keys.call(phone.sid), "referral") == "bank"
+    events = r.xrange(keys.EVENTS)
+    queued = [fields for _, fields in events if fields["type"] == "queued"]
+    assert queued[0]["referral"] == "bank" and queued[0]["topic"] == "digid"
+
+
+@pytest.mark.parametrize("app_config", [{"HELPLINE_ASK_REFERRAL": False}])
+def test_referral_question_can_be_switched_off(phone, r):
+    reach_topic_menu(phone, "nl")
+    answer = phone.press("4")
+    assert answer.first("Enqueue").text == "hulplijn-bank"
+
+
+def test_caller_number_is_stored_only_as_a_pseudonym(phone, r):
+    reach_topic_menu(phone, "nl")
+    phone.press("3")
+    phone.silence()
+    dump = " ".join(str(r.hgetall(k)) if r.type(k) == "hash" else str(r.xrange(k)) if r.type(k) == "stream" else k
+                    for k in r.keys("*"))
+    assert "1234567" not in dump
+    assert r.hget(keys.call(phone.sid), "region") == "020"

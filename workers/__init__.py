@@ -1,0 +1,47 @@
+"""RQ workers: small idempotent jobs on queues named by urgency, and their periodic schedule."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from rq import Queue, Worker
+from rq.cron import CronScheduler
+
+QUEUES = ("high", "default", "low")
+
+# Periodic jobs: (dotted path, queue, seconds between runs).
+PERIODIC = (
+    ("workers.maintenance.trim_events", "low", 3600),
+)
+
+
+@lru_cache(maxsize=1)
+def state():
+    """The Helpline wiring for job code (one per worker process)."""
+    from helpline import config
+    from helpline.extensions import Helpline
+
+    return Helpline(config.load())
+
+
+def run_worker(helpline, *, burst: bool = False, name: str | None = None) -> None:
+    logging.basicConfig(level=logging.INFO)
+    queues = [Queue(q, connection=helpline.rq_redis) for q in QUEUES]
+    Worker(queues, connection=helpline.rq_redis, name=name).work(
+        burst=burst, with_scheduler=True
+    )
+
+
+def build_cron(helpline) -> CronScheduler:
+    from rq.utils import import_attribute
+
+    scheduler = CronScheduler(connection=helpline.rq_redis, name=None)
+    for path, queue, interval in PERIODIC:
+        scheduler.register(import_attribute(path), queue_name=queue, interval=interval)
+    return scheduler
+
+
+def run_cron(helpline) -> None:
+    logging.basicConfig(level=logging.INFO)
+    build_cron(helpline).start()
