@@ -24,6 +24,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(voice_bp)
 
+    from helpline import cli
+
+    cli.init_app(app)
+
     @app.get("/healthz")
     def healthz():
         return {"status": "ok"}

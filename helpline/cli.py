@@ -7,20 +7,27 @@ from datetime import datetime
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from helpline import create_app
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False,
+             add_default_commands=False)
 def main():
     """DigiHulplijn call router."""
+
+
+def init_app(app) -> None:
+    """Register the project's commands on the app (so ``app.test_cli_runner`` sees them)."""
+    for command in (flows, hours_group, worker, cron):
+        app.cli.add_command(command)
 
 
 # -- flows ---------------------------------------------------------------------------------
 
 
-@main.group()
+@click.group()
 def flows():
     """Check IVR flows."""
 
@@ -51,7 +58,7 @@ def _store():
     return current_app.extensions["helpline"].store
 
 
-@main.group("hours")
+@click.group("hours", cls=AppGroup)
 def hours_group():
     """Show or change the opening hours at run time."""
 
@@ -109,7 +116,8 @@ def hours_reopen():
 # -- workers -------------------------------------------------------------------------------
 
 
-@main.command("worker")
+@click.command("worker")
+@with_appcontext
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @click.option("--name", default=None)
 def worker(burst, name):
@@ -119,12 +127,14 @@ def worker(burst, name):
     run_worker(current_app.extensions["helpline"], burst=burst, name=name)
 
 
-@main.command("cron")
+@click.command("cron")
+@with_appcontext
 def cron():
     """Run RQ's cron scheduler with the helpline's periodic jobs."""
     from workers import run_cron
 
     run_cron(current_app.extensions["helpline"])
+
 
 
 if __name__ == "__main__":

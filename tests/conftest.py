@@ -151,6 +151,7 @@ class Phone:
         self.number = number
         self.sid = sid or "CA" + uuid.uuid4().hex
         self.last: Twiml | None = None
+        self.enqueued = None  # the last <Enqueue> the app answered
 
     def params(self, **extra) -> dict:
         base = {"CallSid": self.sid, "AccountSid": "AC" + "0" * 32, "From": self.number,
@@ -169,6 +170,8 @@ class Phone:
         parts = urlsplit(url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         self.last = Twiml(self.client.post(path, data=params, headers=headers))
+        if self.last.root is not None and self.last.all("Enqueue"):
+            self.enqueued = self.last.first("Enqueue")
         return self.last
 
     def call(self) -> Twiml:
@@ -188,10 +191,10 @@ class Phone:
         return self.post(self.last.first("Redirect").text)
 
     def wait_url(self) -> str:
-        return self.last.first("Enqueue").get("waitUrl")
+        return self.enqueued.get("waitUrl")
 
     def enqueue_action(self) -> str:
-        return self.last.first("Enqueue").get("action")
+        return self.enqueued.get("action")
 
 
 @pytest.fixture

@@ -1,0 +1,254 @@
+"""Waiting in line: honest announcements, callbacks that keep their place, hang-ups."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpline import keys
+from helpline.calls import Clock
+from tests.conftest import Phone, query
+
+
+class FakeClock(Clock):
+    """A controllable clock for the app's own timers (announcement intervals, max wait)."""
+
+    def __init__(self, start_ms: int = 1_790_000_000_000):
+        self.ms = start_ms
+
+    def now_ms(self) -> int:
+        return self.ms
+
+    def advance(self, seconds: float) -> None:
+        self.ms += int(seconds * 1000)
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def app_config(clock):
+    return {"CLOCK": clock}
+
+
+def queue_caller(client, topic_key: str = "3", number: str = "+31201234567") -> Phone:
+    phone = Phone(client, number=number)
+    phone.call()
+    phone.silence()
+    phone.press(topic_key)
+    phone.silence()
+    assert phone.last.first("Enqueue") is not None
+    return phone
+
+
+def wait(phone: Phone, queue_time: int = 0):
+    return phone.post(phone.wait_url(), QueuePosition="1", QueueSid="QU" + "1" * 32,
+                      QueueTime=str(queue_time), AvgQueueTime="0", CurrentQueueSize="1",
+                      MaxQueueSize="1000")
+
+
+def test_waiting_caller_hears_their_position_and_that_the_wait_is_not_yet_known(client, clock):
+    first = queue_caller(client)
+    clock.advance(1)
+    second = queue_caller(client, number="+31301234567")
+    answer = wait(second)
+    assert "Er wacht nog 1 persoon voor u." in answer.spoken()
+    assert "Wij weten nog niet precies hoe lang het duurt." in answer.spoken()
+    assert "Wilt u liever teruggebeld worden? Druk dan op 1." in answer.spoken()
+    assert wait(first).spoken().startswith("U bent de eerste in de rij.")
+    # only verbs Twilio allows in wait TwiML
+    assert set(answer.verbs()) <= {"Say", "Play", "Pause", "Gather", "Redirect", "Leave", "Hangup"}
+    assert answer.first("Play").text == "https://music.example/hold.mp3"
+
+
+def test_wait_estimate_comes_from_the_recent_answer_rate(client, clock, r):
+    for minute in range(6):  # 6 callers answered in the last hour: one per 10 minutes
+        r.zadd(keys.answered("digid"), {f"CAold{minute}": clock.ms - minute * 60_000})
+    queue_caller(client)
+    clock.advance(1)
+    phone = queue_caller(client, number="+31301234567")
+    answer = wait(phone)
+    assert "Dat duurt ongeveer 20 minuten." in answer.spoken()  # 2 answers at 10 min each
+
+
+def test_announcements_are_calm_not_every_few_seconds(client, clock):
+    queue_caller(client)
+    clock.advance(1)
+    phone = queue_caller(client, number="+31301234567")
+    assert wait(phone).spoken()
+    clock.advance(20)
+    quiet = wait(phone)
+    assert quiet.spoken() == ""
+    assert quiet.all("Play")  # music continues, the callback key still works
+    clock.advance(200)
+    assert "Er wacht nog 1 persoon voor u." in wait(phone).spoken()  # repeated after minutes
+
+
+def test_position_is_said_when_it_changes(client, clock, r):
+    first = queue_caller(client)
+    clock.advance(1)
+    second = queue_caller(client, number="+31301234567")
+    wait(second)
+    clock.advance(61)
+    first.post(first.enqueue_action(), QueueResult="hangup", QueueSid="QU1", QueueTime="61")
+    assert wait(second).spoken().startswith("U bent de eerste in de rij.")
+
+
+def test_caller_can_switch_to_a_callback_that_keeps_their_arrival_time(client, clock, r):
+    ahead = queue_caller(client)
+    clock.advance(30)
+    phone = queue_caller(client, number="+31301234567")
+    score_before = r.zscore(keys.waiting("digid"), f"c:{phone.sid}")
+    wait(phone)
+    clock.advance(40)
+    offer = phone.press("1")
+    assert "0 3, 0 1, 2 3, 4 5, 6 7" in offer.spoken()  # their own number, read back
+    clock.advance(10)
+    done = phone.press("1")
+    assert "Wij bellen u terug. U houdt uw plek in de rij." in done.spoken()
+    assert done.verbs()[-1] == "Leave"
+    callback_id = f"cb-{phone.sid}"
+    assert r.zscore(keys.waiting("digid"), f"b:{callback_id}") == score_before
+    assert r.zrange(keys.waiting("digid"), 0, -1) == [f"c:{ahead.sid}", f"b:{callback_id}"]
+    callback = r.hgetall(keys.callback(callback_id))
+    assert callback["number"] == "+31301234567" and callback["status"] == "pending"
+    # Twilio then requests the Enqueue action with QueueResult=leave: a clear goodbye.
+    goodbye = phone.post(phone.enqueue_action(), QueueResult="leave")
+    assert goodbye.verbs()[-1] == "Hangup"
+    assert "Wij bellen u zo snel mogelijk terug." in goodbye.spoken()
+    # and the hang-up that follows does not cancel the callback
+    phone.post("/voice/status", CallStatus="completed", CallDuration="90")
+    assert r.zscore(keys.waiting("digid"), f"b:{callback_id}") == score_before
+
+
+def test_callback_to_another_number_is_typed_read_back_and_confirmed(client, clock, r):
+    phone = queue_caller(client)
+    wait(phone)
+    phone.press("1")
+    enter = phone.press("2")
+    assert "Toets het telefoonnummer in" in enter.spoken()
+    assert enter.first("Gather").get("finishOnKey") == "#"
+    bad = phone.press("12345")
+    assert "Dat nummer kan ik niet gebruiken." in bad.spoken()
+    readback = phone.press("0612345678")
+    assert "0 6, 1 2, 3 4, 5 6, 7 8" in readback.spoken()
+    assert r.get(keys.number_draft(phone.sid)) == "+31612345678"
+    phone.press("1")
+    assert r.hget(keys.callback(f"cb-{phone.sid}"), "number") == "+31612345678"
+    assert r.get(keys.number_draft(phone.sid)) is None
+
+
+def test_silence_in_the_callback_question_returns_the_caller_to_the_line(client, r):
+    phone = queue_caller(client)
+    wait(phone)
+    offer = phone.press("1")
+    assert offer.verbs()[-1] == "Say"  # after the Gather: back to the waitUrl, no Leave
+    assert "U wacht weer gewoon in de rij." in offer.spoken().split("Druk dan op 2.")[-1]
+    assert r.hget(keys.call(phone.sid), "state") == "waiting"
+
+
+@pytest.mark.parametrize("how", ["status callback", "queue result"])
+def test_hang_up_while_waiting_empties_the_place_at_once_and_counts_as_abandoned(client, clock, r, how):
+    phone = queue_caller(client)
+    clock.advance(75)
+    if how == "status callback":
+        answer = phone.post("/voice/status", CallStatus="completed", CallDuration="80",
+                            SequenceNumber="0")
+    else:
+        answer = phone.post(phone.enqueue_action(), QueueResult="hangup", QueueTime="75")
+    assert answer.verbs() == []
+    assert r.zcard(keys.waiting("digid")) == 0
+    assert r.hget(keys.call(phone.sid), "state") == "abandoned"
+    abandoned = [f for _, f in r.xrange(keys.EVENTS) if f["type"] == "abandoned"]
+    assert len(abandoned) == 1 and abandoned[0]["wait_ms"] == "75000"
+
+
+def test_both_hang_up_signals_in_any_order_count_one_abandonment(client, clock, r):
+    phone = queue_caller(client)
+    clock.advance(5)
+    phone.post("/voice/status", CallStatus="completed")
+    phone.post(phone.enqueue_action(), QueueResult="hangup", QueueTime="5")
+    phone.post("/voice/status", CallStatus="completed")
+    assert [f["type"] for _, f in r.xrange(keys.EVENTS)].count("abandoned") == 1
+
+
+def test_after_the_maximum_wait_the_callback_is_offered_again(client, clock, app):
+    phone = queue_caller(client)
+    wait(phone)
+    clock.advance(app.config["HELPLINE_MAX_WAIT"] + 1)
+    answer = wait(phone)
+    assert "Het duurt helaas langer dan wij willen." in answer.spoken()
+    keep = phone.press("2")
+    assert "U blijft in de rij." in keep.spoken()
+
+
+def test_nobody_is_held_past_the_hold_limit(client, clock, app, r):
+    phone = queue_caller(client)
+    wait(phone)
+    clock.advance(app.config["HELPLINE_MAX_HOLD"] + 1)
+    answer = wait(phone)
+    assert answer.verbs()[-1] == "Leave"
+    assert "Wij bellen u terug op het nummer waarmee u belt." in answer.spoken()
+    assert r.hget(keys.callback(f"cb-{phone.sid}"), "reason") == "hold_limit"
+
+
+def test_anonymous_caller_at_the_hold_limit_hears_when_to_call_again(client, clock, app, r):
+    phone = queue_caller(client, number="anonymous")
+    wait(phone)
+    clock.advance(app.config["HELPLINE_MAX_HOLD"] + 1)
+    answer = wait(phone)
+    assert "Wij zijn open dag en nacht." in answer.spoken()
+    assert answer.verbs()[-1] == "Leave"
+    goodbye = phone.post(phone.enqueue_action(), QueueResult="leave")
+    assert goodbye.verbs()[-1] == "Hangup"
+    assert r.hget(keys.call(phone.sid), "state") == "left"
+
+
+def test_answered_caller_is_recorded_for_future_estimates(client, clock, r):
+    phone = queue_caller(client)
+    clock.advance(42)
+    phone.post(phone.enqueue_action(), QueueResult="redirected", QueueTime="42")
+    assert r.hget(keys.call(phone.sid), "state") == "answered"
+    assert r.zcard(keys.answered("digid")) == 1
+    assert r.zcard(keys.waiting("digid")) == 0
+
+
+def test_queue_error_puts_the_caller_back_in_line_at_the_same_place(client, r):
+    phone = queue_caller(client)
+    score = r.zscore(keys.waiting("digid"), f"c:{phone.sid}")
+    answer = phone.post(phone.enqueue_action(), QueueResult="error")
+    assert answer.first("Enqueue").text == "hulplijn-digid"
+    assert r.zscore(keys.waiting("digid"), f"c:{phone.sid}") == score
+
+
+def test_full_twilio_queue_offers_a_callback(client, r):
+    phone = queue_caller(client)
+    answer = phone.post(phone.enqueue_action(), QueueResult="queue-full")
+    assert "Het is nu heel druk." in answer.spoken()
+    offer = phone.post(answer.first("Redirect").text)
+    assert "Wij bellen u terug op dit nummer" in offer.spoken()
+    done = phone.press("1")
+    assert done.verbs()[-1] == "Hangup"
+    assert r.hget(keys.callback(f"cb-{phone.sid}"), "reason") == "open"
+
+
+def test_caller_we_lost_track_of_is_taken_back_in_line_with_their_wait(client, clock, r):
+    phone = queue_caller(client)
+    r.flushall()  # as if Redis lost its data
+    wait(phone, queue_time=300)
+    assert r.hget(keys.call(phone.sid), "state") == "waiting"
+    assert int(r.hget(keys.call(phone.sid), "enqueued_at")) == clock.ms - 300_000
+
+
+def test_repeat_caller_on_the_same_topic_gets_priority(client, clock, r):
+    early = queue_caller(client, number="+31301111111")
+    clock.advance(1)
+    first = queue_caller(client, number="+31201234567")
+    first.post("/voice/status", CallStatus="completed")
+    clock.advance(86_400)  # the next day, same topic again
+    again = queue_caller(client, number="+31201234567")
+    assert r.zrange(keys.waiting("digid"), 0, -1)[0] == f"c:{again.sid}"
+    assert r.hget(keys.call(again.sid), "repeat") == "1"
+    assert early.sid != again.sid
+    assert query(again.wait_url())["topic"] == "digid"

@@ -1,0 +1,139 @@
+"""Webhook correctness: signatures, redeliveries, and valid TwiML when Redis fails."""
+
+from __future__ import annotations
+
+import uuid
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from helpline import create_app, keys
+from tests.conftest import PUBLIC_URL, Phone, RedisServer, make_config, sign
+
+VOICE_ROUTES = ["/voice/incoming", "/voice/step?step=topic", "/voice/queue/wait?topic=digid",
+                "/voice/queue/key?topic=digid", "/voice/queue/done?topic=digid",
+                "/voice/callback?ctx=wait&stage=offer", "/voice/status", "/voice/fallback"]
+
+
+def snapshot(r) -> dict:
+    return {k: r.dump(k) for k in r.keys("*")}
+
+
+@pytest.mark.parametrize("route", VOICE_ROUTES)
+@pytest.mark.parametrize("forgery", ["missing", "wrong token", "tampered"])
+def test_forged_or_missing_signature_gets_403_and_changes_nothing(client, r, route, forgery):
+    queued = Phone(client)
+    queued.call()  # some state to protect
+    before = snapshot(r)
+    phone = Phone(client, sid=queued.sid)
+    params = phone.params(QueueResult="hangup", CallStatus="completed", Digits="1")
+    url = PUBLIC_URL + route
+    if forgery == "missing":
+        headers = {}
+    elif forgery == "wrong token":
+        headers = {"X-Twilio-Signature": sign(url, params, token="not-our-token")}
+    else:
+        headers = {"X-Twilio-Signature": sign(url, {**params, "Digits": "9"})}
+    response = client.post(route, data=params, headers=headers)
+    assert response.status_code == 403
+    assert snapshot(r) == before
+
+
+def test_signature_is_checked_against_the_public_url_behind_a_proxy(client):
+    phone = Phone(client)
+    params = phone.params(CallStatus="ringing")
+    signed_for_internal = sign("http://localhost/voice/incoming", params)
+    response = client.post("/voice/incoming", data=params,
+                           headers={"X-Twilio-Signature": signed_for_internal})
+    assert response.status_code == 403
+
+
+def test_a_webhook_delivered_twice_leaves_the_same_state_and_answer(client, r):
+    phone = Phone(client)
+    phone.call()
+    phone.silence()
+    phone.press("3")
+    token = uuid.uuid4().hex
+    action = phone.last.first("Redirect").text
+    first = phone.post(action, idempotency=token)
+    state_after_first = snapshot(r)
+    second = phone.post(action, idempotency=token)
+    assert second.text == first.text
+    assert snapshot(r) == state_after_first
+    assert r.zcard(keys.waiting("digid")) == 1
+
+
+def test_a_redelivery_with_a_new_token_cannot_queue_a_caller_twice(client, r):
+    phone = Phone(client)
+    phone.call()
+    phone.silence()
+    phone.press("3")
+    action = phone.last.first("Redirect").text
+    phone.post(action)
+    phone.post(action)
+    assert r.zcard(keys.waiting("digid")) == 1
+    assert [f["type"] for _, f in r.xrange(keys.EVENTS)].count("queued") == 1
+
+
+def test_status_callbacks_in_any_order_leave_the_same_state(client, r):
+    phone = Phone(client)
+    phone.call()
+    phone.post("/voice/status", CallStatus="completed", SequenceNumber="3")
+    phone.post("/voice/status", CallStatus="in-progress", SequenceNumber="1")
+    phone.post("/voice/status", CallStatus="completed", SequenceNumber="3")
+    assert r.hget(keys.call(phone.sid), "state") == "ended"
+    assert [f["type"] for _, f in r.xrange(keys.EVENTS)].count("ended_in_menu") == 1
+
+
+def test_status_callbacks_answer_an_empty_response(client):
+    answer = Phone(client).post("/voice/status", CallStatus="ringing")
+    assert answer.status == 200
+    assert answer.content_type.startswith("text/xml")
+    assert answer.verbs() == []
+
+
+@pytest.fixture
+def breakable_redis(tmp_path):
+    server = RedisServer(tmp_path / "breakable").start()
+    yield server
+    server.stop()
+
+
+def test_a_redis_failure_mid_call_still_returns_valid_twiml(breakable_redis):
+    app = create_app(make_config(breakable_redis.url))
+    client = app.test_client()
+    phone = Phone(client)
+    phone.call()
+    phone.silence()
+    phone.press("3")
+    phone.silence()
+    wait_url = phone.wait_url()
+    breakable_redis.stop()  # Redis goes away mid-call
+
+    for answer in (Phone(client).call(), phone.post(wait_url), phone.post("/voice/queue/done?topic=digid", QueueResult="error")):
+        assert answer.status == 200
+        assert answer.content_type.startswith("text/xml")
+        ET.fromstring(answer.text)
+    new_caller = Phone(client).call()
+    assert "Sorry, er gaat bij ons even iets mis." in new_caller.spoken()
+    assert new_caller.first("Enqueue").text == "hulplijn-general"
+    in_line = phone.post(wait_url)
+    assert "U blijft gewoon in de rij." in in_line.spoken()
+    assert "Enqueue" not in in_line.verbs()  # not allowed in wait TwiML
+    status = phone.post("/voice/status", CallStatus="completed")
+    assert status.status == 200 and status.verbs() == []
+
+
+def test_fallback_url_apologises_and_queues_for_a_person(client):
+    answer = Phone(client).post("/voice/fallback", ErrorCode="11200",
+                                ErrorUrl=PUBLIC_URL + "/voice/incoming")
+    assert "Sorry" in answer.spoken()
+    assert answer.first("Enqueue").text == "hulplijn-general"
+
+
+def test_garbage_parameters_get_a_friendly_prompt_not_a_crash(client):
+    phone = Phone(client)
+    answer = phone.post("/voice/step?step=nope&lang=xx&try=banana", Digits="\u202e" * 500,
+                        SpeechResult="\x00" * 3000)
+    assert answer.status == 200
+    assert answer.first("Gather") is not None
