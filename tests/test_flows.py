@@ -1,0 +1,100 @@
+"""IVR flows as data: the shipped flow passes the checker; each broken example is named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpline.cli import main
+from helpline.ivr import flow as flow_module
+from helpline.ivr import speech
+from ivr_flows import DEFAULT_FLOW, FLOWS_DIR
+
+BROKEN = Path(__file__).parent / "flows"
+
+EXPECTED = {
+    "broken_unknown_goto": "step 'topic' option 3 leads to unknown step 'refferal'",
+    "broken_missing_no_input": "step 'referral': does not say where no_input leads",
+    "broken_missing_wrong_input": "step 'closed': does not say where wrong_input leads",
+    "broken_unknown_skill": "topic 'digid': skill 'digi' is not a known skill",
+    "broken_unreachable_step": "step 'orphan' is unreachable from the start",
+    "broken_missing_translation": "prompt 'topic_short' (used by step 'topic') has no text in 'en'",
+    "broken_unknown_topic": "step 'topic' option 1: topic 'tablet' is not a known topic",
+    "broken_duplicate_key": "step 'topic' option 2: key '1' is used twice in this menu",
+}
+
+
+@pytest.mark.parametrize("path", sorted(FLOWS_DIR.glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_flows_pass_the_check(path):
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["flows", "check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "is valid" in result.output
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_broken_example_fails_naming_the_problem(name):
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["flows", "check", str(BROKEN / f"{name}.yaml")])
+    assert result.exit_code == 1
+    assert EXPECTED[name] in result.output
+
+
+def test_every_broken_example_has_an_expectation():
+    assert {p.stem for p in BROKEN.glob("*.yaml")} == set(EXPECTED)
+
+
+def test_invalid_yaml_is_reported_not_raised(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("steps: [unclosed")
+    with pytest.raises(flow_module.FlowError, match="not valid YAML"):
+        flow_module.load(bad)
+
+
+def test_default_topics_map_to_their_skills():
+    flow = flow_module.load(DEFAULT_FLOW)
+    assert {t.id: t.skill for t in flow.topics.values()} == {
+        "device": "device", "password": "password", "digid": "digid", "bank": "bank",
+        "general": "general"}
+
+
+def test_dutch_prompts_stay_short():
+    """Plain Dutch: no spoken sentence in the shipped flow is longer than 20 words."""
+    flow = flow_module.load(DEFAULT_FLOW)
+    for prompt_id, texts in flow.prompts.items():
+        for line in texts["nl"]:
+            for sentence in line.text.replace("?", ".").split("."):
+                assert len(sentence.split()) <= 20, (prompt_id, sentence)
+
+
+
+def topic_options(lang):
+    flow = flow_module.load(DEFAULT_FLOW)
+    return [(o.key, o.speech[lang]) for o in flow.step("topic").options]
+
+
+@pytest.mark.parametrize("said, key", [
+    ("digi d", "3"), ("DigiD", "3"), ("Digi-D.", "3"), ("mijn bankapp doet raar", "4"),
+    ("ik ben mijn wachtwoord vergeten", "2"), ("tablet", "1"), ("weet ik niet", "5"),
+    ("drie", "3"), ("nummer vier", "4"), ("internetbankieren lukt niet", "4"),
+    ("mijn wachtwoort", "2"), ("ik wil een vrijwilliger", "5"),
+    ("banaan", None), ("", None),
+])
+def test_spoken_answers_are_matched_robustly_in_dutch(said, key):
+    assert speech.match(said, topic_options("nl"), "nl") == key
+
+
+@pytest.mark.parametrize("said, key", [
+    ("my tablet", "1"), ("I forgot my password", "2"), ("digi dee", "3"),
+    ("banking app", "4"), ("I don't know", "5"), ("three", "3"),
+])
+def test_spoken_answers_are_matched_in_english(said, key):
+    assert speech.match(said, topic_options("en"), "en") == key
+
+
+def test_a_tie_between_two_topics_is_not_a_guess():
+    options = [("1", ("tablet",)), ("2", ("laptop",))]
+    assert speech.match("tablet laptop", options, "nl") is None
