@@ -5,16 +5,27 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from helpline import config as config_module
 from helpline import extensions
 
 
+class _NoSessionsForTwilio(SecureCookieSessionInterface):
+    """Twilio's webhooks carry no cookies; skip session work on every call step."""
+
+    def open_session(self, app, request):
+        if request.path.startswith("/voice/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """The WSGI factory (``helpline:create_app``)."""
     app = Flask(__name__)
     app.config.update(config_module.load(overrides=test_config))
+    app.session_interface = _NoSessionsForTwilio()
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 

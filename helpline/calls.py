@@ -65,8 +65,21 @@ class CallStore:
 
     # -- opening hours ---------------------------------------------------------------------
 
+    SCHEDULE_TTL = 5.0  # seconds another process may see old hours after a change
+
     def schedule(self) -> hours.Schedule:
-        """The opening hours: the environment's, overridden by a coordinator's in Redis."""
+        """The opening hours: the environment's, overridden by a coordinator's in Redis.
+
+        Kept in memory for a few seconds: it is read on every incoming call and changes rarely.
+        """
+        cached = getattr(self, "_schedule_cache", None)
+        if cached and time.monotonic() - cached[0] < self.SCHEDULE_TTL:
+            return cached[1]
+        schedule = self._load_schedule()
+        self._schedule_cache = (time.monotonic(), schedule)
+        return schedule
+
+    def _load_schedule(self) -> hours.Schedule:
         stored = self.redis.hgetall(keys.HOURS)
         tz = hours.zone(self.config["HELPLINE_TIMEZONE"])
         weekly = hours.parse_weekly(stored.get("weekly") or self.config["HELPLINE_OPENING_HOURS"])
@@ -81,6 +94,7 @@ class CallStore:
         return hours.Schedule(weekly, holiday_spec, tz, closure)
 
     def set_hours(self, *, weekly: str | None = None, holidays: str | None = None) -> None:
+        self._schedule_cache = None
         if weekly is not None:
             hours.parse_weekly(weekly)
             self.redis.hset(keys.HOURS, "weekly", weekly)
@@ -89,13 +103,16 @@ class CallStore:
             self.redis.hset(keys.HOURS, "holidays", holidays)
 
     def close(self, reason: dict[str, str], until: datetime | None) -> None:
+        self._schedule_cache = None
         value = {"reason": reason, "until": until.isoformat() if until else None}
         self.redis.hset(keys.HOURS, "closure", json.dumps(value))
 
     def reopen(self) -> None:
+        self._schedule_cache = None
         self.redis.hdel(keys.HOURS, "closure")
 
     def reset_hours(self) -> None:
+        self._schedule_cache = None
         self.redis.delete(keys.HOURS)
 
     # -- the call's life -------------------------------------------------------------------

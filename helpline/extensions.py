@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import redis
 from flask import Flask, current_app
+from twilio.request_validator import RequestValidator
 
 from helpline.calls import CallStore, Clock
 from helpline.ivr import flow as flow_module
@@ -28,6 +29,7 @@ class Helpline:
             socket_connect_timeout=2, health_check_interval=30,
         )
         self.store = CallStore(self.redis, config, clock)
+        self.validator = RequestValidator(config["TWILIO_AUTH_TOKEN"])
         self._rq_redis = None
         self._twilio = None
 

@@ -87,7 +87,7 @@ def queue_name(topic: str) -> str:
     return f"hulplijn-{topic}"[:64]
 
 
-def reply(response: VoiceResponse | None = None, status: int = 200) -> Response:
-    """The one way a voice route answers: TwiML with the XML content type."""
-    return Response(str(response or VoiceResponse()), status=status, mimetype="text/xml",
-                    content_type=XML)
+def reply(response: VoiceResponse | str | None = None, status: int = 200) -> Response:
+    """The one way a voice route answers: TwiML (built, or already rendered) as XML."""
+    body = response if isinstance(response, str) else str(response or VoiceResponse())
+    return Response(body, status=status, content_type=XML)

@@ -59,6 +59,7 @@ class Engine:
     def __init__(self, flow: Flow, flags: dict[str, bool]):
         self.flow = flow
         self.flags = flags
+        self._rendered: dict[Outcome, str] = {}
 
     # -- decisions --------------------------------------------------------------------------
 
@@ -122,6 +123,16 @@ class Engine:
         return ctx.topic or self.flow.default_topic
 
     # -- rendering --------------------------------------------------------------------------
+
+    def render_xml(self, outcome: Outcome) -> str:
+        """TwiML text for a step without placeholders; the same outcome always renders the
+        same, so it is built once per process."""
+        cached = self._rendered.get(outcome)
+        if cached is None:
+            cached = str(self.render(outcome))
+            if len(self._rendered) < 10_000:
+                self._rendered[outcome] = cached
+        return cached
 
     def render(self, outcome: Outcome, values: dict | None = None) -> VoiceResponse:
         """TwiML for a menu or say step."""

@@ -8,7 +8,6 @@ import logging
 
 from flask import Blueprint, Response, abort, current_app, g, request
 from redis.exceptions import RedisError
-from twilio.request_validator import RequestValidator
 
 from helpline import keys
 from helpline.extensions import helpline
@@ -28,16 +27,25 @@ def _public_url() -> str:
 def check_signature():
     """Refuse (403, no change) any request not signed by Twilio with our auth token."""
     signature = request.headers.get("X-Twilio-Signature", "")
-    validator = RequestValidator(current_app.config["TWILIO_AUTH_TOKEN"])
+    validator = helpline().validator
     params = request.form if request.method == "POST" else {}
     if not signature or not validator.validate(_public_url(), params, signature):
         log.warning("rejected unsigned or forged webhook path=%s", request.path)
         abort(403)
 
 
+REPLAYED_ENDPOINTS: set[str] = set()
+
+
 @bp.before_request
 def answer_redelivery():
-    """A webhook redelivered with the same idempotency token gets the same answer."""
+    """A webhook redelivered with the same idempotency token gets the same answer.
+
+    Only for routes whose answer depends on changing state (the wait, the callback dialog);
+    the others are pure or their state change is idempotent in its Lua script.
+    """
+    if request.endpoint not in REPLAYED_ENDPOINTS:
+        return None
     token = request.headers.get("I-Twilio-Idempotency-Token", "")
     g.idempotency_token = token[:200]
     if not token:
@@ -65,8 +73,11 @@ def remember_answer(response: Response) -> Response:
     return response
 
 
-def voice_route(rule: str, fallback):
-    """Register a webhook; any failure inside answers ``fallback(lang)`` TwiML instead."""
+def voice_route(rule: str, fallback, *, replay: bool = False):
+    """Register a webhook; any failure inside answers ``fallback(lang)`` TwiML instead.
+
+    ``replay``: answer a redelivery (same idempotency token) with the first answer.
+    """
 
     def decorate(view):
         @functools.wraps(view)
@@ -83,6 +94,8 @@ def voice_route(rule: str, fallback):
                 return twiml.reply(fallback(lang))
 
         bp.add_url_rule(rule, view_func=wrapped, methods=["GET", "POST"])
+        if replay:
+            REPLAYED_ENDPOINTS.add(f"{bp.name}.{view.__name__}")
         return wrapped
 
     return decorate

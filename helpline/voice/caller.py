@@ -55,7 +55,7 @@ def _needs_values(prompt: str | None, lang: str) -> bool:
 # -- the menu ------------------------------------------------------------------------------
 
 
-def incoming(params) -> VoiceResponse:
+def incoming(params) -> VoiceResponse | str:
     """A new call: open or closed, then the first step of the flow."""
     h = helpline()
     status = hours.status(h.store.schedule(), h.store.clock.now())
@@ -63,7 +63,7 @@ def incoming(params) -> VoiceResponse:
     return present(h.engine.begin(closed=not status.open), params)
 
 
-def step(args, params) -> VoiceResponse:
+def step(args, params) -> VoiceResponse | str:
     """A menu step: its first rendering, an answer to it, or silence."""
     engine = helpline().engine
     ctx = Context.from_args(engine.flow, args)
@@ -76,7 +76,7 @@ def step(args, params) -> VoiceResponse:
     return present(outcome, params)
 
 
-def present(outcome: Outcome, params) -> VoiceResponse:
+def present(outcome: Outcome, params) -> VoiceResponse | str:
     h = helpline()
     ctx = outcome.ctx
     if outcome.kind == "queue":
@@ -85,8 +85,9 @@ def present(outcome: Outcome, params) -> VoiceResponse:
         return callback_dialog({"ctx": "closed", "lang": ctx.lang,
                                 "topic": h.engine.topic_of(ctx), "stage": "offer"}, params)
     step_def = h.flow.step(ctx.step)
-    values = _hours_values(ctx.lang) if _needs_values(step_def.prompt, ctx.lang) else None
-    return h.engine.render(outcome, values)
+    if _needs_values(step_def.prompt, ctx.lang):
+        return h.engine.render(outcome, _hours_values(ctx.lang))
+    return h.engine.render_xml(outcome)
 
 
 # -- the line ------------------------------------------------------------------------------

@@ -25,22 +25,22 @@ def step():
     return twiml.reply(caller.step(request.args, request.values))
 
 
-@voice_route("/queue/wait", fallback=caller.sorry_keep_waiting)
+@voice_route("/queue/wait", fallback=caller.sorry_keep_waiting, replay=True)
 def queue_wait():
     return twiml.reply(caller.wait_round(request.args, request.values))
 
 
-@voice_route("/queue/key", fallback=caller.sorry_keep_waiting)
+@voice_route("/queue/key", fallback=caller.sorry_keep_waiting, replay=True)
 def queue_key():
     return twiml.reply(caller.wait_key(request.args, request.values))
 
 
-@voice_route("/queue/done", fallback=caller.sorry_then_queue)
+@voice_route("/queue/done", fallback=caller.sorry_then_queue, replay=True)
 def queue_done():
     return twiml.reply(caller.queue_done(request.args, request.values))
 
 
-@voice_route("/callback", fallback=_in_queue_or_menu)
+@voice_route("/callback", fallback=_in_queue_or_menu, replay=True)
 def callback():
     return twiml.reply(caller.callback_dialog(request.args, request.values))
 
