@@ -96,3 +96,15 @@ def test_redis_command_starts_with_aof_and_noeviction(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_readme_documents_every_setting():
+    from helpline.config import SETTINGS
+
+    readme = (ROOT / "README.md").read_text()
+    assert [s.name for s in SETTINGS if f"`{s.name}`" not in readme] == []
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "./scripts/test" in (ROOT / "README.md").read_text()
+    assert "./scripts/test" in (ROOT / ".ci/run").read_text()
