@@ -120,22 +120,47 @@ class CallStore:
     def start(self, sid: str, number: str | None, is_open: bool) -> str:
         return self.scripts.start_call(
             keys=[keys.call(sid), keys.EVENTS],
-            args=[sid, self.clock.now_ms(), self.pseudonym(number), privacy.region(number),
-                  "1" if is_open else "0", self.config["HELPLINE_CALL_TTL"]],
+            args=[
+                sid,
+                self.clock.now_ms(),
+                self.pseudonym(number),
+                privacy.region(number),
+                "1" if is_open else "0",
+                self.config["HELPLINE_CALL_TTL"],
+            ],
         )
 
-    def enqueue(self, sid: str, number: str | None, topic: str, lang: str,
-                referral: str | None, arrival_ms: int | None = None) -> tuple[str, int, int]:
+    def enqueue(
+        self,
+        sid: str,
+        number: str | None,
+        topic: str,
+        lang: str,
+        referral: str | None,
+        arrival_ms: int | None = None,
+    ) -> tuple[str, int, int]:
         """Put the caller in line; returns (state, arrival ms, people ahead or -1)."""
         now = self.clock.now_ms()
         caller = self.pseudonym(number)
         state, arrival, ahead, _ = self.scripts.enqueue(
             keys=[keys.call(sid), keys.waiting(topic), keys.EVENTS, keys.caller(caller or "-")],
-            args=[sid, now, arrival_ms or now, topic, lang, 0, referral or "",
-                  self.config["HELPLINE_REPEAT_WINDOW_DAYS"] * 86_400_000,
-                  self.config["HELPLINE_PRIORITY_REPEAT"], self.config["HELPLINE_CALL_TTL"],
-                  self.config["HELPLINE_REPEAT_WINDOW_DAYS"] * 86_400 + 86_400, caller,
-                  privacy.region(number), keys.PRIORITY_SPAN, keys.MAX_PRIORITY],
+            args=[
+                sid,
+                now,
+                arrival_ms or now,
+                topic,
+                lang,
+                0,
+                referral or "",
+                self.config["HELPLINE_REPEAT_WINDOW_DAYS"] * 86_400_000,
+                self.config["HELPLINE_PRIORITY_REPEAT"],
+                self.config["HELPLINE_CALL_TTL"],
+                self.config["HELPLINE_REPEAT_WINDOW_DAYS"] * 86_400 + 86_400,
+                caller,
+                privacy.region(number),
+                keys.PRIORITY_SPAN,
+                keys.MAX_PRIORITY,
+            ],
         )
         return state, int(arrival or 0), int(ahead)
 
@@ -151,28 +176,51 @@ class CallStore:
     def end(self, sid: str, status: str) -> str:
         """The call is over; a waiting caller is removed at once and counted as abandoned."""
         now = self.clock.now_ms()
-        return self._with_topic(sid, lambda topic: self.scripts.end_call(
-            keys=[keys.call(sid), keys.waiting(topic or "-"), keys.EVENTS],
-            args=[sid, now, topic, status, self.config["HELPLINE_CALL_TTL"]],
-        ))
+        return self._with_topic(
+            sid,
+            lambda topic: self.scripts.end_call(
+                keys=[keys.call(sid), keys.waiting(topic or "-"), keys.EVENTS],
+                args=[sid, now, topic, status, self.config["HELPLINE_CALL_TTL"]],
+            ),
+        )
 
     def leave(self, sid: str, reason: str) -> str:
         now = self.clock.now_ms()
-        return self._with_topic(sid, lambda topic: self.scripts.leave_queue(
-            keys=[keys.call(sid), keys.waiting(topic or "-"), keys.EVENTS],
-            args=[sid, now, topic, reason],
-        ))
+        return self._with_topic(
+            sid,
+            lambda topic: self.scripts.leave_queue(
+                keys=[keys.call(sid), keys.waiting(topic or "-"), keys.EVENTS],
+                args=[sid, now, topic, reason],
+            ),
+        )
 
     def dequeued(self, sid: str, how: str) -> str:
         now = self.clock.now_ms()
         window_ms = self.config["HELPLINE_ESTIMATE_WINDOW"] * 1000 * 2
-        return self._with_topic(sid, lambda topic: self.scripts.dequeued(
-            keys=[keys.call(sid), keys.waiting(topic or "-"), keys.EVENTS, keys.answered(topic or "-")],
-            args=[sid, now, topic, how, window_ms],
-        ))
+        return self._with_topic(
+            sid,
+            lambda topic: self.scripts.dequeued(
+                keys=[
+                    keys.call(sid),
+                    keys.waiting(topic or "-"),
+                    keys.EVENTS,
+                    keys.answered(topic or "-"),
+                ],
+                args=[sid, now, topic, how, window_ms],
+            ),
+        )
 
-    def request_callback(self, sid: str, number: str, topic: str, lang: str, *, reason: str,
-                         due_at: datetime | None, caller_number: str | None) -> tuple[str, str]:
+    def request_callback(
+        self,
+        sid: str,
+        number: str,
+        topic: str,
+        lang: str,
+        *,
+        reason: str,
+        due_at: datetime | None,
+        caller_number: str | None,
+    ) -> tuple[str, str]:
         """Turn the caller into a callback request that keeps their place; (result, id)."""
         if not privacy.is_callable(number):
             raise ValueError("a callback needs a callable E.164 number")
@@ -182,11 +230,27 @@ class CallStore:
         def run(current_topic: str):
             use_topic = current_topic or topic
             result, cid = self.scripts.to_callback(
-                keys=[keys.call(sid), keys.waiting(use_topic), keys.callback(callback_id),
-                      keys.EVENTS, keys.number_draft(sid)],
-                args=[sid, callback_id, now, number, use_topic, lang, _ms(due_at) or now,
-                      self.config["HELPLINE_CALL_TTL"], keys.score(0, now),
-                      self.pseudonym(caller_number), privacy.region(caller_number), reason],
+                keys=[
+                    keys.call(sid),
+                    keys.waiting(use_topic),
+                    keys.callback(callback_id),
+                    keys.EVENTS,
+                    keys.number_draft(sid),
+                ],
+                args=[
+                    sid,
+                    callback_id,
+                    now,
+                    number,
+                    use_topic,
+                    lang,
+                    _ms(due_at) or now,
+                    self.config["HELPLINE_CALL_TTL"],
+                    keys.score(0, now),
+                    self.pseudonym(caller_number),
+                    privacy.region(caller_number),
+                    reason,
+                ],
             )
             return "moved" if result == "moved" else (result, cid)
 

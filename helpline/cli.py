@@ -12,8 +12,9 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from helpline import create_app
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False,
-             add_default_commands=False)
+@click.group(
+    cls=FlaskGroup, create_app=create_app, add_version_option=False, add_default_commands=False
+)
 def main():
     """DigiHulplijn call router."""
 
@@ -47,8 +48,10 @@ def flows_check(path):
         for problem in exc.problems:
             click.echo(f"  - {problem}", err=True)
         sys.exit(1)
-    click.echo(f"{path}: flow '{loaded.name}' is valid ({len(loaded.steps)} steps, "
-               f"languages {', '.join(loaded.languages)}, topics {', '.join(loaded.topics)})")
+    click.echo(
+        f"{path}: flow '{loaded.name}' is valid ({len(loaded.steps)} steps, "
+        f"languages {', '.join(loaded.languages)}, topics {', '.join(loaded.topics)})"
+    )
 
 
 # -- opening hours -------------------------------------------------------------------------
@@ -89,7 +92,9 @@ def hours_set(weekly, holidays):
 
 
 @hours_group.command("close")
-@click.option("--reason-nl", required=True, help="What Dutch callers hear, e.g. 'Er is een storing.'")
+@click.option(
+    "--reason-nl", required=True, help="What Dutch callers hear, e.g. 'Er is een storing.'"
+)
 @click.option("--reason-en", default="", help="What English callers hear.")
 @click.option("--until", "until", default=None, help="ISO time with offset; open-ended if omitted")
 def hours_close(reason_nl, reason_en, until):
@@ -134,7 +139,6 @@ def cron():
     from workers import run_cron
 
     run_cron(current_app.extensions["helpline"])
-
 
 
 if __name__ == "__main__":

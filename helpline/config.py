@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 
 class ConfigError(RuntimeError):
@@ -39,64 +40,182 @@ class Setting:
 DEV_ACCOUNT_SID = "AC" + "0" * 31 + "1"
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("HELPLINE_ENV", "development", str, False,
-            "`production`, `development` or `test`. Production refuses to start without the "
-            "required settings."),
-    Setting("REDIS_URL", "redis://127.0.0.1:6379/0", str, True,
-            "Redis for state, queues and RQ jobs. `helpline demo` starts its own when unset."),
-    Setting("SECRET_KEY", "dev-only-secret-key", str, True,
-            "Signs dashboard sessions."),
-    Setting("HELPLINE_PSEUDONYM_KEY", "dev-only-pseudonym-key", str, True,
-            "Key of the HMAC that pseudonymises caller numbers at rest. Never change it casually: "
-            "repeat-caller detection depends on it."),
-    Setting("PUBLIC_URL", "http://localhost:5000", str, True,
-            "Base URL Twilio reaches; used for absolute callback URLs and signature checks."),
+    Setting(
+        "HELPLINE_ENV",
+        "development",
+        str,
+        False,
+        "`production`, `development` or `test`. Production refuses to start without the "
+        "required settings.",
+    ),
+    Setting(
+        "REDIS_URL",
+        "redis://127.0.0.1:6379/0",
+        str,
+        True,
+        "Redis for state, queues and RQ jobs. `helpline demo` starts its own when unset.",
+    ),
+    Setting("SECRET_KEY", "dev-only-secret-key", str, True, "Signs dashboard sessions."),
+    Setting(
+        "HELPLINE_PSEUDONYM_KEY",
+        "dev-only-pseudonym-key",
+        str,
+        True,
+        "Key of the HMAC that pseudonymises caller numbers at rest. Never change it casually: "
+        "repeat-caller detection depends on it.",
+    ),
+    Setting(
+        "PUBLIC_URL",
+        "http://localhost:5000",
+        str,
+        True,
+        "Base URL Twilio reaches; used for absolute callback URLs and signature checks.",
+    ),
     Setting("TWILIO_ACCOUNT_SID", DEV_ACCOUNT_SID, str, True, "Twilio account SID (AC...)."),
-    Setting("TWILIO_AUTH_TOKEN", "dev-auth-token", str, True,
-            "Twilio auth token; checks X-Twilio-Signature and authenticates REST calls."),
-    Setting("HELPLINE_PHONE_NUMBER", "+31850000000", str, True,
-            "The helpline's Twilio number (E.164); caller ID when calling people back."),
-    Setting("TWILIO_API_URL", "", str, False,
-            "Optional: send every Twilio REST request to this base URL (the simulator)."),
+    Setting(
+        "TWILIO_AUTH_TOKEN",
+        "dev-auth-token",
+        str,
+        True,
+        "Twilio auth token; checks X-Twilio-Signature and authenticates REST calls.",
+    ),
+    Setting(
+        "HELPLINE_PHONE_NUMBER",
+        "+31850000000",
+        str,
+        True,
+        "The helpline's Twilio number (E.164); caller ID when calling people back.",
+    ),
+    Setting(
+        "TWILIO_API_URL",
+        "",
+        str,
+        False,
+        "Optional: send every Twilio REST request to this base URL (the simulator).",
+    ),
     Setting("HELPLINE_TIMEZONE", "Europe/Amsterdam", str, False, "Timezone of the opening hours."),
-    Setting("HELPLINE_OPENING_HOURS", "mo-fr 09:00-17:00", str, False,
-            "Weekly hours, e.g. `mo-fr 09:00-17:00; sa 10:00-13:00`, or `always`. "
-            "Coordinators can override them at run time."),
-    Setting("HELPLINE_HOLIDAYS", "NL", str, False,
-            "Closed days: a country code for its public holidays (`NL`), explicit dates "
-            "(`2026-12-24`), or both, comma separated; empty for none."),
-    Setting("HELPLINE_FLOW", "", str, False,
-            "Path of the IVR flow file; default the shipped `ivr_flows/digihulplijn.yaml`."),
-    Setting("HELPLINE_ASK_REFERRAL", True, _bool, False,
-            "Ask callers who sent them (skippable). Steps marked `enabled_by: ask_referral`."),
-    Setting("HELPLINE_MAX_WAIT", 900, _positive_int, False,
-            "Seconds of waiting after which the callback is offered again."),
-    Setting("HELPLINE_MAX_HOLD", 2700, _positive_int, False,
-            "Seconds after which nobody is held any longer: a callback to the calling number is "
-            "arranged (or, without a usable number, the caller hears when to call again)."),
-    Setting("HELPLINE_ANNOUNCE_INTERVAL", 60, _positive_int, False,
-            "Minimum seconds between two spoken messages while waiting."),
-    Setting("HELPLINE_POSITION_REPEAT", 180, _positive_int, False,
-            "Seconds after which an unchanged position is said again."),
-    Setting("HELPLINE_HOLD_MUSIC_URL",
-            "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3", str, False,
-            "Music played while waiting; empty for silence."),
-    Setting("HELPLINE_WAIT_SEGMENT", 20, _positive_int, False,
-            "Seconds of silence per wait document when no music is set."),
-    Setting("HELPLINE_ESTIMATE_WINDOW", 3600, _positive_int, False,
-            "Seconds of recent history used to estimate waits."),
-    Setting("HELPLINE_REPEAT_WINDOW_DAYS", 14, _positive_int, False,
-            "A caller who called about the same topic within this many days is a repeat caller."),
-    Setting("HELPLINE_PRIORITY_REPEAT", 1, _positive_int, False,
-            "Priority bonus for a repeat caller (0 disables)."),
-    Setting("HELPLINE_PRIORITY_CALLBACK_DUE", 1, _positive_int, False,
-            "Priority bonus for a callback that is due."),
-    Setting("HELPLINE_CALL_TTL", 7 * 24 * 3600, _positive_int, False,
-            "Seconds a finished call's working state stays in Redis (events stay longer)."),
-    Setting("HELPLINE_EVENT_RETENTION_DAYS", 90, _positive_int, False,
-            "Days raw call events are kept; aggregates stay."),
-    Setting("HELPLINE_IDEMPOTENCY_TTL", 3600, _positive_int, False,
-            "Seconds a webhook answer is remembered for a redelivery with the same token."),
+    Setting(
+        "HELPLINE_OPENING_HOURS",
+        "mo-fr 09:00-17:00",
+        str,
+        False,
+        "Weekly hours, e.g. `mo-fr 09:00-17:00; sa 10:00-13:00`, or `always`. "
+        "Coordinators can override them at run time.",
+    ),
+    Setting(
+        "HELPLINE_HOLIDAYS",
+        "NL",
+        str,
+        False,
+        "Closed days: a country code for its public holidays (`NL`), explicit dates "
+        "(`2026-12-24`), or both, comma separated; empty for none.",
+    ),
+    Setting(
+        "HELPLINE_FLOW",
+        "",
+        str,
+        False,
+        "Path of the IVR flow file; default the shipped `ivr_flows/digihulplijn.yaml`.",
+    ),
+    Setting(
+        "HELPLINE_ASK_REFERRAL",
+        True,
+        _bool,
+        False,
+        "Ask callers who sent them (skippable). Steps marked `enabled_by: ask_referral`.",
+    ),
+    Setting(
+        "HELPLINE_MAX_WAIT",
+        900,
+        _positive_int,
+        False,
+        "Seconds of waiting after which the callback is offered again.",
+    ),
+    Setting(
+        "HELPLINE_MAX_HOLD",
+        2700,
+        _positive_int,
+        False,
+        "Seconds after which nobody is held any longer: a callback to the calling number is "
+        "arranged (or, without a usable number, the caller hears when to call again).",
+    ),
+    Setting(
+        "HELPLINE_ANNOUNCE_INTERVAL",
+        60,
+        _positive_int,
+        False,
+        "Minimum seconds between two spoken messages while waiting.",
+    ),
+    Setting(
+        "HELPLINE_POSITION_REPEAT",
+        180,
+        _positive_int,
+        False,
+        "Seconds after which an unchanged position is said again.",
+    ),
+    Setting(
+        "HELPLINE_HOLD_MUSIC_URL",
+        "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3",
+        str,
+        False,
+        "Music played while waiting; empty for silence.",
+    ),
+    Setting(
+        "HELPLINE_WAIT_SEGMENT",
+        20,
+        _positive_int,
+        False,
+        "Seconds of silence per wait document when no music is set.",
+    ),
+    Setting(
+        "HELPLINE_ESTIMATE_WINDOW",
+        3600,
+        _positive_int,
+        False,
+        "Seconds of recent history used to estimate waits.",
+    ),
+    Setting(
+        "HELPLINE_REPEAT_WINDOW_DAYS",
+        14,
+        _positive_int,
+        False,
+        "A caller who called about the same topic within this many days is a repeat caller.",
+    ),
+    Setting(
+        "HELPLINE_PRIORITY_REPEAT",
+        1,
+        _positive_int,
+        False,
+        "Priority bonus for a repeat caller (0 disables).",
+    ),
+    Setting(
+        "HELPLINE_PRIORITY_CALLBACK_DUE",
+        1,
+        _positive_int,
+        False,
+        "Priority bonus for a callback that is due.",
+    ),
+    Setting(
+        "HELPLINE_CALL_TTL",
+        7 * 24 * 3600,
+        _positive_int,
+        False,
+        "Seconds a finished call's working state stays in Redis (events stay longer).",
+    ),
+    Setting(
+        "HELPLINE_EVENT_RETENTION_DAYS",
+        90,
+        _positive_int,
+        False,
+        "Days raw call events are kept; aggregates stay.",
+    ),
+    Setting(
+        "HELPLINE_IDEMPOTENCY_TTL",
+        3600,
+        _positive_int,
+        False,
+        "Seconds a webhook answer is remembered for a redelivery with the same token.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -118,8 +237,10 @@ def load(environ: dict[str, str] | None = None, overrides: dict[str, Any] | None
     values.update(overrides or {})
     if values["HELPLINE_ENV"] == "production":
         missing = [
-            s.name for s in SETTINGS
-            if s.required_in_production and (s.name not in environ and s.name not in (overrides or {}))
+            s.name
+            for s in SETTINGS
+            if s.required_in_production
+            and (s.name not in environ and s.name not in (overrides or {}))
         ]
         if missing:
             raise ConfigError(

@@ -25,8 +25,11 @@ class Helpline:
         self.flow = flow_module.load(_flow_path(config))
         self.engine = Engine(self.flow, {"ask_referral": config["HELPLINE_ASK_REFERRAL"]})
         self.redis = redis.Redis.from_url(
-            config["REDIS_URL"], decode_responses=True, socket_timeout=5,
-            socket_connect_timeout=2, health_check_interval=30,
+            config["REDIS_URL"],
+            decode_responses=True,
+            socket_timeout=5,
+            socket_connect_timeout=2,
+            health_check_interval=30,
         )
         self.store = CallStore(self.redis, config, clock)
         self.validator = RequestValidator(config["TWILIO_AUTH_TOKEN"])

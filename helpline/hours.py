@@ -20,10 +20,34 @@ DAY_NAMES = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
 }
 MONTH_NAMES = {
-    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 
 Weekly = dict[int, list[tuple[int, int]]]  # weekday -> [(start minute, end minute)]
@@ -144,7 +168,9 @@ def parse_holidays(text: str) -> HolidaySpec:
         try:
             dates.add(date.fromisoformat(token))
         except ValueError:
-            raise ValueError(f"{token!r} is neither a country code nor a date (YYYY-MM-DD)") from None
+            raise ValueError(
+                f"{token!r} is neither a country code nor a date (YYYY-MM-DD)"
+            ) from None
     return HolidaySpec(tuple(countries), frozenset(dates))
 
 
@@ -246,11 +272,17 @@ def describe_weekly(weekly: Weekly, lang: str) -> str:
         if first == last:
             days = names[first]
         elif last == first + 1:
-            days = f"{names[first]} en {names[last]}" if lang == "nl" else (
-                f"{names[first]} and {names[last]}")
+            days = (
+                f"{names[first]} en {names[last]}"
+                if lang == "nl"
+                else (f"{names[first]} and {names[last]}")
+            )
         else:
-            days = (f"{names[first]} tot en met {names[last]}" if lang == "nl"
-                    else f"{names[first]} to {names[last]}")
+            days = (
+                f"{names[first]} tot en met {names[last]}"
+                if lang == "nl"
+                else f"{names[first]} to {names[last]}"
+            )
         joiner = " en " if lang == "nl" else " and "
         parts.append(days + " " + joiner.join(_range_text(a, b, lang) for a, b in ranges))
     if not parts:
@@ -271,7 +303,8 @@ def describe_moment(moment: datetime, now: datetime, lang: str) -> str:
             return f"vandaag om {at}"
         if days_ahead == 1:
             return f"morgen om {at}"
-        day = f"{DAY_NAMES['nl'][moment.weekday()]} {moment.day} {MONTH_NAMES['nl'][moment.month - 1]}"
+        weekday, month = DAY_NAMES["nl"][moment.weekday()], MONTH_NAMES["nl"][moment.month - 1]
+        day = f"{weekday} {moment.day} {month}"
         return f"op {day} om {at}"
     if days_ahead == 0:
         return f"today at {at}"

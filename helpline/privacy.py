@@ -7,9 +7,38 @@ import hmac
 import re
 
 # Dutch geographic area codes with two digits after the 0; all others have three.
-_TWO_DIGIT_AREAS = {"10", "13", "15", "20", "23", "24", "26", "30", "33", "35", "36", "38", "40",
-                    "43", "45", "46", "50", "53", "55", "58", "70", "71", "72", "73", "74", "75",
-                    "76", "77", "78", "79"}
+_TWO_DIGIT_AREAS = {
+    "10",
+    "13",
+    "15",
+    "20",
+    "23",
+    "24",
+    "26",
+    "30",
+    "33",
+    "35",
+    "36",
+    "38",
+    "40",
+    "43",
+    "45",
+    "46",
+    "50",
+    "53",
+    "55",
+    "58",
+    "70",
+    "71",
+    "72",
+    "73",
+    "74",
+    "75",
+    "76",
+    "77",
+    "78",
+    "79",
+}
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 
@@ -58,5 +87,5 @@ def parse_typed_number(digits: str) -> str | None:
 def speakable(number: str) -> str:
     """Digits to read back in pairs, Dutch style: '+31612345678' -> '0 6, 1 2, 3 4, 5 6, 7 8'."""
     national = "0" + number[3:] if number.startswith("+31") else "00" + number.lstrip("+")
-    pairs = [national[i:i + 2] for i in range(0, len(national), 2)]
+    pairs = [national[i : i + 2] for i in range(0, len(national), 2)]
     return ", ".join(" ".join(pair) for pair in pairs)

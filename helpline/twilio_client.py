@@ -17,7 +17,7 @@ class RedirectingHttpClient(TwilioHttpClient):
 
     def request(self, method, url, *args, **kwargs):
         if url.startswith(TWILIO_BASE):
-            url = self.base_url + url[len(TWILIO_BASE):]
+            url = self.base_url + url[len(TWILIO_BASE) :]
         return super().request(method, url, *args, **kwargs)
 
 
@@ -27,4 +27,6 @@ def make_client(config: dict) -> Client:
         http_client = RedirectingHttpClient(config["TWILIO_API_URL"], timeout=10)
     else:
         http_client = TwilioHttpClient(timeout=10)
-    return Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], http_client=http_client)
+    return Client(
+        config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], http_client=http_client
+    )

@@ -24,8 +24,9 @@ def url(path: str, **params: object) -> str:
     return f"{base}{path}?{query}" if query else f"{base}{path}"
 
 
-def say(parent, flow: Flow, prompt: str, lang: str, values: dict | None = None, *,
-        slow: bool = False) -> None:
+def say(
+    parent, flow: Flow, prompt: str, lang: str, values: dict | None = None, *, slow: bool = False
+) -> None:
     """Say each line of a prompt in its voice, with a short pause after each line."""
     lines = flow.prompts[prompt].get(lang) or flow.prompts[prompt][flow.default_language]
     pause = flow.setting("pause")
@@ -43,9 +44,17 @@ def say(parent, flow: Flow, prompt: str, lang: str, values: dict | None = None, 
             parent.pause(length=pause)
 
 
-def gather(flow: Flow, lang: str, action: str, *, hints: list[str] | None = None,
-           timeout: int | None = None, num_digits: int | None = 1, finish_on_key: str = "",
-           speech: bool = True) -> Gather:
+def gather(
+    flow: Flow,
+    lang: str,
+    action: str,
+    *,
+    hints: list[str] | None = None,
+    timeout: int | None = None,
+    num_digits: int | None = 1,
+    finish_on_key: str = "",
+    speech: bool = True,
+) -> Gather:
     """A Gather for keys and (optionally) speech in the caller's language."""
     voice = flow.voice(lang)
     options = {

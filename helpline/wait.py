@@ -43,8 +43,9 @@ class Plan:
     hold_limit: bool = False  # the hold limit passed: end the wait with a next step
 
 
-def plan(state: WaitState, *, announce_interval: int, position_repeat: int, max_wait: int,
-         max_hold: int) -> Plan:
+def plan(
+    state: WaitState, *, announce_interval: int, position_repeat: int, max_wait: int, max_hold: int
+) -> Plan:
     """Decide the messages: calm, never more often than ``announce_interval`` seconds."""
     if state.waited_s >= max_hold:
         return Plan(hold_limit=True)

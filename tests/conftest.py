@@ -45,9 +45,22 @@ class RedisServer:
     def start(self) -> RedisServer:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.directory), *self.extra],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+                *self.extra,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         client = redis.Redis(port=self.port)
         for _ in range(200):
@@ -154,19 +167,36 @@ class Phone:
         self.enqueued = None  # the last <Enqueue> the app answered
 
     def params(self, **extra) -> dict:
-        base = {"CallSid": self.sid, "AccountSid": "AC" + "0" * 32, "From": self.number,
-                "To": "+31850000000", "Caller": self.number, "Called": "+31850000000",
-                "CallStatus": "in-progress", "Direction": "inbound", "ApiVersion": "2010-04-01"}
+        base = {
+            "CallSid": self.sid,
+            "AccountSid": "AC" + "0" * 32,
+            "From": self.number,
+            "To": "+31850000000",
+            "Caller": self.number,
+            "Called": "+31850000000",
+            "CallStatus": "in-progress",
+            "Direction": "inbound",
+            "ApiVersion": "2010-04-01",
+        }
         base.update({k: str(v) for k, v in extra.items()})
         return base
 
-    def post(self, url: str, *, token: str = AUTH_TOKEN, idempotency: str | None = None,
-             signature: str | None = None, **extra) -> Twiml:
+    def post(
+        self,
+        url: str,
+        *,
+        token: str = AUTH_TOKEN,
+        idempotency: str | None = None,
+        signature: str | None = None,
+        **extra,
+    ) -> Twiml:
         if not url.startswith("http"):
             url = PUBLIC_URL + url
         params = self.params(**extra)
-        headers = {"X-Twilio-Signature": signature if signature is not None else sign(url, params, token),
-                   "I-Twilio-Idempotency-Token": idempotency or uuid.uuid4().hex}
+        headers = {
+            "X-Twilio-Signature": signature if signature is not None else sign(url, params, token),
+            "I-Twilio-Idempotency-Token": idempotency or uuid.uuid4().hex,
+        }
         parts = urlsplit(url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         self.last = Twiml(self.client.post(path, data=params, headers=headers))

@@ -9,10 +9,20 @@ from tests.conftest import Phone
 
 TOPIC_KEYS = {"device": "1", "password": "2", "digid": "3", "bank": "4", "general": "5"}
 TOPIC_WORDS = {
-    "nl": {"device": "mijn tablet doet raar", "password": "ik ben mijn wachtwoord vergeten",
-           "digid": "digi d", "bank": "mijn bankapp doet raar", "general": "weet ik niet"},
-    "en": {"device": "my phone is acting strange", "password": "I forgot my password",
-           "digid": "DigiD", "bank": "my banking app", "general": "I don't know"},
+    "nl": {
+        "device": "mijn tablet doet raar",
+        "password": "ik ben mijn wachtwoord vergeten",
+        "digid": "digi d",
+        "bank": "mijn bankapp doet raar",
+        "general": "weet ik niet",
+    },
+    "en": {
+        "device": "my phone is acting strange",
+        "password": "I forgot my password",
+        "digid": "DigiD",
+        "bank": "my banking app",
+        "general": "I don't know",
+    },
 }
 
 
@@ -71,7 +81,9 @@ def test_star_repeats_the_menu(phone):
 
 
 @pytest.mark.parametrize("how", ["silence", "wrong key"])
-def test_caller_without_a_usable_answer_reaches_the_general_line_and_is_never_hung_up_on(phone, r, how):
+def test_caller_without_a_usable_answer_reaches_the_general_line_and_is_never_hung_up_on(
+    phone, r, how
+):
     reach_topic_menu(phone, "nl")
     answers = []
     for _ in range(3):
@@ -108,7 +120,13 @@ def test_caller_number_is_stored_only_as_a_pseudonym(phone, r):
     reach_topic_menu(phone, "nl")
     phone.press("3")
     phone.silence()
-    dump = " ".join(str(r.hgetall(k)) if r.type(k) == "hash" else str(r.xrange(k)) if r.type(k) == "stream" else k
-                    for k in r.keys("*"))
+    dump = " ".join(
+        str(r.hgetall(k))
+        if r.type(k) == "hash"
+        else str(r.xrange(k))
+        if r.type(k) == "stream"
+        else k
+        for k in r.keys("*")
+    )
     assert "1234567" not in dump
     assert r.hget(keys.call(phone.sid), "region") == "020"

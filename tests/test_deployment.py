@@ -54,10 +54,18 @@ def test_every_project_command_exists(service):
 def test_web_command_serves_the_app_under_gunicorn(redis_url):
     command = project_commands()["web"]
     port = free_port()
-    env = {"PATH": str(Path(sys.executable).parent), "REDIS_URL": redis_url,
-           "HELPLINE_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
-    process = subprocess.Popen([str(Path(sys.executable).parent / command[0]), *command[1:]],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {
+        "PATH": str(Path(sys.executable).parent),
+        "REDIS_URL": redis_url,
+        "HELPLINE_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+    }
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / command[0]), *command[1:]],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         import urllib.request
 
@@ -69,7 +77,9 @@ def test_web_command_serves_the_app_under_gunicorn(redis_url):
             except OSError:
                 time.sleep(0.1)
         else:
-            pytest.fail(process.stderr.read1().decode() if process.poll() is not None else "no answer")
+            pytest.fail(
+                process.stderr.read1().decode() if process.poll() is not None else "no answer"
+            )
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -80,9 +90,19 @@ def test_redis_command_starts_with_aof_and_noeviction(tmp_path):
     assert command[0] == "redis-server"
     port = free_port()
     process = subprocess.Popen(
-        [shutil.which("redis-server") or "/usr/bin/redis-server", *command[1:], "--port", str(port),
-         "--bind", "127.0.0.1", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            shutil.which("redis-server") or "/usr/bin/redis-server",
+            *command[1:],
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         client = redis.Redis(port=port, decode_responses=True)
         for _ in range(100):

@@ -57,8 +57,12 @@ def test_invalid_yaml_is_reported_not_raised(tmp_path):
 def test_default_topics_map_to_their_skills():
     flow = flow_module.load(DEFAULT_FLOW)
     assert {t.id: t.skill for t in flow.topics.values()} == {
-        "device": "device", "password": "password", "digid": "digid", "bank": "bank",
-        "general": "general"}
+        "device": "device",
+        "password": "password",
+        "digid": "digid",
+        "bank": "bank",
+        "general": "general",
+    }
 
 
 def test_dutch_prompts_stay_short():
@@ -70,27 +74,45 @@ def test_dutch_prompts_stay_short():
                 assert len(sentence.split()) <= 20, (prompt_id, sentence)
 
 
-
 def topic_options(lang):
     flow = flow_module.load(DEFAULT_FLOW)
     return [(o.key, o.speech[lang]) for o in flow.step("topic").options]
 
 
-@pytest.mark.parametrize("said, key", [
-    ("digi d", "3"), ("DigiD", "3"), ("Digi-D.", "3"), ("mijn bankapp doet raar", "4"),
-    ("ik ben mijn wachtwoord vergeten", "2"), ("tablet", "1"), ("weet ik niet", "5"),
-    ("drie", "3"), ("nummer vier", "4"), ("internetbankieren lukt niet", "4"),
-    ("mijn wachtwoort", "2"), ("ik wil een vrijwilliger", "5"),
-    ("banaan", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "said, key",
+    [
+        ("digi d", "3"),
+        ("DigiD", "3"),
+        ("Digi-D.", "3"),
+        ("mijn bankapp doet raar", "4"),
+        ("ik ben mijn wachtwoord vergeten", "2"),
+        ("tablet", "1"),
+        ("weet ik niet", "5"),
+        ("drie", "3"),
+        ("nummer vier", "4"),
+        ("internetbankieren lukt niet", "4"),
+        ("mijn wachtwoort", "2"),
+        ("ik wil een vrijwilliger", "5"),
+        ("banaan", None),
+        ("", None),
+    ],
+)
 def test_spoken_answers_are_matched_robustly_in_dutch(said, key):
     assert speech.match(said, topic_options("nl"), "nl") == key
 
 
-@pytest.mark.parametrize("said, key", [
-    ("my tablet", "1"), ("I forgot my password", "2"), ("digi dee", "3"),
-    ("banking app", "4"), ("I don't know", "5"), ("three", "3"),
-])
+@pytest.mark.parametrize(
+    "said, key",
+    [
+        ("my tablet", "1"),
+        ("I forgot my password", "2"),
+        ("digi dee", "3"),
+        ("banking app", "4"),
+        ("I don't know", "5"),
+        ("three", "3"),
+    ],
+)
 def test_spoken_answers_are_matched_in_english(said, key):
     assert speech.match(said, topic_options("en"), "en") == key
 

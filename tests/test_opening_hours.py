@@ -21,14 +21,17 @@ def at(*args) -> datetime:
     return datetime(*args, tzinfo=AMS)
 
 
-@pytest.mark.parametrize("moment, is_open", [
-    (at(2026, 12, 1, 9, 0), True),      # Tuesday opening minute
-    (at(2026, 12, 1, 16, 59), True),
-    (at(2026, 12, 1, 17, 0), False),    # closing time
-    (at(2026, 12, 5, 11, 0), True),     # Saturday morning
-    (at(2026, 12, 6, 11, 0), False),    # Sunday
-    (at(2026, 12, 25, 11, 0), False),   # Christmas, a public holiday
-])
+@pytest.mark.parametrize(
+    "moment, is_open",
+    [
+        (at(2026, 12, 1, 9, 0), True),  # Tuesday opening minute
+        (at(2026, 12, 1, 16, 59), True),
+        (at(2026, 12, 1, 17, 0), False),  # closing time
+        (at(2026, 12, 5, 11, 0), True),  # Saturday morning
+        (at(2026, 12, 6, 11, 0), False),  # Sunday
+        (at(2026, 12, 25, 11, 0), False),  # Christmas, a public holiday
+    ],
+)
 def test_open_by_weekly_hours_and_holidays(moment, is_open):
     assert hours.status(schedule(), moment).open is is_open
 
@@ -52,13 +55,16 @@ def test_timezone_is_respected():
     assert hours.status(schedule(), utc_moment).open
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("mo-fr 9-17", "not a time range"),
-    ("xx 09:00-17:00", "unknown day"),
-    ("mo 17:00-09:00", "ends before it starts"),
-    ("mo 09:00-12:00,11:00-13:00", "overlap"),
-    ("", "empty"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("mo-fr 9-17", "not a time range"),
+        ("xx 09:00-17:00", "unknown day"),
+        ("mo 17:00-09:00", "ends before it starts"),
+        ("mo 09:00-12:00,11:00-13:00", "overlap"),
+        ("", "empty"),
+    ],
+)
 def test_bad_opening_hours_name_the_problem(text, problem):
     with pytest.raises(ValueError, match=problem):
         hours.parse_weekly(text)
@@ -67,9 +73,11 @@ def test_bad_opening_hours_name_the_problem(text, problem):
 def test_hours_are_described_in_plain_dutch_and_english():
     weekly = hours.parse_weekly("mo-fr 09:00-17:00; sa 10:00-13:30")
     assert hours.describe_weekly(weekly, "nl") == (
-        "maandag tot en met vrijdag van 9 tot 17 uur, en zaterdag van 10 tot 13.30 uur")
+        "maandag tot en met vrijdag van 9 tot 17 uur, en zaterdag van 10 tot 13.30 uur"
+    )
     assert hours.describe_weekly(weekly, "en") == (
-        "Monday to Friday from 9:00 to 17:00, and Saturday from 10:00 to 13:30")
+        "Monday to Friday from 9:00 to 17:00, and Saturday from 10:00 to 13:30"
+    )
 
 
 class FixedClock(Clock):
@@ -82,8 +90,11 @@ class FixedClock(Clock):
 
 @pytest.fixture
 def app_config():
-    return {"HELPLINE_OPENING_HOURS": "mo-fr 09:00-17:00", "HELPLINE_HOLIDAYS": "NL",
-            "CLOCK": FixedClock(at(2026, 12, 4, 20, 0))}  # Friday evening
+    return {
+        "HELPLINE_OPENING_HOURS": "mo-fr 09:00-17:00",
+        "HELPLINE_HOLIDAYS": "NL",
+        "CLOCK": FixedClock(at(2026, 12, 4, 20, 0)),
+    }  # Friday evening
 
 
 def test_outside_hours_the_caller_hears_the_hours_and_can_leave_a_callback(client, r):
@@ -92,9 +103,14 @@ def test_outside_hours_the_caller_hears_the_hours_and_can_leave_a_callback(clien
     assert "Wij zijn nu gesloten." in closed.spoken()
     assert "Wij zijn open maandag tot en met vrijdag van 9 tot 17 uur." in closed.spoken()
     offer = phone.press("1")
-    assert "0 2 0, 1 2, 3 4, 5 6, 7" in offer.spoken() or "0 2, 0 1, 2 3, 4 5, 6 7" in offer.spoken()
+    assert (
+        "0 2 0, 1 2, 3 4, 5 6, 7" in offer.spoken() or "0 2, 0 1, 2 3, 4 5, 6 7" in offer.spoken()
+    )
     done = phone.press("1")
-    assert "Wij bellen u terug als wij weer open zijn, op maandag 7 december om 9 uur." in done.spoken()
+    assert (
+        "Wij bellen u terug als wij weer open zijn, op maandag 7 december om 9 uur."
+        in done.spoken()
+    )
     assert done.verbs()[-1] == "Hangup"
     callback = r.hgetall(keys.callback(f"cb-{phone.sid}"))
     assert callback["reason"] == "closed"
@@ -115,8 +131,16 @@ def test_a_closure_set_at_run_time_is_announced_with_its_reason(app, r):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["hours", "set", "--weekly", "always"])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["hours", "close", "--reason-nl", "Er is een storm.",
-                                 "--reason-en", "There is a storm."])
+    result = runner.invoke(
+        args=[
+            "hours",
+            "close",
+            "--reason-nl",
+            "Er is een storm.",
+            "--reason-en",
+            "There is a storm.",
+        ]
+    )
     assert result.exit_code == 0, result.output
     closed = Phone(app.test_client()).call()
     assert "Er is een storm." in closed.spoken()

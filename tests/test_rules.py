@@ -7,13 +7,16 @@ import pytest
 from helpline import config, privacy, wait
 
 
-@pytest.mark.parametrize("ahead, answered, window, minutes", [
-    (0, 6, 3600, 10),    # one answer per 10 minutes: next in about 10
-    (2, 6, 3600, 30),
-    (0, 60, 3600, 1),
-    (5, 2, 3600, None),  # too little history: say we do not know
-    (3, 0, 3600, None),
-])
+@pytest.mark.parametrize(
+    "ahead, answered, window, minutes",
+    [
+        (0, 6, 3600, 10),  # one answer per 10 minutes: next in about 10
+        (2, 6, 3600, 30),
+        (0, 60, 3600, 1),
+        (5, 2, 3600, None),  # too little history: say we do not know
+        (3, 0, 3600, None),
+    ],
+)
 def test_wait_estimate_from_recent_answer_rate(ahead, answered, window, minutes):
     assert wait.estimate_minutes(ahead, answered, window) == minutes
 
@@ -22,13 +25,21 @@ RULES = {"announce_interval": 60, "position_repeat": 180, "max_wait": 900, "max_
 
 
 def state(**overrides):
-    base = {"waited_s": 100, "ahead": 3, "last_message_s": 100, "last_position_s": 100,
-            "last_ahead": 3, "last_too_long_s": None}
+    base = {
+        "waited_s": 100,
+        "ahead": 3,
+        "last_message_s": 100,
+        "last_position_s": 100,
+        "last_ahead": 3,
+        "last_too_long_s": None,
+    }
     return wait.WaitState(**{**base, **overrides})
 
 
 def test_first_round_says_position_and_callback_key():
-    assert wait.plan(state(last_message_s=None), **RULES) == wait.Plan(position=True, callback_hint=True)
+    assert wait.plan(state(last_message_s=None), **RULES) == wait.Plan(
+        position=True, callback_hint=True
+    )
 
 
 def test_nothing_is_said_within_the_minimum_interval_even_if_the_position_changed():
@@ -53,11 +64,19 @@ def test_hold_limit_ends_the_wait():
     assert wait.plan(state(waited_s=2700), **RULES).hold_limit
 
 
-@pytest.mark.parametrize("number, region", [
-    ("+31201234567", "020"), ("+31592123456", "0592"), ("+31612345678", "mobile"),
-    ("+31881234567", "non-geographic"), ("+3222123456", "abroad"), ("anonymous", "unknown"),
-    ("", "unknown"), (None, "unknown"),
-])
+@pytest.mark.parametrize(
+    "number, region",
+    [
+        ("+31201234567", "020"),
+        ("+31592123456", "0592"),
+        ("+31612345678", "mobile"),
+        ("+31881234567", "non-geographic"),
+        ("+3222123456", "abroad"),
+        ("anonymous", "unknown"),
+        ("", "unknown"),
+        (None, "unknown"),
+    ],
+)
 def test_region_from_area_code(number, region):
     assert privacy.region(number) == region
 
@@ -70,11 +89,18 @@ def test_pseudonym_is_keyed_and_stable():
     assert privacy.pseudonym("anonymous", "key-1") == ""
 
 
-@pytest.mark.parametrize("typed, number", [
-    ("0612345678", "+31612345678"), ("0201234567", "+31201234567"),
-    ("0032123456789", "+32123456789"), ("12345", None), ("0900123456", None),
-    ("06123456789", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "typed, number",
+    [
+        ("0612345678", "+31612345678"),
+        ("0201234567", "+31201234567"),
+        ("0032123456789", "+32123456789"),
+        ("12345", None),
+        ("0900123456", None),
+        ("06123456789", None),
+        ("", None),
+    ],
+)
 def test_typed_callback_numbers(typed, number):
     assert privacy.parse_typed_number(typed) == number
 
@@ -83,8 +109,14 @@ def test_production_start_names_every_missing_setting():
     with pytest.raises(config.ConfigError) as info:
         config.load({"HELPLINE_ENV": "production", "REDIS_URL": "redis://x"})
     message = str(info.value)
-    for name in ("SECRET_KEY", "PUBLIC_URL", "TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID",
-                 "HELPLINE_PHONE_NUMBER", "HELPLINE_PSEUDONYM_KEY"):
+    for name in (
+        "SECRET_KEY",
+        "PUBLIC_URL",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_ACCOUNT_SID",
+        "HELPLINE_PHONE_NUMBER",
+        "HELPLINE_PSEUDONYM_KEY",
+    ):
         assert name in message
     assert "REDIS_URL" not in message
 
@@ -95,10 +127,16 @@ def test_production_start_with_every_setting_succeeds():
     assert config.load(env)["PUBLIC_URL"] == "https://hulplijn.example.nl"
 
 
-@pytest.mark.parametrize("name, value", [
-    ("HELPLINE_OPENING_HOURS", "weekdays 9-5"), ("HELPLINE_TIMEZONE", "Mars/Olympus"),
-    ("HELPLINE_MAX_WAIT", "soon"), ("HELPLINE_HOLIDAYS", "XX"), ("PUBLIC_URL", "hulplijn.nl"),
-])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("HELPLINE_OPENING_HOURS", "weekdays 9-5"),
+        ("HELPLINE_TIMEZONE", "Mars/Olympus"),
+        ("HELPLINE_MAX_WAIT", "soon"),
+        ("HELPLINE_HOLIDAYS", "XX"),
+        ("PUBLIC_URL", "hulplijn.nl"),
+    ],
+)
 def test_malformed_settings_stop_the_start_naming_the_setting(name, value):
     with pytest.raises(config.ConfigError, match=name):
         config.load({name: value})

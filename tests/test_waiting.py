@@ -43,9 +43,15 @@ def queue_caller(client, topic_key: str = "3", number: str = "+31201234567") -> 
 
 
 def wait(phone: Phone, queue_time: int = 0):
-    return phone.post(phone.wait_url(), QueuePosition="1", QueueSid="QU" + "1" * 32,
-                      QueueTime=str(queue_time), AvgQueueTime="0", CurrentQueueSize="1",
-                      MaxQueueSize="1000")
+    return phone.post(
+        phone.wait_url(),
+        QueuePosition="1",
+        QueueSid="QU" + "1" * 32,
+        QueueTime=str(queue_time),
+        AvgQueueTime="0",
+        CurrentQueueSize="1",
+        MaxQueueSize="1000",
+    )
 
 
 def test_waiting_caller_hears_their_position_and_that_the_wait_is_not_yet_known(client, clock):
@@ -149,12 +155,15 @@ def test_silence_in_the_callback_question_returns_the_caller_to_the_line(client,
 
 
 @pytest.mark.parametrize("how", ["status callback", "queue result"])
-def test_hang_up_while_waiting_empties_the_place_at_once_and_counts_as_abandoned(client, clock, r, how):
+def test_hang_up_while_waiting_empties_the_place_at_once_and_counts_as_abandoned(
+    client, clock, r, how
+):
     phone = queue_caller(client)
     clock.advance(75)
     if how == "status callback":
-        answer = phone.post("/voice/status", CallStatus="completed", CallDuration="80",
-                            SequenceNumber="0")
+        answer = phone.post(
+            "/voice/status", CallStatus="completed", CallDuration="80", SequenceNumber="0"
+        )
     else:
         answer = phone.post(phone.enqueue_action(), QueueResult="hangup", QueueTime="75")
     assert answer.verbs() == []

@@ -10,9 +10,16 @@ import pytest
 from helpline import create_app, keys
 from tests.conftest import PUBLIC_URL, Phone, RedisServer, make_config, sign
 
-VOICE_ROUTES = ["/voice/incoming", "/voice/step?step=topic", "/voice/queue/wait?topic=digid",
-                "/voice/queue/key?topic=digid", "/voice/queue/done?topic=digid",
-                "/voice/callback?ctx=wait&stage=offer", "/voice/status", "/voice/fallback"]
+VOICE_ROUTES = [
+    "/voice/incoming",
+    "/voice/step?step=topic",
+    "/voice/queue/wait?topic=digid",
+    "/voice/queue/key?topic=digid",
+    "/voice/queue/done?topic=digid",
+    "/voice/callback?ctx=wait&stage=offer",
+    "/voice/status",
+    "/voice/fallback",
+]
 
 
 def snapshot(r) -> dict:
@@ -43,8 +50,9 @@ def test_signature_is_checked_against_the_public_url_behind_a_proxy(client):
     phone = Phone(client)
     params = phone.params(CallStatus="ringing")
     signed_for_internal = sign("http://localhost/voice/incoming", params)
-    response = client.post("/voice/incoming", data=params,
-                           headers={"X-Twilio-Signature": signed_for_internal})
+    response = client.post(
+        "/voice/incoming", data=params, headers={"X-Twilio-Signature": signed_for_internal}
+    )
     assert response.status_code == 403
 
 
@@ -110,7 +118,11 @@ def test_a_redis_failure_mid_call_still_returns_valid_twiml(breakable_redis):
     wait_url = phone.wait_url()
     breakable_redis.stop()  # Redis goes away mid-call
 
-    for answer in (Phone(client).call(), phone.post(wait_url), phone.post("/voice/queue/done?topic=digid", QueueResult="error")):
+    for answer in (
+        Phone(client).call(),
+        phone.post(wait_url),
+        phone.post("/voice/queue/done?topic=digid", QueueResult="error"),
+    ):
         assert answer.status == 200
         assert answer.content_type.startswith("text/xml")
         ET.fromstring(answer.text)
@@ -125,15 +137,19 @@ def test_a_redis_failure_mid_call_still_returns_valid_twiml(breakable_redis):
 
 
 def test_fallback_url_apologises_and_queues_for_a_person(client):
-    answer = Phone(client).post("/voice/fallback", ErrorCode="11200",
-                                ErrorUrl=PUBLIC_URL + "/voice/incoming")
+    answer = Phone(client).post(
+        "/voice/fallback", ErrorCode="11200", ErrorUrl=PUBLIC_URL + "/voice/incoming"
+    )
     assert "Sorry" in answer.spoken()
     assert answer.first("Enqueue").text == "hulplijn-general"
 
 
 def test_garbage_parameters_get_a_friendly_prompt_not_a_crash(client):
     phone = Phone(client)
-    answer = phone.post("/voice/step?step=nope&lang=xx&try=banana", Digits="\u202e" * 500,
-                        SpeechResult="\x00" * 3000)
+    answer = phone.post(
+        "/voice/step?step=nope&lang=xx&try=banana",
+        Digits="\u202e" * 500,
+        SpeechResult="\x00" * 3000,
+    )
     assert answer.status == 200
     assert answer.first("Gather") is not None

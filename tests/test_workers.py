@@ -16,8 +16,12 @@ BIN = Path(sys.executable).parent
 
 def start(args, redis_url):
     env = {**os.environ, "REDIS_URL": redis_url, "HELPLINE_ENV": "test"}
-    return subprocess.Popen([str(BIN / "helpline"), *args], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [str(BIN / "helpline"), *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def test_event_retention_job_runs_from_the_cron_in_a_real_worker(r, redis_url):

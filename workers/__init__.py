@@ -11,9 +11,7 @@ from rq.cron import CronScheduler
 QUEUES = ("high", "default", "low")
 
 # Periodic jobs: (dotted path, queue, seconds between runs).
-PERIODIC = (
-    ("workers.maintenance.trim_events", "low", 3600),
-)
+PERIODIC = (("workers.maintenance.trim_events", "low", 3600),)
 
 
 @lru_cache(maxsize=1)
@@ -28,9 +26,7 @@ def state():
 def run_worker(helpline, *, burst: bool = False, name: str | None = None) -> None:
     logging.basicConfig(level=logging.INFO)
     queues = [Queue(q, connection=helpline.rq_redis) for q in QUEUES]
-    Worker(queues, connection=helpline.rq_redis, name=name).work(
-        burst=burst, with_scheduler=True
-    )
+    Worker(queues, connection=helpline.rq_redis, name=name).work(burst=burst, with_scheduler=True)
 
 
 def build_cron(helpline) -> CronScheduler:

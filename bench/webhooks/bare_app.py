@@ -2,8 +2,10 @@
 
 from flask import Flask, Response
 
-TWIML = ('<?xml version="1.0" encoding="UTF-8"?><Response><Gather action="/next" input="dtmf">'
-         '<Say language="nl-NL">Waar gaat uw vraag over?</Say></Gather></Response>')
+TWIML = (
+    '<?xml version="1.0" encoding="UTF-8"?><Response><Gather action="/next" input="dtmf">'
+    '<Say language="nl-NL">Waar gaat uw vraag over?</Say></Gather></Response>'
+)
 
 
 def create_app() -> Flask:

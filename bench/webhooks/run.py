@@ -53,8 +53,21 @@ def wait_http(url: str, timeout: float = 20) -> None:
 def start_redis(directory: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(
-        [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", directory], stdout=subprocess.DEVNULL)
+        [
+            shutil.which("redis-server"),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            directory,
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     time.sleep(0.3)
     return process, f"redis://127.0.0.1:{port}/0"
 
@@ -63,12 +76,17 @@ def start_gunicorn(app_spec: str, port: int, env: dict) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "--config", "python:helpline.gunicorn_conf", app_spec],
         env={**os.environ, **env, "HELPLINE_BIND": f"127.0.0.1:{port}", "HELPLINE_ACCESS_LOG": ""},
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_http(f"http://127.0.0.1:{port}/voice/incoming")
     return process
 
 
-def signed_requests(base: str, path_query: str, params_for, count: int) -> list[tuple[str, str, str]]:
+def signed_requests(
+    base: str, path_query: str, params_for, count: int
+) -> list[tuple[str, str, str]]:
     """(path, body, signature) triples, each a distinct call."""
     validator = RequestValidator(TOKEN)
     out = []
@@ -80,9 +98,18 @@ def signed_requests(base: str, path_query: str, params_for, count: int) -> list[
 
 
 def caller(sid: str, **extra) -> dict:
-    return {"CallSid": sid, "AccountSid": "AC" + "0" * 32, "From": "+31201234567",
-            "To": "+31850000000", "Caller": "+31201234567", "Called": "+31850000000",
-            "CallStatus": "ringing", "Direction": "inbound", "ApiVersion": "2010-04-01", **extra}
+    return {
+        "CallSid": sid,
+        "AccountSid": "AC" + "0" * 32,
+        "From": "+31201234567",
+        "To": "+31850000000",
+        "Caller": "+31201234567",
+        "Called": "+31850000000",
+        "CallStatus": "ringing",
+        "Direction": "inbound",
+        "ApiVersion": "2010-04-01",
+        **extra,
+    }
 
 
 def wrk_script(requests: list[tuple[str, str, str]], path: Path) -> None:
@@ -98,7 +125,8 @@ def wrk_script(requests: list[tuple[str, str, str]], path: Path) -> None:
         "request = function()",
         "  i = i % #reqs + 1",
         "  local r = reqs[i]",
-        "  return wrk.format('POST', r[1], {['Content-Type'] = 'application/x-www-form-urlencoded',",
+        "  return wrk.format('POST', r[1],",
+        "    {['Content-Type'] = 'application/x-www-form-urlencoded',",
         "    ['X-Twilio-Signature'] = r[3], ['I-Twilio-Idempotency-Token'] = r[3]}, r[2])",
         "end",
     ]
@@ -107,8 +135,20 @@ def wrk_script(requests: list[tuple[str, str, str]], path: Path) -> None:
 
 def run_wrk(port: int, script: Path, connections: int, duration: int) -> dict:
     result = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script),
-         f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True)
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     out = result.stdout
 
     def ms(label: str) -> float:
@@ -116,8 +156,12 @@ def run_wrk(port: int, script: Path, connections: int, duration: int) -> dict:
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50": ms("50%"), "p99": ms("99%"), "non2xx": int(errors.group(1)) if errors else 0}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": ms("50%"),
+        "p99": ms("99%"),
+        "non2xx": int(errors.group(1)) if errors else 0,
+    }
 
 
 def main() -> None:
@@ -131,29 +175,40 @@ def main() -> None:
     tmp = tempfile.mkdtemp()
     redis_process, redis_url = start_redis(tmp)
     ours_port, bare_port = free_port(), free_port()
-    common = {"TWILIO_AUTH_TOKEN": TOKEN, "REDIS_URL": redis_url, "HELPLINE_ENV": "test",
-              "HELPLINE_OPENING_HOURS": "always", "HELPLINE_HOLIDAYS": ""}
+    common = {
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "REDIS_URL": redis_url,
+        "HELPLINE_ENV": "test",
+        "HELPLINE_OPENING_HOURS": "always",
+        "HELPLINE_HOLIDAYS": "",
+    }
     processes = [redis_process]
     results: dict[tuple[str, str, int], dict] = {}
     try:
-        for name, spec, port in (("ours", "helpline:create_app()", ours_port),
-                                 ("bare", "bench.webhooks.bare_app:create_app()", bare_port)):
+        for name, spec, port in (
+            ("ours", "helpline:create_app()", ours_port),
+            ("bare", "bench.webhooks.bare_app:create_app()", bare_port),
+        ):
             base = f"http://127.0.0.1:{port}"
             gunicorn = start_gunicorn(spec, port, {**common, "PUBLIC_URL": base})
             processes.append(gunicorn)
             scripts = {
                 "incoming": signed_requests(base, "/voice/incoming", caller, 3000),
                 "menu step": signed_requests(
-                    base, "/voice/step?lang=nl&step=topic&try=1",
-                    lambda sid: caller(sid, CallStatus="in-progress", Digits="3"), 3000),
+                    base,
+                    "/voice/step?lang=nl&step=topic&try=1",
+                    lambda sid: caller(sid, CallStatus="in-progress", Digits="3"),
+                    3000,
+                ),
             }
             for route, reqs in scripts.items():
                 script = Path(tmp) / f"{name}-{route.replace(' ', '_')}.lua"
                 wrk_script(reqs, script)
                 run_wrk(port, script, 10, 3)  # warm up
                 for connections in (50, 10):
-                    results[(name, route, connections)] = run_wrk(port, script, connections,
-                                                                  args.duration)
+                    results[(name, route, connections)] = run_wrk(
+                        port, script, connections, args.duration
+                    )
             gunicorn.send_signal(signal.SIGTERM)
             gunicorn.wait(timeout=30)
     finally:
@@ -166,15 +221,23 @@ def main() -> None:
     rows = []
     for route in ("incoming", "menu step"):
         for connections in (50, 10):
-            ours, bare = results[("ours", route, connections)], results[("bare", route, connections)]
+            ours, bare = (
+                results[("ours", route, connections)],
+                results[("bare", route, connections)],
+            )
             rows.append(
                 f"| {route} | {connections} | {ours['rps']:.0f} | {bare['rps']:.0f} | "
                 f"{ours['rps'] / bare['rps']:.0%} | {ours['p50']:.1f} / {ours['p99']:.1f} | "
-                f"{bare['p50']:.1f} / {bare['p99']:.1f} | {ours['non2xx'] + bare['non2xx']} |")
-    table = "\n".join([
-        "| route | connections | ours req/s | bare req/s | ours / bare | ours p50 / p99 ms "
-        "| bare p50 / p99 ms | non-2xx |",
-        "|---|---|---|---|---|---|---|---|", *rows])
+                f"{bare['p50']:.1f} / {bare['p99']:.1f} | {ours['non2xx'] + bare['non2xx']} |"
+            )
+    table = "\n".join(
+        [
+            "| route | connections | ours req/s | bare req/s | ours / bare | ours p50 / p99 ms "
+            "| bare p50 / p99 ms | non-2xx |",
+            "|---|---|---|---|---|---|---|---|",
+            *rows,
+        ]
+    )
     print(table)
     if args.write:
         write_section(Path(args.write), table, args.duration)
@@ -183,11 +246,15 @@ def main() -> None:
 def write_section(path: Path, table: str, duration: int) -> None:
     begin, end = "<!-- webhooks:begin -->", "<!-- webhooks:end -->"
     text = path.read_text() if path.exists() else ""
-    section = (f"{begin}\nMeasured {time.strftime('%Y-%m-%d %H:%M')} on this machine "
-               f"({os.cpu_count()} cores), wrk -t1, {duration} s per row, gunicorn with "
-               f"`helpline.gunicorn_conf` for both apps:\n\n{table}\n{end}")
+    section = (
+        f"{begin}\nMeasured {time.strftime('%Y-%m-%d %H:%M')} on this machine "
+        f"({os.cpu_count()} cores), wrk -t1, {duration} s per row, gunicorn with "
+        f"`helpline.gunicorn_conf` for both apps:\n\n{table}\n{end}"
+    )
     if begin in text:
-        text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: section, text, flags=re.S)
+        text = re.sub(
+            re.escape(begin) + ".*?" + re.escape(end), lambda _: section, text, flags=re.S
+        )
     else:
         text += "\n" + section + "\n"
     path.write_text(text)

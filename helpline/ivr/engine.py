@@ -42,8 +42,14 @@ class Context:
         return cls(step, lang, topic, referral, tries)
 
     def query(self, **extra) -> dict:
-        return {"step": self.step, "lang": self.lang, "topic": self.topic,
-                "ref": self.referral, "try": self.tries, **extra}
+        return {
+            "step": self.step,
+            "lang": self.lang,
+            "topic": self.topic,
+            "ref": self.referral,
+            "try": self.tries,
+            **extra,
+        }
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,10 @@ class Engine:
         ):
             return self.enter(ctx)
         if not key and said:
-            key = speech.match(said, [(o.key, o.speech[ctx.lang]) for o in step.options], ctx.lang) or ""
+            key = (
+                speech.match(said, [(o.key, o.speech[ctx.lang]) for o in step.options], ctx.lang)
+                or ""
+            )
         for option in step.options:
             if option.key == key:
                 return self.enter(self._follow(ctx, option.route))
@@ -144,11 +153,18 @@ class Engine:
             if step.hangup:
                 response.hangup()
             else:
-                response.redirect(twiml.url("/voice/step", **replace(ctx, step=step.goto, tries=1).query()))
+                response.redirect(
+                    twiml.url("/voice/step", **replace(ctx, step=step.goto, tries=1).query())
+                )
             return response
         hints = [phrase for o in step.options for phrase in o.speech[ctx.lang]]
-        gather = twiml.gather(flow, ctx.lang, twiml.url("/voice/step", **ctx.query()),
-                              hints=hints, timeout=step.timeout)
+        gather = twiml.gather(
+            flow,
+            ctx.lang,
+            twiml.url("/voice/step", **ctx.query()),
+            hints=hints,
+            timeout=step.timeout,
+        )
         if outcome.notice:
             twiml.say(gather, flow, outcome.notice, ctx.lang)
         prompt = step.prompt

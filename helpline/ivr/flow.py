@@ -16,13 +16,34 @@ KNOWN_FLAGS = {"ask_referral"}
 
 # Prompts the engine itself says (waiting, callbacks, errors), so every flow must define them.
 ENGINE_PROMPTS = (
-    "no_input", "wrong_input", "queued", "wait_first_in_line", "wait_people_ahead",
-    "wait_one_ahead", "wait_estimate", "wait_estimate_short", "wait_unknown", "wait_reassure",
-    "wait_callback_hint", "wait_too_long", "wait_keep_waiting", "wait_hold_limit",
-    "wait_hold_limit_no_number", "queue_full", "callback_own_number", "callback_enter_number",
-    "callback_read_back", "callback_bad_number", "callback_back_to_line",
-    "callback_confirmed_wait", "callback_confirmed_closed", "callback_goodbye",
-    "callback_give_up", "sorry_error", "sorry_wait", "goodbye",
+    "no_input",
+    "wrong_input",
+    "queued",
+    "wait_first_in_line",
+    "wait_people_ahead",
+    "wait_one_ahead",
+    "wait_estimate",
+    "wait_estimate_short",
+    "wait_unknown",
+    "wait_reassure",
+    "wait_callback_hint",
+    "wait_too_long",
+    "wait_keep_waiting",
+    "wait_hold_limit",
+    "wait_hold_limit_no_number",
+    "queue_full",
+    "callback_own_number",
+    "callback_enter_number",
+    "callback_read_back",
+    "callback_bad_number",
+    "callback_back_to_line",
+    "callback_confirmed_wait",
+    "callback_confirmed_closed",
+    "callback_goodbye",
+    "callback_give_up",
+    "sorry_error",
+    "sorry_wait",
+    "goodbye",
 )
 
 
@@ -119,7 +140,16 @@ def check(data: Any) -> list[str]:
     if not isinstance(data, dict):
         return ["the file must be a mapping with flow, languages, steps, prompts, ..."]
     problems: list[str] = []
-    for required in ("flow", "languages", "voices", "skills", "topics", "start", "steps", "prompts"):
+    for required in (
+        "flow",
+        "languages",
+        "voices",
+        "skills",
+        "topics",
+        "start",
+        "steps",
+        "prompts",
+    ):
         if required not in data:
             problems.append(f"missing top-level key '{required}'")
     if problems:
@@ -157,7 +187,9 @@ def check(data: Any) -> list[str]:
             problems.append(f"topic '{topic_id}': must be a mapping with skill and name")
             continue
         if topic.get("skill") not in skills:
-            problems.append(f"topic '{topic_id}': skill '{topic.get('skill')}' is not a known skill {skills}")
+            problems.append(
+                f"topic '{topic_id}': skill '{topic.get('skill')}' is not a known skill {skills}"
+            )
         names = topic.get("name") if isinstance(topic.get("name"), dict) else {}
         for lang in languages:
             if not isinstance(names.get(lang), str):
@@ -300,8 +332,10 @@ def check(data: Any) -> list[str]:
                 if isinstance(line, dict) and isinstance(line.get("say"), str):
                     if line.get("lang", lang) not in languages:
                         problems.append(
-                            f"prompt '{prompt_id}' '{lang}' line {index}: voice '{line.get('lang')}' "
-                            "is not a language of this flow")
+                            f"prompt '{prompt_id}' '{lang}' line {index}: "
+                            f"voice '{line.get('lang')}' "
+                            "is not a language of this flow"
+                        )
                     continue
                 problems.append(f"prompt '{prompt_id}' '{lang}' line {index}: not text")
     return problems
@@ -357,9 +391,7 @@ def build(data: dict) -> Flow:
         voices={k: dict(v) for k, v in data["voices"].items()},
         settings={**DEFAULT_SETTINGS, **(data.get("settings") or {})},
         skills=tuple(data["skills"]),
-        topics={
-            tid: Topic(tid, t["skill"], dict(t["name"])) for tid, t in data["topics"].items()
-        },
+        topics={tid: Topic(tid, t["skill"], dict(t["name"])) for tid, t in data["topics"].items()},
         default_topic=data.get("default_topic", "general"),
         referral_sources=tuple(data.get("referral_sources") or ()),
         start=data["start"],

@@ -7,15 +7,44 @@ import unicodedata
 from difflib import SequenceMatcher
 
 NUMBER_WORDS = {
-    "nl": {"nul": "0", "een": "1", "eentje": "1", "twee": "2", "drie": "3", "vier": "4",
-           "vijf": "5", "zes": "6", "zeven": "7", "acht": "8", "negen": "9"},
-    "en": {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
-           "six": "6", "seven": "7", "eight": "8", "nine": "9"},
+    "nl": {
+        "nul": "0",
+        "een": "1",
+        "eentje": "1",
+        "twee": "2",
+        "drie": "3",
+        "vier": "4",
+        "vijf": "5",
+        "zes": "6",
+        "zeven": "7",
+        "acht": "8",
+        "negen": "9",
+    },
+    "en": {
+        "zero": "0",
+        "one": "1",
+        "two": "2",
+        "three": "3",
+        "four": "4",
+        "five": "5",
+        "six": "6",
+        "seven": "7",
+        "eight": "8",
+        "nine": "9",
+    },
 }
 NUMBER_LEADS = {"nummer", "optie", "toets", "druk", "op", "number", "option", "press", "key"}
 REPEAT_PHRASES = {
-    "nl": ("herhaal", "herhalen", "nog een keer", "nog eens", "opnieuw", "wat zei u",
-           "sterretje", "ster"),
+    "nl": (
+        "herhaal",
+        "herhalen",
+        "nog een keer",
+        "nog eens",
+        "opnieuw",
+        "wat zei u",
+        "sterretje",
+        "ster",
+    ),
     "en": ("repeat", "again", "say that again", "pardon", "star"),
 }
 

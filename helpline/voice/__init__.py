@@ -63,11 +63,19 @@ def answer_redelivery():
 @bp.after_request
 def remember_answer(response: Response) -> Response:
     token = g.get("idempotency_token")
-    if (token and response.status_code == 200 and not g.get("idempotency_replayed")
-            and not g.get("voice_degraded")):
+    if (
+        token
+        and response.status_code == 200
+        and not g.get("idempotency_replayed")
+        and not g.get("voice_degraded")
+    ):
         try:
-            helpline().redis.set(keys.idempotency(token), response.get_data(as_text=True),
-                                 ex=current_app.config["HELPLINE_IDEMPOTENCY_TTL"], nx=True)
+            helpline().redis.set(
+                keys.idempotency(token),
+                response.get_data(as_text=True),
+                ex=current_app.config["HELPLINE_IDEMPOTENCY_TTL"],
+                nx=True,
+            )
         except RedisError:
             pass
     return response
@@ -86,8 +94,11 @@ def voice_route(rule: str, fallback, *, replay: bool = False):
                 return view()
             except Exception:
                 g.voice_degraded = True
-                log.exception("webhook failed path=%s call=%s", request.path,
-                              request.values.get("CallSid", "-")[:40])
+                log.exception(
+                    "webhook failed path=%s call=%s",
+                    request.path,
+                    request.values.get("CallSid", "-")[:40],
+                )
                 from helpline import twiml
 
                 lang = request.args.get("lang", "")

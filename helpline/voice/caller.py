@@ -82,8 +82,10 @@ def present(outcome: Outcome, params) -> VoiceResponse | str:
     if outcome.kind == "queue":
         return join_queue(params, h.engine.topic_of(ctx), ctx.lang, ctx.referral)
     if outcome.kind == "callback":
-        return callback_dialog({"ctx": "closed", "lang": ctx.lang,
-                                "topic": h.engine.topic_of(ctx), "stage": "offer"}, params)
+        return callback_dialog(
+            {"ctx": "closed", "lang": ctx.lang, "topic": h.engine.topic_of(ctx), "stage": "offer"},
+            params,
+        )
     step_def = h.flow.step(ctx.step)
     if _needs_values(step_def.prompt, ctx.lang):
         return h.engine.render(outcome, _hours_values(ctx.lang))
@@ -100,8 +102,9 @@ def _enqueue_twiml(response: VoiceResponse, topic: str, lang: str) -> VoiceRespo
 
 def join_queue(params, topic: str, lang: str, referral: str | None) -> VoiceResponse:
     h = helpline()
-    state, _, _ = h.store.enqueue(params.get("CallSid", ""), params.get("From"), topic, lang,
-                                  referral)
+    state, _, _ = h.store.enqueue(
+        params.get("CallSid", ""), params.get("From"), topic, lang, referral
+    )
     response = VoiceResponse()
     if state == "waiting":
         twiml.say(response, h.flow, "queued", lang)
@@ -127,8 +130,9 @@ def wait_round(args, params) -> VoiceResponse:
         # We lost track of this caller (e.g. Redis was down when they joined): take them in
         # again with the wait Twilio reports, then carry on as usual.
         queue_time = _int(params.get("QueueTime"))
-        h.store.enqueue(sid, params.get("From"), topic, lang, None,
-                        arrival_ms=snap.now_ms - queue_time * 1000)
+        h.store.enqueue(
+            sid, params.get("From"), topic, lang, None, arrival_ms=snap.now_ms - queue_time * 1000
+        )
         snap = h.store.wait_snapshot(sid, topic)
         state = snap.call.get("state")
     if state in ("callback", "left"):
@@ -146,13 +150,22 @@ def wait_round(args, params) -> VoiceResponse:
         last_ahead=_int(call.get("said_ahead"), None),
         last_too_long_s=_seconds_since(now, call.get("too_long_at")),
     )
-    plan = wait.plan(state_now, announce_interval=config["HELPLINE_ANNOUNCE_INTERVAL"],
-                     position_repeat=config["HELPLINE_POSITION_REPEAT"],
-                     max_wait=config["HELPLINE_MAX_WAIT"], max_hold=config["HELPLINE_MAX_HOLD"])
+    plan = wait.plan(
+        state_now,
+        announce_interval=config["HELPLINE_ANNOUNCE_INTERVAL"],
+        position_repeat=config["HELPLINE_POSITION_REPEAT"],
+        max_wait=config["HELPLINE_MAX_WAIT"],
+        max_hold=config["HELPLINE_MAX_HOLD"],
+    )
     if plan.hold_limit:
         return _hold_limit(params, topic, lang)
-    gather = twiml.gather(h.flow, lang, twiml.url("/voice/queue/key", lang=lang, topic=topic),
-                          hints=list(CALLBACK_WORDS.get(lang, ())), timeout=1)
+    gather = twiml.gather(
+        h.flow,
+        lang,
+        twiml.url("/voice/queue/key", lang=lang, topic=topic),
+        hints=list(CALLBACK_WORDS.get(lang, ())),
+        timeout=1,
+    )
     noted: dict[str, int] = {}
     if plan.too_long:
         twiml.say(gather, h.flow, "wait_too_long", lang)
@@ -195,8 +208,9 @@ def _hold_limit(params, topic: str, lang: str) -> VoiceResponse:
     sid, number = params.get("CallSid", ""), params.get("From")
     response = VoiceResponse()
     if privacy.is_callable(number):
-        h.store.request_callback(sid, number, topic, lang, reason="hold_limit", due_at=None,
-                                 caller_number=number)
+        h.store.request_callback(
+            sid, number, topic, lang, reason="hold_limit", due_at=None, caller_number=number
+        )
         twiml.say(response, h.flow, "wait_hold_limit", lang)
     else:
         h.store.leave(sid, "hold_limit")
@@ -212,11 +226,21 @@ def wait_key(args, params) -> VoiceResponse:
     digits = (params.get("Digits") or "")[:1]
     said = params.get("SpeechResult") or ""
     if not digits and said:
-        digits = match(said, [("1", CALLBACK_WORDS.get(lang, ())),
-                              ("2", ("wachten", "blijven", "wait", "keep waiting"))], lang) or ""
+        digits = (
+            match(
+                said,
+                [
+                    ("1", CALLBACK_WORDS.get(lang, ())),
+                    ("2", ("wachten", "blijven", "wait", "keep waiting")),
+                ],
+                lang,
+            )
+            or ""
+        )
     if digits == "1":
-        return callback_dialog({"ctx": "wait", "lang": lang, "topic": topic, "stage": "offer"},
-                               params)
+        return callback_dialog(
+            {"ctx": "wait", "lang": lang, "topic": topic, "stage": "offer"}, params
+        )
     response = VoiceResponse()
     if digits == "2":
         twiml.say(response, h.flow, "wait_keep_waiting", lang)
@@ -247,8 +271,9 @@ def queue_done(args, params) -> VoiceResponse:
         return response
     if result == "queue-full":
         twiml.say(response, h.flow, "queue_full", lang)
-        response.redirect(twiml.url("/voice/callback", ctx="open", lang=lang, stage="offer",
-                                    topic=topic))
+        response.redirect(
+            twiml.url("/voice/callback", ctx="open", lang=lang, stage="offer", topic=topic)
+        )
         return response
     # error, system-error, or a leave we did not ask for: back in line, same place.
     twiml.say(response, h.flow, "sorry_wait", lang)
@@ -282,8 +307,14 @@ def callback_dialog(args, params) -> VoiceResponse:
     response = VoiceResponse()
 
     def link(next_stage: str, next_try: int = 1) -> str:
-        return twiml.url("/voice/callback", ctx=ctx, lang=lang, stage=next_stage, topic=topic,
-                         **{"try": next_try})
+        return twiml.url(
+            "/voice/callback",
+            ctx=ctx,
+            lang=lang,
+            stage=next_stage,
+            topic=topic,
+            **{"try": next_try},
+        )
 
     def no_answer() -> VoiceResponse:
         if ctx == "wait":
@@ -305,16 +336,16 @@ def callback_dialog(args, params) -> VoiceResponse:
     if stage == "offer":
         if privacy.is_callable(own):
             return ask("callback_own_number", "own", {"number": privacy.speakable(own)})
-        return ask("callback_enter_number", "typed", num_digits=None, finish_on_key="#",
-                   timeout=12)
+        return ask("callback_enter_number", "typed", num_digits=None, finish_on_key="#", timeout=12)
     if stage in ("own", "readback"):
         if digits == "1":
             number = own if stage == "own" else h.store.draft(sid)
             if privacy.is_callable(number):
                 return _confirm_callback(response, ctx, sid, number, own, topic, lang)
         if digits in ("1", "2"):
-            return ask("callback_enter_number", "typed", num_digits=None, finish_on_key="#",
-                       timeout=12)
+            return ask(
+                "callback_enter_number", "typed", num_digits=None, finish_on_key="#", timeout=12
+            )
         return no_answer()
     if stage == "typed":
         number = privacy.parse_typed_number(digits)
@@ -326,15 +357,23 @@ def callback_dialog(args, params) -> VoiceResponse:
                 return no_answer()
             twiml.say(response, flow, "callback_bad_number", lang)
             tries += 1
-            return ask("callback_enter_number", "typed", num_digits=None, finish_on_key="#",
-                       timeout=12)
+            return ask(
+                "callback_enter_number", "typed", num_digits=None, finish_on_key="#", timeout=12
+            )
         h.store.save_draft(sid, number)
         return ask("callback_read_back", "readback", {"number": privacy.speakable(number)})
     return no_answer()
 
 
-def _confirm_callback(response: VoiceResponse, ctx: str, sid: str, number: str,
-                      caller_number: str | None, topic: str, lang: str) -> VoiceResponse:
+def _confirm_callback(
+    response: VoiceResponse,
+    ctx: str,
+    sid: str,
+    number: str,
+    caller_number: str | None,
+    topic: str,
+    lang: str,
+) -> VoiceResponse:
     h = helpline()
     due_at = None
     values = None
@@ -342,8 +381,15 @@ def _confirm_callback(response: VoiceResponse, ctx: str, sid: str, number: str,
         now = h.store.clock.now()
         due_at = hours.next_opening(h.store.schedule(), now)
         values = _hours_values(lang, now)
-    h.store.request_callback(sid, number, topic, lang, reason={"wait": "asked"}.get(ctx, ctx),
-                             due_at=due_at, caller_number=caller_number)
+    h.store.request_callback(
+        sid,
+        number,
+        topic,
+        lang,
+        reason={"wait": "asked"}.get(ctx, ctx),
+        due_at=due_at,
+        caller_number=caller_number,
+    )
     if ctx == "wait":
         twiml.say(response, h.flow, "callback_confirmed_wait", lang)
         response.leave()
