@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from helpline import hours, keys
+from helpline import create_app, hours, keys
 from helpline.calls import Clock
-from tests.conftest import Phone
+from tests.conftest import Phone, RedisServer, make_config
 
 AMS = hours.zone("Europe/Amsterdam")
 
@@ -153,3 +153,19 @@ def test_bad_hours_from_the_cli_are_refused(app):
     result = app.test_cli_runner().invoke(args=["hours", "set", "--weekly", "mo 25:00-26:00"])
     assert result.exit_code != 0
     assert "impossible time" in result.output
+
+
+def test_a_failure_in_the_closed_callback_never_queues_the_caller(tmp_path, app_config):
+    server = RedisServer(tmp_path / "breakable").start()
+    try:
+        client = create_app(make_config(server.url, **app_config)).test_client()
+        phone = Phone(client)
+        phone.call()
+        phone.press("1")
+        server.stop()  # Redis goes away before the callback can be stored
+        answer = phone.press("1")
+    finally:
+        server.stop()
+    assert "Enqueue" not in answer.verbs()
+    assert answer.verbs()[-1] == "Hangup"
+    assert "Wij zijn open maandag tot en met vrijdag" in answer.spoken()

@@ -239,7 +239,7 @@ def test_full_twilio_queue_offers_a_callback(client, r):
     assert "Wij bellen u terug op dit nummer" in offer.spoken()
     done = phone.press("1")
     assert done.verbs()[-1] == "Hangup"
-    assert r.hget(keys.callback(f"cb-{phone.sid}"), "reason") == "open"
+    assert r.hget(keys.callback(f"cb-{phone.sid}"), "reason") == "queue_full"
 
 
 def test_caller_we_lost_track_of_is_taken_back_in_line_with_their_wait(client, clock, r):
@@ -261,3 +261,21 @@ def test_repeat_caller_on_the_same_topic_gets_priority(client, clock, r):
     assert r.hget(keys.call(again.sid), "repeat") == "1"
     assert early.sid != again.sid
     assert query(again.wait_url())["topic"] == "digid"
+
+
+def test_a_callback_question_that_reads_a_number_is_never_kept_in_the_replay_cache(client, r):
+    phone = queue_caller(client)
+    wait(phone)
+    phone.press("1")  # "Wij bellen u terug op dit nummer: 0 3, 0 1, ..."
+    stored = " ".join(r.get(k) for k in r.keys(keys.idempotency("*")))
+    assert "0 3, 0 1" not in stored
+
+
+def test_a_caller_without_a_keypad_can_confirm_the_callback_by_speech(client, r):
+    phone = queue_caller(client)
+    wait(phone)
+    offer = phone.say("terugbellen")
+    assert offer.first("Gather").get("input") == "dtmf speech"
+    done = phone.say("ja dat klopt")
+    assert done.verbs()[-1] == "Leave"
+    assert r.hget(keys.callback(f"cb-{phone.sid}"), "number") == phone.number

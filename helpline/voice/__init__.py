@@ -68,6 +68,7 @@ def remember_answer(response: Response) -> Response:
         and response.status_code == 200
         and not g.get("idempotency_replayed")
         and not g.get("voice_degraded")
+        and not g.get("skip_replay_cache")
     ):
         try:
             helpline().redis.set(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import g
 from twilio.twiml.voice_response import VoiceResponse
 
 from helpline import hours, privacy, twiml, wait
@@ -17,6 +18,16 @@ from helpline.ivr.speech import match
 
 TERMINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 DEQUEUED_RESULTS = {"bridged", "bridging-in-process", "redirected", "redirected-from-bridged"}
+YES_NO = {  # spoken answers to "Klopt dat? Druk dan op 1. ... Druk dan op 2."
+    "nl": (
+        ("1", ("ja", "klopt", "dat klopt", "goed", "prima")),
+        ("2", ("nee", "ander nummer", "anders", "opnieuw")),
+    ),
+    "en": (
+        ("1", ("yes", "correct", "right", "that's right")),
+        ("2", ("no", "another number", "other", "again")),
+    ),
+}
 CALLBACK_WORDS = {
     "nl": ("terugbellen", "terug bellen", "bel mij", "bel me", "terugbel"),
     "en": ("call back", "call me", "callback", "ring me"),
@@ -213,8 +224,9 @@ def _hold_limit(params, topic: str, lang: str) -> VoiceResponse:
         )
         twiml.say(response, h.flow, "wait_hold_limit", lang)
     else:
+        values = _hours_values(lang)
         h.store.leave(sid, "hold_limit")
-        twiml.say(response, h.flow, "wait_hold_limit_no_number", lang, _hours_values(lang))
+        twiml.say(response, h.flow, "wait_hold_limit_no_number", lang, values)
     response.leave()
     return response
 
@@ -304,6 +316,8 @@ def callback_dialog(args, params) -> VoiceResponse:
     tries = min(_int(args.get("try"), 1), 10)
     sid, own = params.get("CallSid", ""), params.get("From")
     digits = params.get("Digits", "")
+    if not digits and params.get("SpeechResult") and stage in ("own", "readback"):
+        digits = match(params["SpeechResult"], list(YES_NO.get(lang, ())), lang) or ""
     response = VoiceResponse()
 
     def link(next_stage: str, next_try: int = 1) -> str:
@@ -327,15 +341,22 @@ def callback_dialog(args, params) -> VoiceResponse:
         response.hangup()
         return response
 
-    def ask(prompt: str, next_stage: str, values=None, **gather_opts) -> VoiceResponse:
-        gather = twiml.gather(flow, lang, link(next_stage, tries), speech=False, **gather_opts)
+    def ask(prompt: str, next_stage: str, values=None, *, spoken=False, **gather_opts):
+        if values and "number" in values:
+            g.skip_replay_cache = True  # the answer reads a phone number: never store it
+        hints = [w for _, words in YES_NO.get(lang, ()) for w in words] if spoken else None
+        gather = twiml.gather(
+            flow, lang, link(next_stage, tries), speech=spoken, hints=hints, **gather_opts
+        )
         twiml.say(gather, flow, prompt, lang, values)
         response.append(gather)
         return no_answer()
 
     if stage == "offer":
         if privacy.is_callable(own):
-            return ask("callback_own_number", "own", {"number": privacy.speakable(own)})
+            return ask(
+                "callback_own_number", "own", {"number": privacy.speakable(own)}, spoken=True
+            )
         return ask("callback_enter_number", "typed", num_digits=None, finish_on_key="#", timeout=12)
     if stage in ("own", "readback"):
         if digits == "1":
@@ -361,7 +382,9 @@ def callback_dialog(args, params) -> VoiceResponse:
                 "callback_enter_number", "typed", num_digits=None, finish_on_key="#", timeout=12
             )
         h.store.save_draft(sid, number)
-        return ask("callback_read_back", "readback", {"number": privacy.speakable(number)})
+        return ask(
+            "callback_read_back", "readback", {"number": privacy.speakable(number)}, spoken=True
+        )
     return no_answer()
 
 
@@ -386,7 +409,7 @@ def _confirm_callback(
         number,
         topic,
         lang,
-        reason={"wait": "asked"}.get(ctx, ctx),
+        reason={"wait": "asked", "open": "queue_full"}.get(ctx, ctx),
         due_at=due_at,
         caller_number=caller_number,
     )
@@ -421,6 +444,33 @@ def sorry_keep_waiting(lang: str) -> VoiceResponse:
     twiml.say(response, h.flow, "sorry_wait", _lang(lang))
     twiml.hold(response, h.config["HELPLINE_HOLD_MUSIC_URL"], h.config["HELPLINE_WAIT_SEGMENT"])
     return response
+
+
+def sorry_closed(lang: str) -> VoiceResponse:
+    """Safe TwiML outside opening hours: apologise, say the hours (from the settings, which
+    need no Redis), goodbye. Nobody is queued while nobody can answer."""
+    h = helpline()
+    lang = _lang(lang)
+    weekly = hours.parse_weekly(h.config["HELPLINE_OPENING_HOURS"])
+    response = VoiceResponse()
+    twiml.say(response, h.flow, "callback_give_up", lang)
+    twiml.say(
+        response, h.flow, "closed_goodbye", lang, {"hours": hours.describe_weekly(weekly, lang)}
+    )
+    response.hangup()
+    return response
+
+
+def after_queue_failed(lang: str, result: str, topic: str | None) -> VoiceResponse:
+    """Safe TwiML when the Enqueue action fails: a caller who hung up or was taken by a
+    volunteer needs nothing; anyone else goes back in their own line."""
+    if result == "hangup" or result in DEQUEUED_RESULTS:
+        return VoiceResponse()
+    flow = helpline().flow
+    lang = _lang(lang)
+    response = VoiceResponse()
+    twiml.say(response, flow, "sorry_wait", lang)
+    return _enqueue_twiml(response, _topic(topic), lang)
 
 
 def empty(_lang: str = "") -> VoiceResponse:

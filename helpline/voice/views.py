@@ -12,7 +12,15 @@ def _in_queue_or_menu(lang: str):
     """Fallback for the callback dialog: inside the queue only waitUrl verbs are allowed."""
     if request.args.get("ctx") == "wait":
         return caller.sorry_keep_waiting(lang)
+    if request.args.get("ctx") == "closed":
+        return caller.sorry_closed(lang)
     return caller.sorry_then_queue(lang)
+
+
+def _after_queue(lang: str):
+    return caller.after_queue_failed(
+        lang, request.values.get("QueueResult", ""), request.args.get("topic")
+    )
 
 
 @voice_route("/incoming", fallback=caller.sorry_then_queue)
@@ -35,7 +43,7 @@ def queue_key():
     return twiml.reply(caller.wait_key(request.args, request.values))
 
 
-@voice_route("/queue/done", fallback=caller.sorry_then_queue, replay=True)
+@voice_route("/queue/done", fallback=_after_queue, replay=True)
 def queue_done():
     return twiml.reply(caller.queue_done(request.args, request.values))
 
