@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,15 +25,11 @@ from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
+from helpline.localredis import RedisServer, free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "bench-auth-token"
 VENV_BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_http(url: str, timeout: float = 20) -> None:
@@ -48,28 +43,6 @@ def wait_http(url: str, timeout: float = 20) -> None:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"{url} did not come up")
-
-
-def start_redis(directory: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            shutil.which("redis-server"),
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            directory,
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    time.sleep(0.3)
-    return process, f"redis://127.0.0.1:{port}/0"
 
 
 def start_gunicorn(app_spec: str, port: int, env: dict) -> subprocess.Popen:
@@ -173,7 +146,8 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install wrk")
 
     tmp = tempfile.mkdtemp()
-    redis_process, redis_url = start_redis(tmp)
+    redis_server = RedisServer(Path(tmp) / "redis").start()
+    redis_url = redis_server.url
     ours_port, bare_port = free_port(), free_port()
     common = {
         "TWILIO_AUTH_TOKEN": TOKEN,
@@ -182,7 +156,7 @@ def main() -> None:
         "HELPLINE_OPENING_HOURS": "always",
         "HELPLINE_HOLIDAYS": "",
     }
-    processes = [redis_process]
+    processes = []
     results: dict[tuple[str, str, int], dict] = {}
     try:
         for name, spec, port in (
@@ -216,6 +190,7 @@ def main() -> None:
             if process.poll() is None:
                 process.terminate()
                 process.wait(timeout=30)
+        redis_server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
     rows = []
