@@ -75,12 +75,17 @@ class CallStore:
         cached = getattr(self, "_schedule_cache", None)
         if cached and time.monotonic() - cached[0] < self.SCHEDULE_TTL:
             return cached[1]
-        schedule = self._load_schedule()
+        try:
+            schedule = self._load_schedule()
+        except redis.RedisError:
+            # Redis is away: keep answering calls with the hours we knew, else the defaults.
+            return cached[1] if cached else self._load_schedule(stored={})
         self._schedule_cache = (time.monotonic(), schedule)
         return schedule
 
-    def _load_schedule(self) -> hours.Schedule:
-        stored = self.redis.hgetall(keys.HOURS)
+    def _load_schedule(self, stored: dict | None = None) -> hours.Schedule:
+        if stored is None:
+            stored = self.redis.hgetall(keys.HOURS)
         tz = hours.zone(self.config["HELPLINE_TIMEZONE"])
         weekly = hours.parse_weekly(stored.get("weekly") or self.config["HELPLINE_OPENING_HOURS"])
         holiday_spec = hours.parse_holidays(
@@ -116,19 +121,6 @@ class CallStore:
         self.redis.delete(keys.HOURS)
 
     # -- the call's life -------------------------------------------------------------------
-
-    def start(self, sid: str, number: str | None, is_open: bool) -> str:
-        return self.scripts.start_call(
-            keys=[keys.call(sid), keys.EVENTS],
-            args=[
-                sid,
-                self.clock.now_ms(),
-                self.pseudonym(number),
-                privacy.region(number),
-                "1" if is_open else "0",
-                self.config["HELPLINE_CALL_TTL"],
-            ],
-        )
 
     def enqueue(
         self,
@@ -173,14 +165,24 @@ class CallStore:
                 return result
         return "moved"
 
-    def end(self, sid: str, status: str) -> str:
+    def end(self, sid: str, status: str, *, number: str | None = None, duration_s: str = "") -> str:
         """The call is over; a waiting caller is removed at once and counted as abandoned."""
         now = self.clock.now_ms()
+        try:
+            is_open = hours.status(self.schedule(), self.clock.now()).open
+        except (redis.RedisError, ValueError):
+            is_open = True
+        extra = [
+            self.pseudonym(number),
+            privacy.region(number),
+            duration_s,
+            "1" if is_open else "0",
+        ]
         return self._with_topic(
             sid,
             lambda topic: self.scripts.end_call(
                 keys=[keys.call(sid), keys.waiting(topic or "-"), keys.EVENTS],
-                args=[sid, now, topic, status, self.config["HELPLINE_CALL_TTL"]],
+                args=[sid, now, topic, status, self.config["HELPLINE_CALL_TTL"], *extra],
             ),
         )
 

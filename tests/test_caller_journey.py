@@ -130,3 +130,19 @@ def test_caller_number_is_stored_only_as_a_pseudonym(phone, r):
     )
     assert "1234567" not in dump
     assert r.hget(keys.call(phone.sid), "region") == "020"
+
+
+def test_nothing_is_stored_while_a_caller_is_in_the_menu(phone, r):
+    reach_topic_menu(phone, "nl")
+    phone.press("3")
+    assert r.keys("*") == []
+
+
+def test_a_caller_who_hangs_up_in_the_menu_is_recorded_once(phone, r):
+    reach_topic_menu(phone, "nl")
+    for _ in range(2):  # the status callback may come twice
+        phone.post("/voice/status", CallStatus="completed", CallDuration="23")
+    events = [f for _, f in r.xrange(keys.EVENTS)]
+    assert [e["type"] for e in events] == ["ended_in_menu"]
+    assert events[0]["region"] == "020" and events[0]["duration_s"] == "23"
+    assert events[0]["open"] == "1"

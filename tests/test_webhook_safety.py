@@ -30,7 +30,10 @@ def snapshot(r) -> dict:
 @pytest.mark.parametrize("forgery", ["missing", "wrong token", "tampered"])
 def test_forged_or_missing_signature_gets_403_and_changes_nothing(client, r, route, forgery):
     queued = Phone(client)
-    queued.call()  # some state to protect
+    queued.call()
+    queued.silence()
+    queued.press("3")
+    queued.silence()  # in line: some state to protect
     before = snapshot(r)
     phone = Phone(client, sid=queued.sid)
     params = phone.params(QueueResult="hangup", CallStatus="completed", Digits="1")
@@ -126,9 +129,12 @@ def test_a_redis_failure_mid_call_still_returns_valid_twiml(breakable_redis):
         assert answer.status == 200
         assert answer.content_type.startswith("text/xml")
         ET.fromstring(answer.text)
-    new_caller = Phone(client).call()
-    assert "Sorry, er gaat bij ons even iets mis." in new_caller.spoken()
-    assert new_caller.first("Enqueue").text == "hulplijn-general"
+    new_caller = Phone(client)
+    assert "Waar gaat uw vraag over?" in new_caller.call().spoken() + new_caller.silence().spoken()
+    new_caller.press("3")
+    joined = new_caller.silence()  # the queue step cannot reach Redis
+    assert "Sorry, er gaat bij ons even iets mis." in joined.spoken()
+    assert joined.first("Enqueue").text == "hulplijn-general"
     in_line = phone.post(wait_url)
     assert "U blijft gewoon in de rij." in in_line.spoken()
     assert "Enqueue" not in in_line.verbs()  # not allowed in wait TwiML
@@ -153,3 +159,14 @@ def test_garbage_parameters_get_a_friendly_prompt_not_a_crash(client):
     )
     assert answer.status == 200
     assert answer.first("Gather") is not None
+
+
+def test_a_malformed_request_is_refused_without_an_html_page(client):
+    response = client.post(
+        "/voice/incoming",
+        data=b"%%%",
+        headers={"Content-Type": "multipart/form-data; boundary=x", "X-Twilio-Signature": "abc"},
+    )
+    assert response.status_code in (400, 403)
+    assert response.content_type.startswith("text/xml")
+    assert b"<html" not in response.data.lower()

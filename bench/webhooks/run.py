@@ -141,6 +141,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--write", help="markdown file whose webhook section is replaced")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (both apps)")
+    parser.add_argument("--threads", type=int, help="threads per worker (both apps)")
+    parser.add_argument("--worker-class", help="gunicorn worker class (both apps)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -149,7 +152,13 @@ def main() -> None:
     redis_server = RedisServer(Path(tmp) / "redis").start()
     redis_url = redis_server.url
     ours_port, bare_port = free_port(), free_port()
-    common = {
+    server = {
+        "WEB_CONCURRENCY": args.workers,
+        "HELPLINE_THREADS": args.threads,
+        "HELPLINE_WORKER_CLASS": args.worker_class,
+    }
+    common = {k: str(v) for k, v in server.items() if v}
+    common |= {
         "TWILIO_AUTH_TOKEN": TOKEN,
         "REDIS_URL": redis_url,
         "HELPLINE_ENV": "test",

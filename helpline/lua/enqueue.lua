@@ -1,4 +1,5 @@
--- enqueue: put a caller in their topic's waiting list, once. A caller already past the menu
+-- enqueue: put a caller in their topic's waiting list, once. The call hash is created here
+-- (nothing is stored while a caller is in the menu); a call that already has a state
 -- (waiting, called back, ended) is left as is, so a redelivery cannot queue them twice.
 -- Priority rule: a caller who called about the same topic within the repeat window gets the
 -- repeat bonus. Order in the list: priority first, then arrival (see keys.score).
@@ -11,15 +12,12 @@
 -- ARGV[14] priority span   ARGV[15] max priority
 -- Returns {state, arrival ms, ahead (people before this caller), repeat '1'/'0'}.
 local state = redis.call('HGET', KEYS[1], 'state')
-if state and state ~= 'ivr' then
+if state then
   local rank = redis.call('ZRANK', KEYS[2], 'c:' .. ARGV[1])
   return {state, redis.call('HGET', KEYS[1], 'enqueued_at') or '', rank or -1,
     redis.call('HGET', KEYS[1], 'repeat') or '0'}
 end
-if not state then
-  -- The call's state was lost (a Redis restart): rebuild what the webhook tells us.
-  redis.call('HSET', KEYS[1], 'started_at', ARGV[3], 'caller', ARGV[12], 'region', ARGV[13])
-end
+redis.call('HSET', KEYS[1], 'caller', ARGV[12], 'region', ARGV[13])
 local now = tonumber(ARGV[2])
 local priority = tonumber(ARGV[6])
 local repeat_caller = '0'

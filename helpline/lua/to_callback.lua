@@ -1,5 +1,6 @@
 -- to_callback: turn a caller into a callback request. A waiting caller's place (score, so
--- priority and arrival) passes to the request; a caller outside opening hours gets ARGV[9].
+-- priority and arrival) passes to the request; a caller still in the menu (no state yet, e.g.
+-- outside opening hours) gets ARGV[9].
 -- The raw number lives only in the callback hash, until the callback is done.
 -- KEYS[1] call hash   KEYS[2] waiting list of the topic   KEYS[3] callback hash
 -- KEYS[4] event stream   KEYS[5] number draft
@@ -21,7 +22,7 @@ if state == 'waiting' then
   end
   score = redis.call('ZSCORE', KEYS[2], 'c:' .. ARGV[1]) or ARGV[9]
   redis.call('ZREM', KEYS[2], 'c:' .. ARGV[1])
-elseif state ~= 'ivr' and state ~= false then
+elseif state then
   return {state, ''}
 end
 local arrival = redis.call('HGET', KEYS[1], 'enqueued_at') or ARGV[3]

@@ -4,10 +4,13 @@ a redelivered webhook from memory, and answers valid TwiML even when something b
 from __future__ import annotations
 
 import functools
+import hmac
 import logging
 
 from flask import Blueprint, Response, abort, current_app, g, request
 from redis.exceptions import RedisError
+from twilio.twiml.voice_response import VoiceResponse
+from werkzeug.exceptions import HTTPException
 
 from helpline import keys
 from helpline.extensions import helpline
@@ -25,13 +28,28 @@ def _public_url() -> str:
 
 @bp.before_request
 def check_signature():
-    """Refuse (403, no change) any request not signed by Twilio with our auth token."""
+    """Refuse (403, no change) any request not signed by Twilio with our auth token.
+
+    Twilio signs the URL it requested; that is ``PUBLIC_URL`` plus path and query. The exact
+    URL is checked first (one HMAC); only a mismatch runs the validator's full check, which
+    also tries the URL with and without a default port.
+    """
     signature = request.headers.get("X-Twilio-Signature", "")
     validator = helpline().validator
     params = request.form if request.method == "POST" else {}
-    if not signature or not validator.validate(_public_url(), params, signature):
+    url = _public_url()
+    if signature and hmac.compare_digest(validator.compute_signature(url, params), signature):
+        return None
+    if not signature or not validator.validate(url, params, signature):
         log.warning("rejected unsigned or forged webhook path=%s", request.path)
         abort(403)
+    return None
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    """Refusals and malformed requests answer an empty TwiML document, never an HTML page."""
+    return Response(str(VoiceResponse()), status=error.code or 400, mimetype="text/xml")
 
 
 REPLAYED_ENDPOINTS: set[str] = set()

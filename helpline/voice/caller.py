@@ -67,10 +67,13 @@ def _needs_values(prompt: str | None, lang: str) -> bool:
 
 
 def incoming(params) -> VoiceResponse | str:
-    """A new call: open or closed, then the first step of the flow."""
+    """A new call: open or closed, then the first step of the flow.
+
+    Nothing is stored yet: the call's state begins when it joins the line or asks for a
+    callback, and a call that ends in the menu is recorded by its final status callback.
+    """
     h = helpline()
     status = hours.status(h.store.schedule(), h.store.clock.now())
-    h.store.start(params.get("CallSid", ""), params.get("From"), status.open)
     return present(h.engine.begin(closed=not status.open), params)
 
 
@@ -137,7 +140,7 @@ def wait_round(args, params) -> VoiceResponse:
     snap = h.store.wait_snapshot(sid, topic)
     state = snap.call.get("state")
     response = VoiceResponse()
-    if state in (None, "ivr"):
+    if state is None:
         # We lost track of this caller (e.g. Redis was down when they joined): take them in
         # again with the wait Twilio reports, then carry on as usual.
         queue_time = _int(params.get("QueueTime"))
@@ -295,7 +298,12 @@ def queue_done(args, params) -> VoiceResponse:
 def status(params) -> VoiceResponse:
     """A call status callback: a final status ends the call (a waiting caller is abandoned)."""
     if params.get("CallStatus") in TERMINAL_STATUSES and params.get("CallSid"):
-        helpline().store.end(params["CallSid"], params["CallStatus"])
+        helpline().store.end(
+            params["CallSid"],
+            params["CallStatus"],
+            number=params.get("From"),
+            duration_s=(params.get("CallDuration") or "")[:10],
+        )
     return VoiceResponse()
 
 
