@@ -4,11 +4,14 @@ import multiprocessing
 import os
 
 bind = os.environ.get("HELPLINE_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
-# Threaded workers: webhook work is short; threads overlap the Redis round trips. Run behind
-# a buffering proxy (nginx, a cloud load balancer) in production.
-worker_class = os.environ.get("HELPLINE_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("HELPLINE_THREADS", 4))
+# Sync workers, three per core: webhook work is short (a few Redis round trips), and extra
+# processes overlap those waits. Sync workers spread connections evenly, where threaded
+# workers let one process take most keep-alive connections (measured in bench/webhooks).
+# Run behind a buffering proxy (nginx, a cloud load balancer) so slow clients cannot hold a
+# worker.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 3))
+worker_class = os.environ.get("HELPLINE_WORKER_CLASS", "sync")
+threads = int(os.environ.get("HELPLINE_THREADS", 1))
 timeout = 30  # Twilio gives up after 15 s; a stuck worker is replaced
 graceful_timeout = 20
 keepalive = 5
