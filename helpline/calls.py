@@ -38,6 +38,29 @@ class Clock:
         return datetime.fromtimestamp(self.now_ms() / 1000, tz=UTC)
 
 
+class ScaledClock(Clock):
+    """Time that runs ``speed`` times faster than the wall clock from ``epoch_ms`` on.
+
+    The app (HELPLINE_CLOCK_SPEED, HELPLINE_CLOCK_EPOCH) and the simulator compute the same
+    function of wall time, so both agree on "now" without talking to each other.
+    """
+
+    def __init__(self, speed: float, epoch_ms: int):
+        self.speed = speed
+        self.epoch_ms = epoch_ms
+
+    def now_ms(self) -> int:
+        wall = time.time() * 1000
+        return int(self.epoch_ms + (wall - self.epoch_ms) * self.speed)
+
+
+def clock_from_config(config: dict) -> Clock:
+    speed = float(config.get("HELPLINE_CLOCK_SPEED") or 1)
+    if speed == 1:
+        return Clock()
+    return ScaledClock(speed, int(config.get("HELPLINE_CLOCK_EPOCH") or time.time() * 1000))
+
+
 @dataclass(frozen=True)
 class WaitSnapshot:
     call: dict[str, str]
@@ -54,7 +77,7 @@ class CallStore:
     def __init__(self, client: redis.Redis, config: dict, clock: Clock | None = None):
         self.redis = client
         self.config = config
-        self.clock = clock or Clock()
+        self.clock = clock or clock_from_config(config)
 
     @cached_property
     def scripts(self) -> Scripts:
