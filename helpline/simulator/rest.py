@@ -15,7 +15,7 @@ from flask import Flask, jsonify, request
 from helpline.simulator.core import Conference, Leg, Queue, Simulator, sid
 from helpline.simulator.openapi import RequestProblem, spec
 
-BASE = "/2010-04-01/Accounts/{account}"
+BASE = "/2010-04-01/Accounts/<account>"
 
 
 def error(status: int, code: int, message: str):
