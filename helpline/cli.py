@@ -19,6 +19,25 @@ def main():
     """DigiHulplijn call router."""
 
 
+@main.command("demo")
+@click.option("--port", default=8000, show_default=True, help="Port of the helpline web app.")
+@click.option("--phone-port", default=8001, show_default=True, help="Port of the browser phone.")
+@click.option("--data", default="instance/demo", show_default=True, help="Folder for Redis data.")
+@click.option(
+    "--speed",
+    default=1.0,
+    show_default=True,
+    help="Run time this many times faster (for quick tries and tests).",
+)
+def demo(port, phone_port, data, speed):
+    """Run everything locally with the Twilio simulator and a browser phone (Ctrl-C stops)."""
+    from pathlib import Path
+
+    from helpline.demo import run_demo
+
+    run_demo(port=port, phone_port=phone_port, data_dir=Path(data).resolve(), speed=speed)
+
+
 def init_app(app) -> None:
     """Register the project's commands on the app (so ``app.test_cli_runner`` sees them)."""
     for command in (flows, hours_group, worker, cron):

@@ -20,10 +20,16 @@ def in_line(r, topic: str, sid: str) -> bool:
     return f"c:{sid}" in r.zrange(keys.waiting(topic), 0, -1)
 
 
-@pytest.mark.parametrize("topic, answer", [
-    ("device", press("1")), ("password", say("ik ben mijn wachtwoord vergeten")),
-    ("digid", say("digi d")), ("bank", press("4")), ("general", say("weet ik niet")),
-])
+@pytest.mark.parametrize(
+    "topic, answer",
+    [
+        ("device", press("1")),
+        ("password", say("ik ben mijn wachtwoord vergeten")),
+        ("digid", say("digi d")),
+        ("bank", press("4")),
+        ("general", say("weet ik niet")),
+    ],
+)
 def test_a_caller_reaches_their_topic_line_and_hears_their_place(world, r, topic, answer):
     caller = Caller("+31201234567", answers=[silence(), answer, silence()])
     leg = world.sim.place_call(caller)
@@ -48,8 +54,16 @@ def test_a_caller_who_says_nothing_reaches_the_general_line(world, r):
 def test_a_callback_asked_from_the_line_keeps_the_place(world, r):
     first = world.sim.place_call(Caller("+31301111111", answers=[silence(), press("3"), silence()]))
     assert world.sim.wait_for(lambda: in_line(r, "digid", first.sid), timeout=20)
-    caller = Caller("+31201234567", answers=[
-        silence(), press("3"), silence(), press("1", in_queue=True), press("1", in_queue=True)])
+    caller = Caller(
+        "+31201234567",
+        answers=[
+            silence(),
+            press("3"),
+            silence(),
+            press("1", in_queue=True),
+            press("1", in_queue=True),
+        ],
+    )
     leg = world.sim.place_call(caller)
     assert world.sim.wait_for(lambda: in_line(r, "digid", leg.sid), timeout=20)
     score = r.zscore(keys.waiting("digid"), f"c:{leg.sid}")
@@ -63,8 +77,9 @@ def test_a_callback_asked_from_the_line_keeps_the_place(world, r):
 
 
 def test_a_hang_up_while_waiting_is_cleaned_up(world, r):
-    caller = Caller("+31201234567", answers=[silence(), press("2"), silence(),
-                                             hang_up(in_queue=True, after=30)])
+    caller = Caller(
+        "+31201234567", answers=[silence(), press("2"), silence(), hang_up(in_queue=True, after=30)]
+    )
     leg = world.sim.place_call(caller)
     assert world.sim.wait_done(leg, timeout=30)
     assert world.sim.wait_for(lambda: r.hget(keys.call(leg.sid), "state") == "abandoned")

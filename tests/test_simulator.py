@@ -15,23 +15,36 @@ from helpline.simulator.signature import signature
 from tests.world import World
 
 VECTOR_URL = "https://mycompany.com/myapp.php?foo=1&bar=2"
-VECTOR_PARAMS = {"CallSid": "CA1234567890ABCDE", "Digits": "1234", "From": "+14158675309",
-                 "To": "+18005551212", "Caller": "+14158675309"}
+VECTOR_PARAMS = {
+    "CallSid": "CA1234567890ABCDE",
+    "Digits": "1234",
+    "From": "+14158675309",
+    "To": "+18005551212",
+    "Caller": "+14158675309",
+}
 
 
-@pytest.mark.parametrize("url, expected", [
-    (VECTOR_URL, "RSOYDt4T1cUTdK1PDd93/VVr8B8="),
-    ("https://mycompany.com:443/myapp.php?foo=1&bar=2", "kvajT1Ptam85bY51eRf/AJRuM3w="),
-    ("http://mycompany.com:80/myapp.php?foo=1&bar=2", "0ZXoZLH/DfblKGATFgpif+LLRf4="),
-    ("http://mycompany.com:1234/myapp.php?foo=1&bar=2", "Zmvh+3yNM1Phv2jhDCwEM3q5ebU="),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        (VECTOR_URL, "RSOYDt4T1cUTdK1PDd93/VVr8B8="),
+        ("https://mycompany.com:443/myapp.php?foo=1&bar=2", "kvajT1Ptam85bY51eRf/AJRuM3w="),
+        ("http://mycompany.com:80/myapp.php?foo=1&bar=2", "0ZXoZLH/DfblKGATFgpif+LLRf4="),
+        ("http://mycompany.com:1234/myapp.php?foo=1&bar=2", "Zmvh+3yNM1Phv2jhDCwEM3q5ebU="),
+    ],
+)
 def test_signatures_reproduce_twilios_published_vectors(url, expected):
     assert signature("12345", url, VECTOR_PARAMS.items()) == expected
 
 
 def test_signature_of_repeated_parameters_reproduces_twilios_vector():
-    params = [("Sid", "CA123"), ("SidAccount", "AC123"), ("Digits", "5678"), ("Digits", "1234"),
-              ("Digits", "1234")]
+    params = [
+        ("Sid", "CA123"),
+        ("SidAccount", "AC123"),
+        ("Digits", "5678"),
+        ("Digits", "1234"),
+        ("Digits", "1234"),
+    ]
     assert signature("12345", VECTOR_URL, params) == "IK+Dwps556ElfBT0I3Rgjkr1wJU="
 
 
@@ -68,8 +81,9 @@ def test_rest_requests_twilio_would_refuse_get_twilios_error_shape(world):
     assert info.value.status == 400 and info.value.code == 20001
     assert "Url" in info.value.msg
     with pytest.raises(TwilioRestException) as info:
-        client.calls.create(to="+31612345678", from_="+31850000000",
-                            url="https://x.example/a", timeout="soon")
+        client.calls.create(
+            to="+31612345678", from_="+31850000000", url="https://x.example/a", timeout="soon"
+        )
     assert info.value.code == 20001 and "Timeout" in info.value.msg
     with pytest.raises(TwilioRestException) as info:
         client.calls("CA" + "0" * 32).fetch()
@@ -84,12 +98,16 @@ def test_rest_refuses_an_unknown_parameter_and_a_wrong_password(world):
 
     base = f"{world.rest_server.url}/2010-04-01/Accounts/{world.sim.account_sid}"
     auth = (world.sim.account_sid, world.sim.auth_token)
-    answer = requests.post(f"{base}/Queues.json", data={"FriendlyName": "x", "Colour": "red"},
-                           auth=auth)
+    answer = requests.post(
+        f"{base}/Queues.json", data={"FriendlyName": "x", "Colour": "red"}, auth=auth
+    )
     assert answer.status_code == 400
-    assert answer.json() == {"code": 20001, "message": "Unknown parameter: Colour",
-                             "more_info": "https://www.twilio.com/docs/errors/20001",
-                             "status": 400}
+    assert answer.json() == {
+        "code": 20001,
+        "message": "Unknown parameter: Colour",
+        "more_info": "https://www.twilio.com/docs/errors/20001",
+        "status": 400,
+    }
     answer = requests.get(f"{base}/Queues.json", auth=(world.sim.account_sid, "wrong"))
     assert answer.status_code == 401 and answer.json()["code"] == 20003
 
@@ -107,7 +125,8 @@ def test_queue_result_redirected_when_the_rest_api_dequeues_a_caller(world, r):
     members = client.queues(queue.sid).members.list()
     assert [m.call_sid for m in members] == [leg.sid]
     client.queues(queue.sid).members(leg.sid).update(
-        url=world.app_server.url + "/voice/fallback", method="POST")
+        url=world.app_server.url + "/voice/fallback", method="POST"
+    )
     assert world.sim.wait_for(lambda: "redirected" in leg.queue_results(), timeout=10)
     assert world.sim.wait_for(lambda: r.hget(keys.call(leg.sid), "state") == "answered")
     with pytest.raises(TwilioRestException) as info:  # a second dequeue finds nobody
@@ -120,8 +139,10 @@ def test_queue_result_bridged_when_dial_queue_connects_and_the_parties_hang_up(w
     leg = waiting_caller(world, r)
     volunteer = world.sim.add_phone(PhoneOwner("+31611111111", answer_after=1, hangup_after=30))
     call = twilio_client(world).calls.create(
-        to=volunteer.number, from_="+31850000000",
-        twiml="<Response><Dial><Queue>hulplijn-digid</Queue></Dial></Response>")
+        to=volunteer.number,
+        from_="+31850000000",
+        twiml="<Response><Dial><Queue>hulplijn-digid</Queue></Dial></Response>",
+    )
     assert world.sim.wait_done(leg, timeout=20)
     assert leg.queue_results() == ["bridged"]
     assert leg.entries("bridged")[0]["other"] == call.sid
@@ -133,8 +154,16 @@ def test_queue_result_hangup_and_leave(world, r):
     world.sim.hang_up(leg)
     world.sim.wait_done(leg)
     assert leg.queue_results() == ["hangup"]
-    caller = Caller("+31201234568", answers=[silence(), press("3"), silence(),
-                                             press("1", in_queue=True), press("1", in_queue=True)])
+    caller = Caller(
+        "+31201234568",
+        answers=[
+            silence(),
+            press("3"),
+            silence(),
+            press("1", in_queue=True),
+            press("1", in_queue=True),
+        ],
+    )
     leaving = world.sim.place_call(caller)
     world.sim.wait_done(leaving, timeout=30)
     assert leaving.queue_results() == ["leave"]
@@ -143,8 +172,9 @@ def test_queue_result_hangup_and_leave(world, r):
 def test_queue_result_queue_full(world, r):
     twilio_client(world).queues.create(friendly_name="hulplijn-digid", max_size=1)
     first = waiting_caller(world, r)
-    second = world.sim.place_call(Caller("+31201234568", answers=[silence(), press("3"),
-                                                                   silence()]))
+    second = world.sim.place_call(
+        Caller("+31201234568", answers=[silence(), press("3"), silence()])
+    )
     assert world.sim.wait_for(lambda: "queue-full" in second.queue_results(), timeout=20)
     assert world.sim.wait_for(lambda: "Het is nu heel druk." in second.said(), timeout=10)
     for leg in (first, second):
@@ -171,8 +201,10 @@ def broken_app(world):
 
     @app.post("/bad-wait")
     def enqueue_with_bad_wait():
-        twiml = ('<Response><Enqueue action="{0}/voice/queue/done?topic=general" '
-                 'waitUrl="/dial-in-wait">hulplijn-general</Enqueue></Response>').format(real)
+        twiml = (
+            f'<Response><Enqueue action="{real}/voice/queue/done?topic=general" '
+            'waitUrl="/dial-in-wait">hulplijn-general</Enqueue></Response>'
+        )
         return Response(twiml, mimetype="text/xml")
 
     @app.post("/dial-in-wait")
@@ -184,10 +216,12 @@ def broken_app(world):
     served.stop()
 
 
-@pytest.mark.parametrize("path, code", [("/500", "11200"), ("/invalid", "12100"),
-                                        ("/html", "12300")])
-def test_a_bad_app_answer_makes_the_simulator_use_the_fallback_url(world, broken_app, r, path,
-                                                                   code):
+@pytest.mark.parametrize(
+    "path, code", [("/500", "11200"), ("/invalid", "12100"), ("/html", "12300")]
+)
+def test_a_bad_app_answer_makes_the_simulator_use_the_fallback_url(
+    world, broken_app, r, path, code
+):
     world.sim.voice_url = broken_app.url + path
     leg = world.sim.place_call(Caller("+31201234567"))
     assert world.sim.wait_for(lambda: bool(leg.entries("enqueued")), timeout=20)

@@ -22,14 +22,24 @@ class World:
         self.rest_server = Served()
         base = self.app_server.url
         self.sim = Simulator(
-            voice_url=f"{base}/voice/incoming", status_url=f"{base}/voice/status",
-            fallback_url=f"{base}/voice/fallback", account_sid=ACCOUNT_SID,
-            auth_token=AUTH_TOKEN, clock=SimClock(speed, epoch), play_seconds=10)
+            voice_url=f"{base}/voice/incoming",
+            status_url=f"{base}/voice/status",
+            fallback_url=f"{base}/voice/fallback",
+            account_sid=ACCOUNT_SID,
+            auth_token=AUTH_TOKEN,
+            clock=SimClock(speed, epoch),
+            play_seconds=10,
+        )
         self.rest_server.app = create_rest_app(self.sim)
         config = make_config(
-            redis_url, PUBLIC_URL=base, TWILIO_ACCOUNT_SID=ACCOUNT_SID,
-            TWILIO_API_URL=self.rest_server.url, HELPLINE_CLOCK_SPEED=speed,
-            HELPLINE_CLOCK_EPOCH=epoch, **settings)
+            redis_url,
+            PUBLIC_URL=base,
+            TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+            TWILIO_API_URL=self.rest_server.url,
+            HELPLINE_CLOCK_SPEED=speed,
+            HELPLINE_CLOCK_EPOCH=epoch,
+            **settings,
+        )
         self.app = create_app(config)
         self.app_server.app = self.app
 

@@ -26,12 +26,41 @@ APPLICATION_ERROR = "We're sorry, an application error has occurred. Goodbye."
 TERMINAL = {"completed", "busy", "failed", "no-answer", "canceled"}
 WAIT_VERBS = {"Play", "Say", "Pause", "Hangup", "Redirect", "Leave", "Gather"}
 WHISPER_VERBS = {"Play", "Say", "Pause", "Redirect"}
-MAIN_VERBS = {"Say", "Play", "Pause", "Gather", "Redirect", "Hangup", "Reject", "Enqueue",
-              "Leave", "Dial", "Record", "Connect", "Refer", "Sms", "Stream"}
-NOUNS = {"Dial": {"Number", "Client", "Queue", "Conference", "Sip"},
-         "Gather": {"Say", "Play", "Pause"}, "Say": {"prosody", "break", "emphasis", "p", "s",
-                                                    "say-as", "sub", "lang", "phoneme", "w",
-                                                    "amazon:effect", "amazon:domain"}}
+MAIN_VERBS = {
+    "Say",
+    "Play",
+    "Pause",
+    "Gather",
+    "Redirect",
+    "Hangup",
+    "Reject",
+    "Enqueue",
+    "Leave",
+    "Dial",
+    "Record",
+    "Connect",
+    "Refer",
+    "Sms",
+    "Stream",
+}
+NOUNS = {
+    "Dial": {"Number", "Client", "Queue", "Conference", "Sip"},
+    "Gather": {"Say", "Play", "Pause"},
+    "Say": {
+        "prosody",
+        "break",
+        "emphasis",
+        "p",
+        "s",
+        "say-as",
+        "sub",
+        "lang",
+        "phoneme",
+        "w",
+        "amazon:effect",
+        "amazon:domain",
+    },
+}
 
 
 def sid(prefix: str) -> str:
@@ -134,8 +163,16 @@ class Conference:
 class Leg:
     """One call leg, as Twilio keeps it."""
 
-    def __init__(self, sim: Simulator, *, direction: str, from_: str, to: str, person: Person,
-                 parent: Leg | None = None):
+    def __init__(
+        self,
+        sim: Simulator,
+        *,
+        direction: str,
+        from_: str,
+        to: str,
+        person: Person,
+        parent: Leg | None = None,
+    ):
         self.sim = sim
         self.sid = sid("CA")
         self.direction = direction
@@ -169,8 +206,10 @@ class Leg:
     def record(self, kind: str, **info) -> None:
         entry = {"t": round(self.sim.clock.now() - self.created, 2), "kind": kind, **info}
         self.transcript.append(entry)
-        if kind == "say" and self.person.hangup_when_heard and (
-            self.person.hangup_when_heard in info.get("text", "")
+        if (
+            kind == "say"
+            and self.person.hangup_when_heard
+            and (self.person.hangup_when_heard in info.get("text", ""))
         ):
             self.hangup_requested = self.hangup_requested or "caller"
 
@@ -191,8 +230,12 @@ class Leg:
 
     def check(self) -> None:
         person = self.person
-        if (person.hangup_after is not None and self.answered_at is not None
-                and self.age() >= person.hangup_after and not self.hangup_requested):
+        if (
+            person.hangup_after is not None
+            and self.answered_at is not None
+            and self.age() >= person.hangup_after
+            and not self.hangup_requested
+        ):
             self.hangup_requested = "caller"
         if self.hangup_requested:
             raise HungUp(self.hangup_requested)
@@ -218,9 +261,15 @@ class Leg:
 
     def params(self, **extra) -> dict[str, str]:
         base = {
-            "CallSid": self.sid, "AccountSid": self.sim.account_sid, "From": self.from_,
-            "To": self.to, "Caller": self.from_, "Called": self.to,
-            "CallStatus": self.status, "ApiVersion": "2010-04-01", "Direction": self.direction,
+            "CallSid": self.sid,
+            "AccountSid": self.sim.account_sid,
+            "From": self.from_,
+            "To": self.to,
+            "Caller": self.from_,
+            "Called": self.to,
+            "CallStatus": self.status,
+            "ApiVersion": "2010-04-01",
+            "Direction": self.direction,
         }
         if self.parent is not None:
             base["ParentCallSid"] = self.parent.sid
@@ -238,11 +287,21 @@ class Leg:
 class Simulator:
     """Twilio toward the app: one phone number, its calls, queues and conferences."""
 
-    def __init__(self, *, voice_url: str, status_url: str = "", fallback_url: str = "",
-                 account_sid: str = "AC" + "0" * 31 + "1", auth_token: str = "dev-auth-token",
-                 number: str = "+31850000000", clock: SimClock | None = None,
-                 play_seconds: float = 30, say_words_per_second: float = 2.5,
-                 notify_redirected_action: bool = True, http_timeout: float = 15):
+    def __init__(
+        self,
+        *,
+        voice_url: str,
+        status_url: str = "",
+        fallback_url: str = "",
+        account_sid: str = "AC" + "0" * 31 + "1",
+        auth_token: str = "dev-auth-token",
+        number: str = "+31850000000",
+        clock: SimClock | None = None,
+        play_seconds: float = 30,
+        say_words_per_second: float = 2.5,
+        notify_redirected_action: bool = True,
+        http_timeout: float = 15,
+    ):
         self.voice_url, self.status_url, self.fallback_url = voice_url, status_url, fallback_url
         self.account_sid, self.auth_token, self.number = account_sid, auth_token, number
         self.clock = clock or SimClock()
@@ -307,8 +366,9 @@ class Simulator:
             self.calls[leg.sid] = leg
 
     def _start(self, leg: Leg, target) -> None:
-        leg.thread = threading.Thread(target=self._guard, args=(leg, target), daemon=True,
-                                      name=f"leg-{leg.sid[:10]}")
+        leg.thread = threading.Thread(
+            target=self._guard, args=(leg, target), daemon=True, name=f"leg-{leg.sid[:10]}"
+        )
         leg.thread.start()
 
     def _guard(self, leg: Leg, target) -> None:
@@ -337,8 +397,7 @@ class Simulator:
 
     def _sign_and_send(self, url: str, method: str, params: dict[str, str]) -> requests.Response:
         url = urlunsplit(urlsplit(url)._replace(fragment=""))
-        headers = {"User-Agent": "TwilioProxy/1.1",
-                   "I-Twilio-Idempotency-Token": str(uuid.uuid4())}
+        headers = {"User-Agent": "TwilioProxy/1.1", "I-Twilio-Idempotency-Token": str(uuid.uuid4())}
         self.requests_made += 1
         if method.upper() == "GET":
             sep = "&" if urlsplit(url).query else "?"
@@ -385,8 +444,14 @@ class Simulator:
             leg.record("app-error", code=error.code, url=url, detail=error.detail)
             if not leg.fallback_url:
                 raise
-            root = self.fetch(leg, leg.fallback_url, leg.fallback_method, ErrorCode=error.code,
-                              ErrorUrl=url, **extra)
+            root = self.fetch(
+                leg,
+                leg.fallback_url,
+                leg.fallback_method,
+                ErrorCode=error.code,
+                ErrorUrl=url,
+                **extra,
+            )
             return root, leg.fallback_url
 
     def notify(self, leg: Leg, url: str, params: dict[str, str], method: str = "POST") -> int:
@@ -404,8 +469,11 @@ class Simulator:
     def _status_event(self, leg: Leg, event: str) -> None:
         if event not in leg.status_events or not leg.status_callback:
             return
-        extra = {"Timestamp": formatdate(self.clock.now(), usegmt=False).replace("-0000", "+0000"),
-                 "SequenceNumber": leg.sequence, "CallbackSource": "call-progress-events"}
+        extra = {
+            "Timestamp": formatdate(self.clock.now(), usegmt=False).replace("-0000", "+0000"),
+            "SequenceNumber": leg.sequence,
+            "CallbackSource": "call-progress-events",
+        }
         leg.sequence += 1
         if leg.status in TERMINAL:
             extra["CallDuration"] = leg.duration()
@@ -517,8 +585,9 @@ class Simulator:
     def _verb_say(self, leg, verb, doc_url, context):
         text = " ".join("".join(verb.itertext()).split())
         loops = int(verb.get("loop", "1") or 1)
-        leg.record("say", text=text, language=verb.get("language", "en-US"),
-                   voice=verb.get("voice", ""))
+        leg.record(
+            "say", text=text, language=verb.get("language", "en-US"), voice=verb.get("voice", "")
+        )
         leg.pass_time(max(0.5, len(text.split()) / self.words_per_second) * max(1, loops))
 
     def _verb_play(self, leg, verb, doc_url, context):
@@ -555,9 +624,14 @@ class Simulator:
             leg.check()
             getattr(self, f"_verb_{child.tag.lower()}")(leg, child, doc_url, context)
         inputs = verb.get("input", "dtmf").split()
-        answer = leg.person.answer(in_queue=context == "wait", age=leg.age())
-        leg.record("gather", input=" ".join(inputs), timeout=verb.get("timeout", "5"),
-                   action=verb.get("action", ""))
+        timeout = float(verb.get("timeout", "5") or 5)
+        leg.record("gather", input=" ".join(inputs), timeout=timeout, action=verb.get("action", ""))
+        deadline = self.clock.now() + timeout
+        in_queue = context == "wait"
+        answer = leg.person.answer(in_queue=in_queue, age=leg.age())
+        while answer is None and self.clock.now() < deadline:  # listening: input may come
+            leg.pass_time(min(0.5, deadline - self.clock.now()))
+            answer = leg.person.answer(in_queue=in_queue, age=leg.age())
         if answer is not None and answer.hangup:
             leg.hangup_requested = "caller"
             leg.check()
@@ -577,9 +651,8 @@ class Simulator:
         if answer is not None and answer.speech and "speech" in inputs:
             leg.record("input", speech=answer.speech)
             leg.pass_time(1.5)
-            return ("fetch", action, method, {"SpeechResult": answer.speech,
-                                              "Confidence": "0.92"})
-        leg.pass_time(float(verb.get("timeout", "5") or 5))
+            return ("fetch", action, method, {"SpeechResult": answer.speech, "Confidence": "0.92"})
+        leg.pass_time(max(0.0, deadline - self.clock.now()))
         if verb.get("actionOnEmptyResult") == "true":
             return ("fetch", action, method, {"Digits": "", "FinishedOnKey": ""})
         return None
@@ -620,8 +693,14 @@ class Simulator:
             self._queue_left(leg, queue, "hangup", action, method)
             raise
         if result == "redirected":
-            self._queue_left(leg, queue, result, action if self.notify_redirected_action else "",
-                             method, notify_only=True)
+            self._queue_left(
+                leg,
+                queue,
+                result,
+                action if self.notify_redirected_action else "",
+                method,
+                notify_only=True,
+            )
             return follow
         return self._queue_left(leg, queue, result, action, method)
 
@@ -635,10 +714,14 @@ class Simulator:
                 position = queue.members.index(leg) + 1 if leg in queue.members else 0
                 size = len(queue.members)
                 waits = [self.clock.now() - m.enqueued_at for m in queue.members]
-            extra = {"QueuePosition": position, "QueueSid": queue.sid,
-                     "QueueTime": int(self.clock.now() - leg.enqueued_at),
-                     "AvgQueueTime": int(sum(waits) / len(waits)) if waits else 0,
-                     "CurrentQueueSize": size, "MaxQueueSize": queue.max_size}
+            extra = {
+                "QueuePosition": position,
+                "QueueSid": queue.sid,
+                "QueueTime": int(self.clock.now() - leg.enqueued_at),
+                "AvgQueueTime": int(sum(waits) / len(waits)) if waits else 0,
+                "CurrentQueueSize": size,
+                "MaxQueueSize": queue.max_size,
+            }
             url, method = wait_url, wait_method
             while url:
                 try:
@@ -654,8 +737,17 @@ class Simulator:
                     _, url, method, more = step
                     extra = {**extra, **more}
 
-    def _queue_left(self, leg: Leg, queue: Queue, result: str, action: str, method: str, *,
-                    enqueued: bool = True, notify_only: bool = False):
+    def _queue_left(
+        self,
+        leg: Leg,
+        queue: Queue,
+        result: str,
+        action: str,
+        method: str,
+        *,
+        enqueued: bool = True,
+        notify_only: bool = False,
+    ):
         with self.lock:
             if leg in queue.members:
                 queue.members.remove(leg)
@@ -694,9 +786,14 @@ class Simulator:
         whisper = info.get("url")
         if whisper:
             try:
-                root = self.fetch(leg, whisper, info.get("method", "POST"), QueueSid=queue.sid,
-                                  QueueTime=int(self.clock.now() - leg.enqueued_at),
-                                  DequeingCallSid=bridge.a.sid)
+                root = self.fetch(
+                    leg,
+                    whisper,
+                    info.get("method", "POST"),
+                    QueueSid=queue.sid,
+                    QueueTime=int(self.clock.now() - leg.enqueued_at),
+                    DequeingCallSid=bridge.a.sid,
+                )
                 self._execute(leg, root, whisper, context="whisper")
             except AppError as error:
                 leg.record("app-error", code=error.code, url=whisper, detail=error.detail)
@@ -773,13 +870,17 @@ class Simulator:
                         break
             if member is None:
                 if self.clock.now() >= deadline:
-                    return {"DialCallStatus": "no-answer", "DialBridged": "false",
-                            "QueueSid": queue.sid}
+                    return {
+                        "DialCallStatus": "no-answer",
+                        "DialBridged": "false",
+                        "QueueSid": queue.sid,
+                    }
                 leg.pass_time(1)
         bridge = Bridge(a=leg, b=member)
         whisper = urljoin(doc_url, noun.get("url")) if noun.get("url") else ""
-        member.interrupt = Interrupted("bridge", bridge=bridge, url=whisper,
-                                       method=noun.get("method", "POST"))
+        member.interrupt = Interrupted(
+            "bridge", bridge=bridge, url=whisper, method=noun.get("method", "POST")
+        )
         member.poke()
         queue_time = int(self.clock.now() - member.enqueued_at)
         while not bridge.ready.is_set():
@@ -788,20 +889,35 @@ class Simulator:
             status = {"DialCallStatus": "no-answer", "DialBridged": "false"}
         else:
             self._hold_bridge(leg, bridge)
-            status = {"DialCallStatus": "completed", "DialBridged": "true",
-                      "DialCallDuration": int(bridge.ended_at - bridge.started_at)}
-        return {**status, "DialCallSid": member.sid, "QueueSid": queue.sid,
-                "DequeueResult": "bridged", "DequeuedCallSid": member.sid,
-                "DequeuedCallQueueTime": queue_time}
+            status = {
+                "DialCallStatus": "completed",
+                "DialBridged": "true",
+                "DialCallDuration": int(bridge.ended_at - bridge.started_at),
+            }
+        return {
+            **status,
+            "DialCallSid": member.sid,
+            "QueueSid": queue.sid,
+            "DequeueResult": "bridged",
+            "DequeuedCallSid": member.sid,
+            "DequeuedCallQueueTime": queue_time,
+        }
 
     def _dial_number(self, leg: Leg, noun, doc_url: str, timeout: float, caller_id) -> dict:
         to = (noun.text or "").strip()
         if noun.tag == "Client":
             to = f"client:{to}"
-        child = Leg(self, direction="outbound-dial", from_=caller_id or leg.from_, to=to,
-                    person=self.phones.get(to) or PhoneOwner(to, mode="no-answer"), parent=leg)
-        child.status_callback = urljoin(doc_url, noun.get("statusCallback") or "") if noun.get(
-            "statusCallback") else ""
+        child = Leg(
+            self,
+            direction="outbound-dial",
+            from_=caller_id or leg.from_,
+            to=to,
+            person=self.phones.get(to) or PhoneOwner(to, mode="no-answer"),
+            parent=leg,
+        )
+        child.status_callback = (
+            urljoin(doc_url, noun.get("statusCallback") or "") if noun.get("statusCallback") else ""
+        )
         child.status_events = set((noun.get("statusCallbackEvent") or "completed").split())
         self._register(child)
         outcome = self._ring(child, timeout, caller=leg)
@@ -814,11 +930,18 @@ class Simulator:
                 step = self._execute(child, root, screen, context="main")
                 while step is not None:
                     root, url = self._follow(child, step)
-                    step = self._execute(child, root, url, context="main") if root is not None else None
+                    step = (
+                        self._execute(child, root, url, context="main")
+                        if root is not None
+                        else None
+                    )
             except (HungUp, AppError):
                 self._finish(child, "completed")
-                return {"DialCallStatus": "no-answer", "DialCallSid": child.sid,
-                        "DialBridged": "false"}
+                return {
+                    "DialCallStatus": "no-answer",
+                    "DialCallSid": child.sid,
+                    "DialBridged": "false",
+                }
         bridge = Bridge(a=leg, b=child, started_at=self.clock.now())
         bridge.ready.set()
 
@@ -838,8 +961,12 @@ class Simulator:
             raise
         child.hangup_requested = child.hangup_requested or "other side"
         child.poke()
-        return {"DialCallStatus": "completed", "DialCallSid": child.sid, "DialBridged": "true",
-                "DialCallDuration": int(bridge.ended_at - bridge.started_at)}
+        return {
+            "DialCallStatus": "completed",
+            "DialCallSid": child.sid,
+            "DialBridged": "true",
+            "DialCallDuration": int(bridge.ended_at - bridge.started_at),
+        }
 
     def _ring(self, leg: Leg, timeout: float, caller: Leg | None = None) -> str:
         """Ring a phone: 'in-progress' when answered, else its final status."""
@@ -885,14 +1012,20 @@ class Simulator:
             self.conferences[conference.sid] = conference
             return conference
 
-    def _conference_event(self, conference: Conference, event: str, leg: Leg | None = None,
-                          **extra) -> None:
+    def _conference_event(
+        self, conference: Conference, event: str, leg: Leg | None = None, **extra
+    ) -> None:
         short = event.split("-", 1)[-1] if event.startswith("participant-") else event.split("-")[1]
         if not conference.status_callback or short not in conference.events:
             return
-        params = {"ConferenceSid": conference.sid, "FriendlyName": conference.name,
-                  "AccountSid": self.account_sid, "SequenceNumber": str(conference.sequence),
-                  "Timestamp": formatdate(self.clock.now()), "StatusCallbackEvent": event}
+        params = {
+            "ConferenceSid": conference.sid,
+            "FriendlyName": conference.name,
+            "AccountSid": self.account_sid,
+            "SequenceNumber": str(conference.sequence),
+            "Timestamp": formatdate(self.clock.now()),
+            "StatusCallbackEvent": event,
+        }
         conference.sequence += 1
         if leg is not None:
             params["CallSid"] = leg.sid
@@ -903,10 +1036,12 @@ class Simulator:
         name = (noun.text or "").strip()
         conference = self.conference_by_name(name)
         participant = Participant(
-            leg, start_on_enter=noun.get("startConferenceOnEnter", "true") == "true",
+            leg,
+            start_on_enter=noun.get("startConferenceOnEnter", "true") == "true",
             end_on_exit=noun.get("endConferenceOnExit", "false") == "true",
             muted=noun.get("muted", "false") == "true",
-            label=noun.get("participantLabel", ""))
+            label=noun.get("participantLabel", ""),
+        )
         with self.lock:
             if not conference.participants:
                 callback = noun.get("statusCallback")
@@ -914,8 +1049,11 @@ class Simulator:
                 conference.events = set((noun.get("statusCallbackEvent") or "start end").split())
             conference.participants[leg.sid] = participant
             leg.conference = conference
-            starts = (conference.status == "init" and len(conference.participants) >= 2
-                      and any(p.start_on_enter for p in conference.participants.values()))
+            starts = (
+                conference.status == "init"
+                and len(conference.participants) >= 2
+                and any(p.start_on_enter for p in conference.participants.values())
+            )
             if starts:
                 conference.status = "in-progress"
         leg.record("conference-join", name=name)
@@ -932,29 +1070,32 @@ class Simulator:
             self._leave_conference(conference, leg, reason)
             raise
         self._leave_conference(conference, leg, reason)
-        return {"DialCallStatus": "answered", "DialBridged": "true",
-                "DialCallDuration": int(self.clock.now() - joined_at)}
+        return {
+            "DialCallStatus": "answered",
+            "DialBridged": "true",
+            "DialCallDuration": int(self.clock.now() - joined_at),
+        }
 
     def _leave_conference(self, conference: Conference, leg: Leg, reason: str) -> None:
         with self.lock:
             participant = conference.participants.pop(leg.sid, None)
             leg.conference = None
             ends = conference.status != "completed" and (
-                (participant is not None and participant.end_on_exit)
-                or not conference.participants)
+                (participant is not None and participant.end_on_exit) or not conference.participants
+            )
             if ends:
                 conference.status = "completed"
                 others = list(conference.participants.values())
                 conference.participants.clear()
         leg.record("conference-leave", name=conference.name, reason=reason)
-        self._conference_event(conference, "participant-leave", leg,
-                               ReasonParticipantLeft=reason)
+        self._conference_event(conference, "participant-leave", leg, ReasonParticipantLeft=reason)
         if ends:
             conference.ended.set()
             for other in others:
                 other.leg.poke()
-            self._conference_event(conference, "conference-end",
-                                   ReasonConferenceEnded="last-participant-left")
+            self._conference_event(
+                conference, "conference-end", ReasonConferenceEnded="last-participant-left"
+            )
 
     def end_conference(self, conference: Conference) -> None:
         with self.lock:
@@ -967,10 +1108,21 @@ class Simulator:
 
     # -- outbound calls (REST) ----------------------------------------------------------------
 
-    def create_call(self, *, to: str, from_: str, url: str = "", twiml: str = "",
-                    method: str = "POST", fallback_url: str = "", status_callback: str = "",
-                    status_events: list[str] | None = None, status_method: str = "POST",
-                    timeout: float = 60, machine_detection: str = "") -> Leg:
+    def create_call(
+        self,
+        *,
+        to: str,
+        from_: str,
+        url: str = "",
+        twiml: str = "",
+        method: str = "POST",
+        fallback_url: str = "",
+        status_callback: str = "",
+        status_events: list[str] | None = None,
+        status_method: str = "POST",
+        timeout: float = 60,
+        machine_detection: str = "",
+    ) -> Leg:
         owner = self.phones.get(to) or PhoneOwner(to, mode="no-answer")
         leg = Leg(self, direction="outbound-api", from_=from_, to=to, person=owner)
         leg.status_callback = status_callback
@@ -979,31 +1131,32 @@ class Simulator:
         leg.fallback_url = fallback_url
         self._register(leg)
 
-        def run(l: Leg) -> None:
-            outcome = self._ring(l, timeout)
+        def run(call_leg: Leg) -> None:
+            outcome = self._ring(call_leg, timeout)
             if outcome != "in-progress":
                 return
-            if machine_detection and not l.answered_by:
-                l.answered_by = "human"
+            if machine_detection and not call_leg.answered_by:
+                call_leg.answered_by = "human"
             if twiml:
                 step = ("twiml", twiml, url)
             else:
                 step = ("fetch", url, method, {})
             try:
-                root, doc_url = self._follow(l, step)
+                root, doc_url = self._follow(call_leg, step)
             except AppError:
-                self._application_error(l)
+                self._application_error(call_leg)
                 return
             except HungUp:
-                self._finish(l, "completed")
+                self._finish(call_leg, "completed")
                 return
-            self._run_document(l, root, doc_url)
+            self._run_document(call_leg, root, doc_url)
 
         self._start(leg, run)
         return leg
 
-    def update_call(self, leg: Leg, *, url: str = "", twiml: str = "", method: str = "POST",
-                    status: str = "") -> None:
+    def update_call(
+        self, leg: Leg, *, url: str = "", twiml: str = "", method: str = "POST", status: str = ""
+    ) -> None:
         if status in ("completed", "canceled"):
             leg.hangup_requested = leg.hangup_requested or f"api-{status}"
             leg.poke()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 
@@ -73,3 +74,21 @@ class PhoneOwner(Person):
         if self.mode == "voicemail":
             return None
         return super().answer(in_queue, age)
+
+
+class InteractiveCaller(Caller):
+    """A caller driven from outside (the browser phone): keys and words arrive as they are
+    pressed or typed, and are heard by the Gather that is listening at that moment."""
+
+    def __init__(self, number: str):
+        super().__init__(number)
+        self._lock = threading.Lock()
+        self._pending: list[Answer] = []
+
+    def give(self, answer: Answer) -> None:
+        with self._lock:
+            self._pending.append(answer)
+
+    def answer(self, in_queue: bool, age: float) -> Answer | None:
+        with self._lock:
+            return self._pending.pop(0) if self._pending else None

@@ -19,8 +19,12 @@ BASE = "/2010-04-01/Accounts/<account>"
 
 
 def error(status: int, code: int, message: str):
-    body = {"code": code, "message": message,
-            "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status}
+    body = {
+        "code": code,
+        "message": message,
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        "status": status,
+    }
     return jsonify(body), status
 
 
@@ -30,13 +34,20 @@ def rfc2822(seconds: float | None) -> str | None:
 
 def call_json(sim: Simulator, leg: Leg) -> dict:
     return {
-        "sid": leg.sid, "account_sid": sim.account_sid, "to": leg.to, "from": leg.from_,
-        "status": leg.status, "direction": leg.direction,
+        "sid": leg.sid,
+        "account_sid": sim.account_sid,
+        "to": leg.to,
+        "from": leg.from_,
+        "status": leg.status,
+        "direction": leg.direction,
         "parent_call_sid": leg.parent.sid if leg.parent else None,
-        "start_time": rfc2822(leg.answered_at), "end_time": rfc2822(leg.ended_at),
+        "start_time": rfc2822(leg.answered_at),
+        "end_time": rfc2822(leg.ended_at),
         "duration": str(leg.duration()) if leg.ended_at else None,
-        "date_created": rfc2822(leg.created), "answered_by": leg.answered_by or None,
-        "api_version": "2010-04-01", "queue_time": "0",
+        "date_created": rfc2822(leg.created),
+        "answered_by": leg.answered_by or None,
+        "api_version": "2010-04-01",
+        "queue_time": "0",
         "uri": f"/2010-04-01/Accounts/{sim.account_sid}/Calls/{leg.sid}.json",
     }
 
@@ -45,8 +56,11 @@ def queue_json(sim: Simulator, queue: Queue) -> dict:
     now = sim.clock.now()
     waits = [now - m.enqueued_at for m in queue.members]
     return {
-        "sid": queue.sid, "account_sid": sim.account_sid, "friendly_name": queue.name,
-        "current_size": len(queue.members), "max_size": queue.max_size,
+        "sid": queue.sid,
+        "account_sid": sim.account_sid,
+        "friendly_name": queue.name,
+        "current_size": len(queue.members),
+        "max_size": queue.max_size,
         "average_wait_time": int(sum(waits) / len(waits)) if waits else 0,
         "date_created": rfc2822(queue.created),
         "uri": f"/2010-04-01/Accounts/{sim.account_sid}/Queues/{queue.sid}.json",
@@ -55,7 +69,9 @@ def queue_json(sim: Simulator, queue: Queue) -> dict:
 
 def member_json(sim: Simulator, queue: Queue, leg: Leg, position: int) -> dict:
     return {
-        "call_sid": leg.sid, "queue_sid": queue.sid, "position": position,
+        "call_sid": leg.sid,
+        "queue_sid": queue.sid,
+        "position": position,
         "wait_time": int(sim.clock.now() - leg.enqueued_at),
         "date_enqueued": rfc2822(leg.enqueued_at),
         "uri": f"/2010-04-01/Accounts/{sim.account_sid}/Queues/{queue.sid}/Members/{leg.sid}.json",
@@ -64,8 +80,10 @@ def member_json(sim: Simulator, queue: Queue, leg: Leg, position: int) -> dict:
 
 def conference_json(sim: Simulator, conference: Conference) -> dict:
     return {
-        "sid": conference.sid, "account_sid": sim.account_sid,
-        "friendly_name": conference.name, "status": conference.status,
+        "sid": conference.sid,
+        "account_sid": sim.account_sid,
+        "friendly_name": conference.name,
+        "status": conference.status,
         "date_created": rfc2822(conference.created),
         "uri": f"/2010-04-01/Accounts/{sim.account_sid}/Conferences/{conference.sid}.json",
     }
@@ -73,9 +91,12 @@ def conference_json(sim: Simulator, conference: Conference) -> dict:
 
 def participant_json(sim: Simulator, conference: Conference, participant) -> dict:
     return {
-        "call_sid": participant.leg.sid, "conference_sid": conference.sid,
-        "account_sid": sim.account_sid, "label": participant.label or None,
-        "muted": participant.muted, "hold": participant.hold,
+        "call_sid": participant.leg.sid,
+        "conference_sid": conference.sid,
+        "account_sid": sim.account_sid,
+        "label": participant.label or None,
+        "muted": participant.muted,
+        "hold": participant.hold,
         "end_conference_on_exit": participant.end_on_exit,
         "start_conference_on_enter": participant.start_on_enter,
         "status": "connected" if participant.leg.status == "in-progress" else "queued",
@@ -84,9 +105,17 @@ def participant_json(sim: Simulator, conference: Conference, participant) -> dic
 
 def page(key: str, items: list) -> dict:
     uri = request.full_path.rstrip("?")
-    return {key: items, "uri": uri, "first_page_uri": uri, "next_page_uri": None,
-            "previous_page_uri": None, "page": 0, "page_size": max(50, len(items)),
-            "start": 0, "end": max(0, len(items) - 1)}
+    return {
+        key: items,
+        "uri": uri,
+        "first_page_uri": uri,
+        "next_page_uri": None,
+        "previous_page_uri": None,
+        "page": 0,
+        "page_size": max(50, len(items)),
+        "start": 0,
+        "end": max(0, len(items) - 1),
+    }
 
 
 def create_rest_app(sim: Simulator) -> Flask:
@@ -118,14 +147,18 @@ def create_rest_app(sim: Simulator) -> Flask:
         if not (form.get("Url") or form.get("Twiml")):
             return error(400, 21205, "Url or Twiml is required")
         leg = sim.create_call(
-            to=form["To"], from_=form["From"], url=form.get("Url", ""),
+            to=form["To"],
+            from_=form["From"],
+            url=form.get("Url", ""),
             twiml=form.get("Twiml", "") if not form.get("Url") else "",
-            method=form.get("Method", "POST"), fallback_url=form.get("FallbackUrl", ""),
+            method=form.get("Method", "POST"),
+            fallback_url=form.get("FallbackUrl", ""),
             status_callback=form.get("StatusCallback", ""),
             status_events=form.getlist("StatusCallbackEvent") or None,
             status_method=form.get("StatusCallbackMethod", "POST"),
             timeout=min(600, int(form.get("Timeout", "60"))),
-            machine_detection=form.get("MachineDetection", ""))
+            machine_detection=form.get("MachineDetection", ""),
+        )
         return jsonify(call_json(sim, leg)), 201
 
     @app.get(f"{BASE}/Calls/<call_sid>.json")
@@ -148,8 +181,13 @@ def create_rest_app(sim: Simulator) -> Flask:
             return error(400, 21220, "Call is in-progress. Use Status=completed to end it.")
         if not status and not (form.get("Url") or form.get("Twiml")):
             return error(400, 21205, "Url, Twiml or Status is required")
-        sim.update_call(leg, url=form.get("Url", ""), twiml=form.get("Twiml", ""),
-                        method=form.get("Method", "POST"), status=status)
+        sim.update_call(
+            leg,
+            url=form.get("Url", ""),
+            twiml=form.get("Twiml", ""),
+            method=form.get("Method", "POST"),
+            status=status,
+        )
         return jsonify(call_json(sim, leg))
 
     @app.get(f"{BASE}/Queues.json")
@@ -209,7 +247,8 @@ def create_rest_app(sim: Simulator) -> Flask:
             position, leg = (1, members[0]) if members else (0, None)
         else:
             position, leg = next(
-                ((n, m) for n, m in enumerate(members, 1) if m.sid == member), (0, None))
+                ((n, m) for n, m in enumerate(members, 1) if m.sid == member), (0, None)
+            )
         if request.method == "GET":
             if leg is None:
                 return error(404, 20404, f"The requested resource {request.path} was not found")
@@ -225,8 +264,11 @@ def create_rest_app(sim: Simulator) -> Flask:
     def list_conferences(account):
         name, status = request.args.get("FriendlyName"), request.args.get("Status")
         with sim.lock:
-            items = [conference_json(sim, c) for c in sim.conferences.values()
-                     if (not name or c.name == name) and (not status or c.status == status)]
+            items = [
+                conference_json(sim, c)
+                for c in sim.conferences.values()
+                if (not name or c.name == name) and (not status or c.status == status)
+            ]
         return jsonify(page("conferences", items))
 
     def find_conference(conference_sid: str) -> Conference | None:
@@ -264,25 +306,40 @@ def create_rest_app(sim: Simulator) -> Flask:
             "participantLabel": form.get("Label", ""),
         }
         attrs = " ".join(f'{k}="{v}"' for k, v in attributes.items() if v)
-        twiml = (f'<?xml version="1.0" encoding="UTF-8"?><Response><Dial><Conference {attrs}>'
-                 f"{found.name}</Conference></Dial></Response>")
-        leg = sim.create_call(to=form["To"], from_=form["From"], twiml=twiml,
-                              status_callback=form.get("StatusCallback", ""),
-                              status_events=form.getlist("StatusCallbackEvent") or None,
-                              timeout=int(form.get("Timeout", "60")))
-        return jsonify({"call_sid": leg.sid, "conference_sid": found.sid,
-                        "account_sid": sim.account_sid, "label": form.get("Label") or None,
-                        "status": "queued"}), 201
+        twiml = (
+            f'<?xml version="1.0" encoding="UTF-8"?><Response><Dial><Conference {attrs}>'
+            f"{found.name}</Conference></Dial></Response>"
+        )
+        leg = sim.create_call(
+            to=form["To"],
+            from_=form["From"],
+            twiml=twiml,
+            status_callback=form.get("StatusCallback", ""),
+            status_events=form.getlist("StatusCallbackEvent") or None,
+            timeout=int(form.get("Timeout", "60")),
+        )
+        return jsonify(
+            {
+                "call_sid": leg.sid,
+                "conference_sid": found.sid,
+                "account_sid": sim.account_sid,
+                "label": form.get("Label") or None,
+                "status": "queued",
+            }
+        ), 201
 
-    @app.route(f"{BASE}/Conferences/<conference_sid>/Participants/<call_sid>.json",
-               methods=["GET", "POST", "DELETE"])
+    @app.route(
+        f"{BASE}/Conferences/<conference_sid>/Participants/<call_sid>.json",
+        methods=["GET", "POST", "DELETE"],
+    )
     def participant(account, conference_sid, call_sid):
         found = find_conference(conference_sid)
         if found is None:
             return error(404, 20404, f"The requested resource {request.path} was not found")
         with sim.lock:
             who = found.participants.get(call_sid) or next(
-                (p for p in found.participants.values() if p.label == call_sid), None)
+                (p for p in found.participants.values() if p.label == call_sid), None
+            )
         if who is None:
             return error(404, 20404, f"The requested resource {request.path} was not found")
         if request.method == "DELETE":
@@ -292,8 +349,11 @@ def create_rest_app(sim: Simulator) -> Flask:
             return "", 204
         if request.method == "POST":
             form = request.form
-            for field, attr in (("Muted", "muted"), ("Hold", "hold"),
-                                ("EndConferenceOnExit", "end_on_exit")):
+            for field, attr in (
+                ("Muted", "muted"),
+                ("Hold", "hold"),
+                ("EndConferenceOnExit", "end_on_exit"),
+            ):
                 if field in form:
                     setattr(who, attr, form[field].lower() == "true")
         return jsonify(participant_json(sim, found, who))
@@ -310,7 +370,8 @@ def _authorised(sim: Simulator) -> bool:
     except (ValueError, UnicodeDecodeError):
         return False
     return hmac.compare_digest(user, sim.account_sid) and hmac.compare_digest(
-        password, sim.auth_token)
+        password, sim.auth_token
+    )
 
 
 __all__ = ["create_rest_app", "sid"]

@@ -8,7 +8,7 @@ from werkzeug.serving import make_server
 
 
 class Served:
-    def __init__(self, app=None, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, app=None, port: int = 0, host: str = "127.0.0.1"):
         self.app = app  # may be set after the port is known (an app that needs its own URL)
         self.server = make_server(host, port, self._dispatch, threaded=True)
         self.port = self.server.server_port

@@ -1,0 +1,96 @@
+"""`helpline demo` from the installed package: a call through the browser phone in headless
+Chromium, then Ctrl-C stops everything and leaves no process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+from helpline.localredis import free_port
+from tests.browser import launch
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_demo_places_a_call_in_the_browser_phone_and_stops_cleanly(tmp_path):
+    port, phone_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    demo = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "helpline"),
+            "demo",
+            "--port",
+            str(port),
+            "--phone-port",
+            str(phone_port),
+            "--data",
+            str(tmp_path / "demo"),
+            "--speed",
+            "15",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        output = []
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            line = demo.stdout.readline()
+            output.append(line)
+            if "Press Ctrl-C" in line or not line:
+                break
+        assert "Browser phone" in "".join(output), "".join(output)
+        children = children_of(demo.pid)
+        assert len(children) >= 3  # redis-server, worker, scheduler
+
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            page = browser.new_page(locale="nl-NL", viewport={"width": 900, "height": 1100})
+            page.goto(f"http://127.0.0.1:{phone_port}/")
+            page.get_by_role("button", name="Bel de hulplijn").click()
+            transcript = page.locator("#transcript")
+            expect(transcript).to_contain_text("Welkom bij de DigiHulplijn.", timeout=20_000)
+            expect(transcript).to_contain_text("Waar gaat uw vraag over?", timeout=20_000)
+            page.get_by_role("button", name="Toets 3").click()
+            expect(page.locator("#position")).to_contain_text(
+                "Uw plek in de rij: 1", timeout=30_000
+            )
+            page.screenshot(path=str(DOCS / "browser-phone.png"), full_page=True)
+            browser.close()
+    finally:
+        demo.send_signal(signal.SIGINT)
+        demo.wait(timeout=60)
+    assert demo.returncode == 0
+    deadline = time.time() + 10
+    while time.time() < deadline and any(alive(pid) for pid in children):
+        time.sleep(0.1)
+    assert [pid for pid in children if alive(pid)] == []
