@@ -20,15 +20,21 @@ def in_line(r, topic: str, sid: str) -> bool:
     return f"c:{sid}" in r.zrange(keys.waiting(topic), 0, -1)
 
 
+TOPIC_KEYS = {"device": "1", "password": "2", "digid": "3", "bank": "4", "general": "5"}
+TOPIC_WORDS = {
+    "device": "mijn tablet doet raar",
+    "password": "ik ben mijn wachtwoord vergeten",
+    "digid": "digi d",
+    "bank": "mijn bankapp doet raar",
+    "general": "weet ik niet",
+}
+WAYS = [(t, press(k)) for t, k in TOPIC_KEYS.items()] + [
+    (t, say(w)) for t, w in TOPIC_WORDS.items()
+]
+
+
 @pytest.mark.parametrize(
-    "topic, answer",
-    [
-        ("device", press("1")),
-        ("password", say("ik ben mijn wachtwoord vergeten")),
-        ("digid", say("digi d")),
-        ("bank", press("4")),
-        ("general", say("weet ik niet")),
-    ],
+    "topic, answer", WAYS, ids=[f"{t}-{'key' if a.digits else 'speech'}" for t, a in WAYS]
 )
 def test_a_caller_reaches_their_topic_line_and_hears_their_place(world, r, topic, answer):
     caller = Caller("+31201234567", answers=[silence(), answer, silence()])
