@@ -158,7 +158,12 @@ class CallStore:
         now = self.clock.now_ms()
         caller = self.pseudonym(number)
         state, arrival, ahead, _ = self.scripts.enqueue(
-            keys=[keys.call(sid), keys.waiting(topic), keys.EVENTS, keys.caller(caller or "-")],
+            keys=[
+                keys.call(sid),
+                keys.waiting(topic, lang),
+                keys.EVENTS,
+                keys.caller(caller or "-"),
+            ],
             args=[
                 sid,
                 now,
@@ -179,11 +184,14 @@ class CallStore:
         )
         return state, int(arrival or 0), int(ahead)
 
-    def _with_topic(self, sid: str, run) -> str:
-        """Run a script that needs the call's topic list as a key, retrying if it moved."""
+    def _with_line(self, sid: str, run) -> str:
+        """Run a script that needs the call's waiting list as a key, retrying if it moved.
+
+        ``run(line, topic)`` gets the list key ('' when the call has none) and the topic.
+        """
         for _ in range(3):
-            topic = self.redis.hget(keys.call(sid), "topic") or ""
-            result = run(topic)
+            line, topic = self.redis.hmget(keys.call(sid), ["line", "topic"])
+            result = run(line or "", topic or "")
             if result != "moved":
                 return result
         return "moved"
@@ -201,37 +209,37 @@ class CallStore:
             duration_s,
             "1" if is_open else "0",
         ]
-        return self._with_topic(
+        return self._with_line(
             sid,
-            lambda topic: self.scripts.end_call(
-                keys=[keys.call(sid), keys.waiting(topic or "-"), keys.EVENTS],
-                args=[sid, now, topic, status, self.config["HELPLINE_CALL_TTL"], *extra],
+            lambda line, topic: self.scripts.end_call(
+                keys=[keys.call(sid), line or keys.waiting("-", "-"), keys.EVENTS],
+                args=[sid, now, line, status, self.config["HELPLINE_CALL_TTL"], *extra],
             ),
         )
 
     def leave(self, sid: str, reason: str) -> str:
         now = self.clock.now_ms()
-        return self._with_topic(
+        return self._with_line(
             sid,
-            lambda topic: self.scripts.leave_queue(
-                keys=[keys.call(sid), keys.waiting(topic or "-"), keys.EVENTS],
-                args=[sid, now, topic, reason],
+            lambda line, topic: self.scripts.leave_queue(
+                keys=[keys.call(sid), line or keys.waiting("-", "-"), keys.EVENTS],
+                args=[sid, now, line, reason],
             ),
         )
 
     def dequeued(self, sid: str, how: str) -> str:
         now = self.clock.now_ms()
         window_ms = self.config["HELPLINE_ESTIMATE_WINDOW"] * 1000 * 2
-        return self._with_topic(
+        return self._with_line(
             sid,
-            lambda topic: self.scripts.dequeued(
+            lambda line, topic: self.scripts.dequeued(
                 keys=[
                     keys.call(sid),
-                    keys.waiting(topic or "-"),
+                    line or keys.waiting("-", "-"),
                     keys.EVENTS,
                     keys.answered(topic or "-"),
                 ],
-                args=[sid, now, topic, how, window_ms],
+                args=[sid, now, line, how, window_ms],
             ),
         )
 
@@ -252,12 +260,12 @@ class CallStore:
         now = self.clock.now_ms()
         callback_id = f"cb-{sid}"
 
-        def run(current_topic: str):
+        def run(line: str, current_topic: str):
             use_topic = current_topic or topic
             result, cid = self.scripts.to_callback(
                 keys=[
                     keys.call(sid),
-                    keys.waiting(use_topic),
+                    line or keys.waiting(use_topic, lang),
                     keys.callback(callback_id),
                     keys.EVENTS,
                     keys.number_draft(sid),
@@ -279,20 +287,20 @@ class CallStore:
             )
             return "moved" if result == "moved" else (result, cid)
 
-        outcome = self._with_topic(sid, run)
+        outcome = self._with_line(sid, run)
         if outcome == "moved":
             raise RuntimeError("the call's topic kept changing")
         return outcome
 
     # -- while waiting ---------------------------------------------------------------------
 
-    def wait_snapshot(self, sid: str, topic: str) -> WaitSnapshot:
+    def wait_snapshot(self, sid: str, topic: str, lang: str) -> WaitSnapshot:
         """The call, the people ahead of it and recent answers, in one round trip."""
         now = self.clock.now_ms()
         window = self.config["HELPLINE_ESTIMATE_WINDOW"] * 1000
         with self.redis.pipeline(transaction=False) as pipe:
             pipe.hgetall(keys.call(sid))
-            pipe.zrank(keys.waiting(topic), keys.call_member(sid))
+            pipe.zrank(keys.waiting(topic, lang), keys.call_member(sid))
             pipe.zcount(keys.answered(topic), now - window, "+inf")
             call, rank, answered = pipe.execute()
         return WaitSnapshot(call, rank, int(answered), now)

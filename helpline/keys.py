@@ -17,8 +17,9 @@ def call(sid: str) -> str:
     return f"{PREFIX}:call:{sid}"
 
 
-def waiting(topic: str) -> str:
-    return f"{PREFIX}:waiting:{topic}"
+def waiting(topic: str, lang: str = "nl") -> str:
+    """The line of callers (and callback requests) for one topic in one language."""
+    return f"{PREFIX}:waiting:{topic}:{lang}"
 
 
 def callback(callback_id: str) -> str:

@@ -33,8 +33,8 @@ def reach_topic_menu(phone: Phone, lang: str):
     return phone.silence()  # no choice needed to continue in Dutch
 
 
-def waiting_members(r, topic: str) -> list[str]:
-    return r.zrange(keys.waiting(topic), 0, -1)
+def waiting_members(r, topic: str, lang: str = "nl") -> list[str]:
+    return r.zrange(keys.waiting(topic, lang), 0, -1)
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -45,7 +45,7 @@ def test_caller_reaches_each_topic_line_by_key(phone, r, topic, lang):
     answer = phone.silence()  # skips the referral question
     enqueue = answer.first("Enqueue")
     assert enqueue.text == f"hulplijn-{topic}"
-    assert waiting_members(r, topic) == [f"c:{phone.sid}"]
+    assert waiting_members(r, topic, lang) == [f"c:{phone.sid}"]
     assert r.hget(keys.call(phone.sid), "lang") == lang
 
 
@@ -55,7 +55,7 @@ def test_caller_reaches_each_topic_line_by_speech(phone, r, topic, lang):
     reach_topic_menu(phone, lang)
     phone.say(TOPIC_WORDS[lang][topic])
     phone.silence()
-    assert waiting_members(r, topic) == [f"c:{phone.sid}"]
+    assert waiting_members(r, topic, lang) == [f"c:{phone.sid}"]
 
 
 def test_menu_speaks_dutch_with_a_dutch_voice_and_listens_for_dutch(phone):

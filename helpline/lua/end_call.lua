@@ -3,7 +3,7 @@
 -- with no state never reached the line and ended in the menu; any other call is marked ended.
 -- Safe to run twice and in any order with other callbacks.
 -- KEYS[1] call hash   KEYS[2] waiting list of the call's topic   KEYS[3] event stream
--- ARGV[1] call sid   ARGV[2] now (ms)   ARGV[3] topic the caller thinks the call has ('' none)
+-- ARGV[1] call sid   ARGV[2] now (ms)   ARGV[3] the waiting list the caller thinks the call is in ('' none)
 -- ARGV[4] final call status   ARGV[5] ttl of the call hash (s)   ARGV[6] caller pseudonym
 -- ARGV[7] region   ARGV[8] call duration (s, '' if unknown)   ARGV[9] open ('1'/'0')
 -- Returns the state after the change, or 'moved' when ARGV[3] is stale (read again, retry).
@@ -17,7 +17,7 @@ if not state then
     'status', ARGV[4])
   return 'ended'
 end
-if (redis.call('HGET', KEYS[1], 'topic') or '') ~= ARGV[3] then
+if (redis.call('HGET', KEYS[1], 'line') or '') ~= ARGV[3] then
   return 'moved'
 end
 if redis.call('HEXISTS', KEYS[1], 'ended_at') == 1 then
@@ -30,7 +30,7 @@ if state == 'waiting' then
   local wait = tonumber(ARGV[2]) - tonumber(redis.call('HGET', KEYS[1], 'enqueued_at'))
   redis.call('HSET', KEYS[1], 'state', 'abandoned', 'wait_ms', wait)
   redis.call('XADD', KEYS[3], '*', 'type', 'abandoned', 'call', ARGV[1], 't', ARGV[2],
-    'topic', ARGV[3], 'wait_ms', wait)
+    'topic', redis.call('HGET', KEYS[1], 'topic') or '', 'wait_ms', wait)
   return 'abandoned'
 end
 redis.call('XADD', KEYS[3], '*', 'type', 'call_ended', 'call', ARGV[1], 't', ARGV[2],

@@ -3,7 +3,7 @@
 -- (waiting, called back, ended) is left as is, so a redelivery cannot queue them twice.
 -- Priority rule: a caller who called about the same topic within the repeat window gets the
 -- repeat bonus. Order in the list: priority first, then arrival (see keys.score).
--- KEYS[1] call hash   KEYS[2] waiting list (zset) of the topic   KEYS[3] event stream
+-- KEYS[1] call hash   KEYS[2] waiting list (zset) of the topic and language   KEYS[3] events
 -- KEYS[4] caller history hash (topic -> last call ms)
 -- ARGV[1] call sid   ARGV[2] now (ms)   ARGV[3] arrival (ms)   ARGV[4] topic   ARGV[5] language
 -- ARGV[6] base priority   ARGV[7] referral ('' if none)   ARGV[8] repeat window (ms)
@@ -33,7 +33,8 @@ end
 priority = math.max(0, math.min(tonumber(ARGV[15]), priority))
 local score = (tonumber(ARGV[15]) - priority) * tonumber(ARGV[14]) + tonumber(ARGV[3])
 redis.call('HSET', KEYS[1], 'state', 'waiting', 'topic', ARGV[4], 'lang', ARGV[5],
-  'priority', priority, 'referral', ARGV[7], 'repeat', repeat_caller, 'enqueued_at', ARGV[3])
+  'priority', priority, 'referral', ARGV[7], 'repeat', repeat_caller, 'enqueued_at', ARGV[3],
+  'line', KEYS[2], 'score', string.format('%d', score))
 redis.call('EXPIRE', KEYS[1], ARGV[10])
 redis.call('ZADD', KEYS[2], string.format('%d', score), 'c:' .. ARGV[1])
 redis.call('XADD', KEYS[3], '*', 'type', 'queued', 'call', ARGV[1], 't', ARGV[2],

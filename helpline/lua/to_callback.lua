@@ -2,7 +2,8 @@
 -- priority and arrival) passes to the request; a caller still in the menu (no state yet, e.g.
 -- outside opening hours) gets ARGV[9].
 -- The raw number lives only in the callback hash, until the callback is done.
--- KEYS[1] call hash   KEYS[2] waiting list of the topic   KEYS[3] callback hash
+-- KEYS[1] call hash   KEYS[2] waiting list (the call's own, or topic+language)
+-- KEYS[3] callback hash
 -- KEYS[4] event stream   KEYS[5] number draft
 -- ARGV[1] call sid   ARGV[2] callback id   ARGV[3] now (ms)   ARGV[4] number (E.164)
 -- ARGV[5] topic   ARGV[6] language   ARGV[7] due at (ms)   ARGV[8] ttl of the call hash (s)
@@ -17,7 +18,7 @@ local score = ARGV[9]
 local topic = ARGV[5]
 if state == 'waiting' then
   topic = redis.call('HGET', KEYS[1], 'topic')
-  if topic ~= ARGV[5] then
+  if redis.call('HGET', KEYS[1], 'line') ~= KEYS[2] then
     return {'moved', ''}
   end
   score = redis.call('ZSCORE', KEYS[2], 'c:' .. ARGV[1]) or ARGV[9]
@@ -30,7 +31,8 @@ redis.call('ZADD', KEYS[2], score, 'b:' .. ARGV[2])
 redis.call('HSET', KEYS[3], 'id', ARGV[2], 'call', ARGV[1], 'number', ARGV[4], 'topic', topic,
   'lang', ARGV[6], 'arrival', arrival, 'requested_at', ARGV[3], 'due_at', ARGV[7],
   'status', 'pending', 'attempts', 0, 'caller', ARGV[10], 'region', ARGV[11],
-  'referral', redis.call('HGET', KEYS[1], 'referral') or '', 'reason', ARGV[12])
+  'referral', redis.call('HGET', KEYS[1], 'referral') or '', 'reason', ARGV[12],
+  'line', KEYS[2], 'score', score)
 redis.call('HSET', KEYS[1], 'state', 'callback', 'callback_id', ARGV[2], 'topic', topic)
 redis.call('EXPIRE', KEYS[1], ARGV[8])
 redis.call('DEL', KEYS[5])

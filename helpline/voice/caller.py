@@ -137,7 +137,7 @@ def wait_round(args, params) -> VoiceResponse:
     """One round of waiting (the Enqueue waitUrl): messages when due, then music."""
     h, config = helpline(), helpline().config
     sid, lang, topic = params.get("CallSid", ""), _lang(args.get("lang")), _topic(args.get("topic"))
-    snap = h.store.wait_snapshot(sid, topic)
+    snap = h.store.wait_snapshot(sid, topic, lang)
     state = snap.call.get("state")
     response = VoiceResponse()
     if state is None:
@@ -147,7 +147,7 @@ def wait_round(args, params) -> VoiceResponse:
         h.store.enqueue(
             sid, params.get("From"), topic, lang, None, arrival_ms=snap.now_ms - queue_time * 1000
         )
-        snap = h.store.wait_snapshot(sid, topic)
+        snap = h.store.wait_snapshot(sid, topic, lang)
         state = snap.call.get("state")
     if state in ("callback", "left"):
         response.leave()
