@@ -269,6 +269,7 @@ class CallStore:
                     keys.callback(callback_id),
                     keys.EVENTS,
                     keys.number_draft(sid),
+                    keys.SCHEDULED_CALLBACKS,
                 ],
                 args=[
                     sid,

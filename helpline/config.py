@@ -196,6 +196,69 @@ SETTINGS: tuple[Setting, ...] = (
         "Priority bonus for a callback that is due.",
     ),
     Setting(
+        "HELPLINE_WIDEN_AFTER",
+        120,
+        _positive_int,
+        False,
+        "Seconds of waiting after which a caller may go to any available volunteer.",
+    ),
+    Setting(
+        "HELPLINE_OFFER_TIMEOUT",
+        20,
+        _positive_int,
+        False,
+        "Seconds a volunteer has to accept an offer.",
+    ),
+    Setting(
+        "HELPLINE_WRAPUP_SECONDS",
+        120,
+        _positive_int,
+        False,
+        "Seconds of wrap-up after a call before the volunteer is available again.",
+    ),
+    Setting(
+        "HELPLINE_MAX_MISSED",
+        3,
+        _positive_int,
+        False,
+        "Missed offers in a row after which a volunteer is paused.",
+    ),
+    Setting(
+        "HELPLINE_SKIP_SECONDS",
+        60,
+        _positive_int,
+        False,
+        "Seconds before a volunteer is offered a caller they just missed or declined again.",
+    ),
+    Setting(
+        "HELPLINE_ROUTING_STRATEGY",
+        "longest_idle",
+        str,
+        False,
+        "`longest_idle` or `fewest_calls` (today) among the volunteers who qualify.",
+    ),
+    Setting(
+        "HELPLINE_RING_TIMEOUT",
+        25,
+        _positive_int,
+        False,
+        "Seconds a volunteer's (or callback citizen's) phone rings before we give up.",
+    ),
+    Setting(
+        "HELPLINE_CALLBACK_TRIES",
+        3,
+        _positive_int,
+        False,
+        "Tries to reach a citizen for a callback before it is recorded as unreachable.",
+    ),
+    Setting(
+        "HELPLINE_CALLBACK_RETRY_MINUTES",
+        15,
+        _positive_int,
+        False,
+        "Minutes between two tries of a callback.",
+    ),
+    Setting(
         "HELPLINE_CALL_TTL",
         7 * 24 * 3600,
         _positive_int,
@@ -266,6 +329,8 @@ def validate(values: dict) -> None:
         hours.zone(values["HELPLINE_TIMEZONE"])
     except ValueError as exc:
         raise ConfigError(f"HELPLINE_TIMEZONE is not valid: {exc}") from None
+    if values["HELPLINE_ROUTING_STRATEGY"] not in ("longest_idle", "fewest_calls"):
+        raise ConfigError("HELPLINE_ROUTING_STRATEGY must be longest_idle or fewest_calls")
     public = values["PUBLIC_URL"]
     if not public.startswith(("http://", "https://")):
         raise ConfigError("PUBLIC_URL must start with http:// or https://")

@@ -9,6 +9,7 @@ from twilio.request_validator import RequestValidator
 from helpline.calls import CallStore, Clock
 from helpline.ivr import flow as flow_module
 from helpline.ivr.engine import Engine
+from helpline.routing.router import Router
 
 
 def _flow_path(config: dict) -> str:
@@ -32,6 +33,8 @@ class Helpline:
             health_check_interval=30,
         )
         self.store = CallStore(self.redis, config, clock)
+        self.jobs = None  # set by init_app: RQ follow-ups for routing
+        self.router = Router(self.redis, config, self.flow, self.store.clock, None)
         self.validator = RequestValidator(config["TWILIO_AUTH_TOKEN"])
         self._rq_redis = None
         self._twilio = None

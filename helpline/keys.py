@@ -60,3 +60,22 @@ def score(priority: int, arrival_ms: int) -> int:
 
 def arrival_of(score_value: float) -> int:
     return int(score_value) % PRIORITY_SPAN
+
+
+VOLUNTEERS = f"{PREFIX}:volunteers"
+SCHEDULED_CALLBACKS = f"{PREFIX}:callbacks:scheduled"
+
+
+def volunteer(volunteer_id: str) -> str:
+    return f"{PREFIX}:vol:{volunteer_id}"
+
+
+def available(skill: str, lang: str) -> str:
+    """Available volunteers with a skill and a language (``*``: any skill), by routing score."""
+    return f"{PREFIX}:avail:{skill}:{lang}"
+
+
+def party(member: str) -> str:
+    """The hash behind a waiting-list member: a live call or a callback request."""
+    kind, _, ident = member.partition(":")
+    return call(ident) if kind == "c" else callback(ident)

@@ -115,7 +115,9 @@ def test_outside_hours_the_caller_hears_the_hours_and_can_leave_a_callback(clien
     callback = r.hgetall(keys.callback(f"cb-{phone.sid}"))
     assert callback["reason"] == "closed"
     assert int(callback["due_at"]) == int(at(2026, 12, 7, 9, 0).timestamp() * 1000)
-    assert r.zscore(keys.waiting("general"), f"b:cb-{phone.sid}") is not None
+    # not in line before the opening; it joins then, keeping its place
+    assert r.zscore(keys.SCHEDULED_CALLBACKS, f"b:cb-{phone.sid}") == int(callback["due_at"])
+    assert r.zscore(keys.waiting("general"), f"b:cb-{phone.sid}") is None
 
 
 def test_outside_hours_silence_ends_with_the_hours_not_a_bare_hang_up(client):

@@ -4,7 +4,7 @@
 -- The raw number lives only in the callback hash, until the callback is done.
 -- KEYS[1] call hash   KEYS[2] waiting list (the call's own, or topic+language)
 -- KEYS[3] callback hash
--- KEYS[4] event stream   KEYS[5] number draft
+-- KEYS[4] event stream   KEYS[5] number draft   KEYS[6] callbacks not yet due (zset)
 -- ARGV[1] call sid   ARGV[2] callback id   ARGV[3] now (ms)   ARGV[4] number (E.164)
 -- ARGV[5] topic   ARGV[6] language   ARGV[7] due at (ms)   ARGV[8] ttl of the call hash (s)
 -- ARGV[9] score when the caller was not waiting   ARGV[10] caller pseudonym   ARGV[11] region
@@ -27,10 +27,15 @@ elseif state then
   return {state, ''}
 end
 local arrival = redis.call('HGET', KEYS[1], 'enqueued_at') or ARGV[3]
-redis.call('ZADD', KEYS[2], score, 'b:' .. ARGV[2])
+if tonumber(ARGV[7]) > tonumber(ARGV[3]) then
+  -- not due yet (outside opening hours): it joins its line when due, keeping its score
+  redis.call('ZADD', KEYS[6], ARGV[7], 'b:' .. ARGV[2])
+else
+  redis.call('ZADD', KEYS[2], score, 'b:' .. ARGV[2])
+end
 redis.call('HSET', KEYS[3], 'id', ARGV[2], 'call', ARGV[1], 'number', ARGV[4], 'topic', topic,
   'lang', ARGV[6], 'arrival', arrival, 'requested_at', ARGV[3], 'due_at', ARGV[7],
-  'status', 'pending', 'attempts', 0, 'caller', ARGV[10], 'region', ARGV[11],
+  'status', 'pending', 'state', 'waiting', 'attempts', 0, 'caller', ARGV[10], 'region', ARGV[11],
   'referral', redis.call('HGET', KEYS[1], 'referral') or '', 'reason', ARGV[12],
   'line', KEYS[2], 'score', score)
 redis.call('HSET', KEYS[1], 'state', 'callback', 'callback_id', ARGV[2], 'topic', topic)

@@ -1,0 +1,368 @@
+"""The router: volunteers, offers and their outcomes, each change one Lua script."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import redis
+
+from helpline import keys
+from helpline.calls import Clock, Scripts, clock_from_config
+from helpline.ivr.flow import Flow
+
+VOLUNTEER_STATES = ("offline", "available", "offered", "connecting", "on_call", "wrapup", "paused")
+MISSED_REASON = "missed_offers"
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    id: str
+    name: str
+    phone: str
+    skills: tuple[str, ...]
+    languages: tuple[str, ...]
+    state: str
+    raw: dict
+
+    @classmethod
+    def from_hash(cls, data: dict) -> Volunteer:
+        return cls(
+            id=data["id"],
+            name=data.get("name", ""),
+            phone=data.get("phone", ""),
+            skills=tuple(s for s in data.get("skills", "").split(",") if s),
+            languages=tuple(s for s in data.get("languages", "").split(",") if s),
+            state=data.get("state", "offline"),
+            raw=data,
+        )
+
+
+class Router:
+    def __init__(
+        self, client: redis.Redis, config: dict, flow: Flow, clock: Clock | None = None, jobs=None
+    ):
+        self.redis = client
+        self.config = config
+        self.flow = flow
+        self.clock = clock or clock_from_config(config)
+        self.jobs = jobs  # schedules follow-ups (offer expiry, widening, wrap-up); may be None
+        self._scripts: Scripts | None = None
+
+    @property
+    def scripts(self) -> Scripts:
+        if self._scripts is None:
+            self._scripts = Scripts(self.redis)
+        return self._scripts
+
+    # -- volunteers ---------------------------------------------------------------------------
+
+    def save_volunteer(self, volunteer_id: str, *, name: str, phone: str, skills, languages):
+        unknown = set(skills) - set(self.flow.skills)
+        if unknown:
+            raise ValueError(f"unknown skills: {', '.join(sorted(unknown))}")
+        unknown = set(languages) - set(self.flow.languages)
+        if unknown:
+            raise ValueError(f"unknown languages: {', '.join(sorted(unknown))}")
+        key = keys.volunteer(volunteer_id)
+        with self.redis.pipeline() as pipe:  # MULTI: one hash and the index set, together
+            pipe.hset(
+                key,
+                mapping={
+                    "id": volunteer_id,
+                    "name": name,
+                    "phone": phone,
+                    "skills": ",".join(skills),
+                    "languages": ",".join(languages),
+                },
+            )
+            pipe.hsetnx(key, "state", "offline")
+            pipe.sadd(keys.VOLUNTEERS, volunteer_id)
+            pipe.execute()
+
+    def volunteer(self, volunteer_id: str) -> Volunteer | None:
+        data = self.redis.hgetall(keys.volunteer(volunteer_id))
+        return Volunteer.from_hash(data) if data else None
+
+    def volunteer_ids(self) -> list[str]:
+        return sorted(self.redis.smembers(keys.VOLUNTEERS))
+
+    def lines_for(self, volunteer: Volunteer) -> tuple[list[str], list[str]]:
+        """The volunteer's own lines, and the other lines in their languages (widening)."""
+        own, other = [], []
+        for topic in self.flow.topics.values():
+            for lang in volunteer.languages:
+                target = own if topic.skill in volunteer.skills else other
+                target.append(keys.waiting(topic.id, lang))
+        return own, other
+
+    def availability_keys(self, volunteer: Volunteer) -> list[str]:
+        found = [
+            keys.available(skill, lang)
+            for skill in volunteer.skills
+            for lang in volunteer.languages
+        ]
+        return found + [keys.available("*", lang) for lang in volunteer.languages]
+
+    def _today(self) -> str:
+        return datetime.fromtimestamp(self.clock.now_ms() / 1000).date().isoformat()
+
+    def set_state(self, volunteer_id: str, state: str, reason: str = "") -> str:
+        """available, paused or offline; an open offer is declined first."""
+        if state not in ("available", "paused", "offline"):
+            raise ValueError(f"a volunteer cannot choose the state {state!r}")
+        volunteer = self._require(volunteer_id)
+        if volunteer.state == "offered":
+            self._end_offer(
+                volunteer,
+                volunteer.raw.get("offer", ""),
+                "volunteer_left",
+                missed=False,
+                next_state=state,
+            )
+            volunteer = self._require(volunteer_id)
+        result = self.scripts.vol_state(
+            keys=[keys.volunteer(volunteer_id), keys.EVENTS, *self.availability_keys(volunteer)],
+            args=[
+                volunteer_id,
+                state,
+                self.clock.now_ms(),
+                reason,
+                self.config["HELPLINE_ROUTING_STRATEGY"],
+                self._today(),
+            ],
+        )
+        if result == "available":
+            self.match_volunteer(volunteer_id)
+        return result
+
+    def _require(self, volunteer_id: str) -> Volunteer:
+        volunteer = self.volunteer(volunteer_id)
+        if volunteer is None:
+            raise KeyError(volunteer_id)
+        return volunteer
+
+    # -- matching -----------------------------------------------------------------------------
+
+    def match_volunteer(self, volunteer_id: str) -> str | None:
+        """Offer the best waiting caller to this volunteer, if they are available."""
+        for _ in range(8):
+            volunteer = self.volunteer(volunteer_id)
+            if volunteer is None or volunteer.state != "available":
+                return None
+            own, other = self.lines_for(volunteer)
+            now = self.clock.now_ms()
+            found = self.scripts.peek(
+                keys=[keys.volunteer(volunteer_id), *own, *other],
+                args=[
+                    now,
+                    self.config["HELPLINE_WIDEN_AFTER"] * 1000,
+                    len(own),
+                    keys.PRIORITY_SPAN,
+                ],
+            )
+            if not found:
+                return None
+            member, line, widened = found
+            result = self.scripts.offer(
+                keys=[
+                    keys.volunteer(volunteer_id),
+                    keys.party(member),
+                    line,
+                    keys.EVENTS,
+                    *self.availability_keys(volunteer),
+                ],
+                args=[
+                    volunteer_id,
+                    member,
+                    now,
+                    now + self.config["HELPLINE_OFFER_TIMEOUT"] * 1000,
+                    widened,
+                ],
+            )
+            if result == "offered":
+                if self.jobs:
+                    self.jobs.offer_made(volunteer_id, member)
+                return member
+            if result == "volunteer-busy":
+                return None
+        return None
+
+    def match_line(self, topic: str, lang: str) -> str | None:
+        """A caller joined or came back to a line: try the volunteers who could take them."""
+        skill = self.flow.topics[topic].skill
+        candidates = self.redis.zrange(keys.available(skill, lang), 0, 9)
+        if not candidates:
+            head = self.redis.zrange(keys.waiting(topic, lang), 0, 0, withscores=True)
+            if head and self._waited(head[0][1]) >= self.config["HELPLINE_WIDEN_AFTER"]:
+                candidates = self.redis.zrange(keys.available("*", lang), 0, 9)
+        for volunteer_id in candidates:
+            offered = self.match_volunteer(volunteer_id)
+            if offered:
+                return offered
+        return None
+
+    def _waited(self, score: float) -> float:
+        return (self.clock.now_ms() - keys.arrival_of(score)) / 1000
+
+    def match_everyone(self) -> int:
+        """Repair pass: every available volunteer looks for a caller once."""
+        made = 0
+        for volunteer_id in self.volunteer_ids():
+            if self.match_volunteer(volunteer_id):
+                made += 1
+        return made
+
+    # -- the offer's outcomes -----------------------------------------------------------------
+
+    def accept(self, volunteer_id: str, member: str) -> str:
+        result = self.scripts.accept(
+            keys=[keys.volunteer(volunteer_id), keys.party(member), keys.EVENTS],
+            args=[volunteer_id, member, self.clock.now_ms()],
+        )
+        if result == "accepted" and self.jobs:
+            self.jobs.accepted(volunteer_id, member)
+        return result
+
+    def decline(self, volunteer_id: str, member: str) -> str:
+        volunteer = self._require(volunteer_id)
+        return self._end_offer(volunteer, member, "declined", missed=False)
+
+    def expire(self, volunteer_id: str, member: str) -> str:
+        """The offer's time ran out (only if it really did)."""
+        volunteer = self._require(volunteer_id)
+        if volunteer.raw.get("offer") != member or volunteer.state != "offered":
+            return "stale"
+        if self.clock.now_ms() < int(volunteer.raw.get("offer_expires", "0")):
+            return "not-yet"
+        return self._end_offer(volunteer, member, "timeout", missed=True)
+
+    def connect_failed(self, volunteer_id: str, member: str, reason: str) -> str:
+        """The volunteer's phone was busy, not answered, or answered by voicemail."""
+        volunteer = self._require(volunteer_id)
+        return self._end_offer(volunteer, member, reason, missed=True)
+
+    def _end_offer(
+        self, volunteer: Volunteer, member: str, reason: str, *, missed: bool, next_state: str = ""
+    ) -> str:
+        if not member:
+            return "stale"
+        line = self.redis.hget(keys.party(member), "line") or keys.waiting("-", "-")
+        result = self.scripts.offer_end(
+            keys=[
+                keys.volunteer(volunteer.id),
+                keys.party(member),
+                line,
+                keys.EVENTS,
+                *self.availability_keys(volunteer),
+            ],
+            args=[
+                volunteer.id,
+                member,
+                self.clock.now_ms(),
+                reason,
+                self.config["HELPLINE_MAX_MISSED"],
+                self.clock.now_ms() + self.config["HELPLINE_SKIP_SECONDS"] * 1000,
+                "1" if missed else "0",
+                next_state,
+                self.config["HELPLINE_ROUTING_STRATEGY"],
+                MISSED_REASON,
+            ],
+        )
+        if result != "stale":
+            party = self.redis.hmget(keys.party(member), ["topic", "lang"])
+            if party[0] and party[1]:
+                self.match_line(party[0], party[1])  # the caller is back: someone else?
+            if result == "available":
+                self.match_volunteer(volunteer.id)
+        return result
+
+    def attach_leg(self, volunteer_id: str, member: str, leg_sid: str) -> str:
+        return self.scripts.attach_leg(
+            keys=[keys.volunteer(volunteer_id), keys.party(member), keys.EVENTS],
+            args=[volunteer_id, member, leg_sid, self.clock.now_ms()],
+        )
+
+    def connected(self, volunteer_id: str, member: str) -> str:
+        return self.scripts.connected(
+            keys=[keys.volunteer(volunteer_id), keys.party(member), keys.EVENTS],
+            args=[volunteer_id, member, self.clock.now_ms(), keys.PRIORITY_SPAN],
+        )
+
+    def call_done(self, volunteer_id: str, member: str) -> str:
+        now = self.clock.now_ms()
+        result = self.scripts.call_done(
+            keys=[keys.volunteer(volunteer_id), keys.party(member), keys.EVENTS],
+            args=[
+                volunteer_id,
+                member,
+                now,
+                now + self.config["HELPLINE_WRAPUP_SECONDS"] * 1000,
+                self._today(),
+            ],
+        )
+        if result == "wrapup" and self.jobs:
+            self.jobs.wrapup_started(volunteer_id)
+        return result
+
+    def end_wrapup(self, volunteer_id: str, *, only_if_due: bool = False) -> str:
+        volunteer = self._require(volunteer_id)
+        result = self.scripts.wrapup_end(
+            keys=[keys.volunteer(volunteer_id), keys.EVENTS, *self.availability_keys(volunteer)],
+            args=[
+                volunteer_id,
+                self.clock.now_ms(),
+                self.config["HELPLINE_ROUTING_STRATEGY"],
+                "1" if only_if_due else "0",
+            ],
+        )
+        if result == "available":
+            self.match_volunteer(volunteer_id)
+        return result
+
+    def party_gone(self, member: str) -> str | None:
+        """The caller hung up while offered or connecting; returns a volunteer leg to cancel."""
+        volunteer_id = self.redis.hget(keys.party(member), "offered_to")
+        if not volunteer_id:
+            return None
+        volunteer = self._require(volunteer_id)
+        state, leg = self.scripts.party_gone(
+            keys=[
+                keys.volunteer(volunteer_id),
+                keys.party(member),
+                keys.EVENTS,
+                *self.availability_keys(volunteer),
+            ],
+            args=[
+                volunteer_id,
+                member,
+                self.clock.now_ms(),
+                self.config["HELPLINE_ROUTING_STRATEGY"],
+                keys.PRIORITY_SPAN,
+                "abandoned",
+            ],
+        )
+        if state == "available":
+            self.match_volunteer(volunteer_id)
+        return leg or None
+
+    def release_due_callbacks(self) -> int:
+        """Callbacks whose time has come join their lines (and are matched)."""
+        now = self.clock.now_ms()
+        released = 0
+        for member in self.redis.zrangebyscore(keys.SCHEDULED_CALLBACKS, "-inf", now):
+            party = keys.party(member)
+            line, topic, lang = self.redis.hmget(party, ["line", "topic", "lang"])
+            result = self.scripts.release_callback(
+                keys=[keys.SCHEDULED_CALLBACKS, party, line or keys.waiting("-", "-"), keys.EVENTS],
+                args=[
+                    member,
+                    now,
+                    self.config["HELPLINE_PRIORITY_CALLBACK_DUE"],
+                    keys.PRIORITY_SPAN,
+                ],
+            )
+            if result == "released":
+                released += 1
+                self.match_line(topic, lang)
+        return released
