@@ -259,6 +259,21 @@ SETTINGS: tuple[Setting, ...] = (
         "Minutes between two tries of a callback.",
     ),
     Setting(
+        "HELPLINE_CLOCK_SPEED",
+        1.0,
+        float,
+        False,
+        "For demos and tests only: the app's time runs this many times faster than the "
+        "wall clock (the simulator uses the same setting).",
+    ),
+    Setting(
+        "HELPLINE_CLOCK_EPOCH",
+        0,
+        _positive_int,
+        False,
+        "For demos and tests only: wall time (ms) from which a faster clock counts.",
+    ),
+    Setting(
         "HELPLINE_CALL_TTL",
         7 * 24 * 3600,
         _positive_int,

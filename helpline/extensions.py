@@ -56,7 +56,12 @@ class Helpline:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["helpline"] = Helpline(app.config, app.config.get("CLOCK"))
+    from helpline.routing.jobs import RoutingJobs
+
+    helpline = Helpline(app.config, app.config.get("CLOCK"))
+    helpline.jobs = RoutingJobs(helpline.rq_redis, app.config)
+    helpline.router.jobs = helpline.jobs
+    app.extensions["helpline"] = helpline
 
 
 def helpline() -> Helpline:

@@ -17,11 +17,16 @@ class _Blank(dict):
         return ""
 
 
-def url(path: str, **params: object) -> str:
-    """Absolute URL under PUBLIC_URL, query parameters sorted (Twilio re-sorts them)."""
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
+def public_url(public: str, path: str, **params: object) -> str:
+    """Absolute URL under ``public``, query parameters sorted (Twilio re-sorts them)."""
+    base = public.rstrip("/")
     query = urlencode(sorted((k, str(v)) for k, v in params.items() if v is not None and v != ""))
     return f"{base}{path}?{query}" if query else f"{base}{path}"
+
+
+def url(path: str, **params: object) -> str:
+    """Absolute URL under the app's PUBLIC_URL (inside a request)."""
+    return public_url(current_app.config["PUBLIC_URL"], path, **params)
 
 
 def say(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import redis
 
 from helpline import keys
 from tests.conftest import Phone
@@ -126,9 +127,15 @@ def test_caller_number_is_stored_only_as_a_pseudonym(phone, r):
         else str(r.xrange(k))
         if r.type(k) == "stream"
         else k
-        for k in r.keys("*")
+        for k in r.keys("hl:*")  # the helpline's keys (RQ's hold job ids and topics only)
     )
     assert "1234567" not in dump
+    raw = redis.Redis.from_url(
+        r.connection_pool.connection_kwargs
+        and phone.client.application.extensions["helpline"].config["REDIS_URL"]
+    )
+    for key in raw.keys("rq:job:*"):
+        assert b"1234567" not in b"".join(v for v in raw.hgetall(key).values())
     assert r.hget(keys.call(phone.sid), "region") == "020"
 
 

@@ -65,28 +65,37 @@ def build_machine(redis_url: str):
             self.h = Helpline(self.client, self.config, self.clock)
             self.router = self.h.router
             for vid, (skills, langs) in VOLUNTEERS.items():
-                self.router.save_volunteer(vid, name=vid, phone="+31600000000",
-                                           skills=skills, languages=langs)
+                self.router.save_volunteer(
+                    vid, name=vid, phone="+31600000000", skills=skills, languages=langs
+                )
             self.callers: dict[str, tuple[str, str]] = {}
             self.hung_up: set[str] = set()
             self.counter = itertools.count()
 
         def tick(self, seconds: float = 1):
+            before = self.clock.ms
             self.clock.ms += int(seconds * 1000)
+            for vid in VOLUNTEERS:  # the scheduled "skip is over, look again" job
+                skip_until = int(self.client.hget(keys.volunteer(vid), "skip_until") or 0)
+                if before < skip_until <= self.clock.ms:
+                    self.router.match_volunteer(vid)
 
-        @rule(topic=st.sampled_from(TOPICS), lang=st.sampled_from(["nl", "en"]),
-              repeat=st.booleans())
+        @rule(
+            topic=st.sampled_from(TOPICS), lang=st.sampled_from(["nl", "en"]), repeat=st.booleans()
+        )
         def caller_arrives(self, topic, lang, repeat):
             self.tick()
             sid = f"CA{next(self.counter):032d}"
             number = "+31201111111" if repeat else f"+3130{next(self.counter):07d}"
             state, _, _ = self.h.store.enqueue(sid, number, topic, lang, None)
-            assert state == "waiting"
+            assert state == "queued"
             self.callers[sid] = (topic, lang)
             self.router.match_line(topic, lang)
 
-        @rule(vid=st.sampled_from(list(VOLUNTEERS)),
-              state=st.sampled_from(["available", "available", "paused", "offline"]))
+        @rule(
+            vid=st.sampled_from(list(VOLUNTEERS)),
+            state=st.sampled_from(["available", "available", "paused", "offline"]),
+        )
         def volunteer_changes_state(self, vid, state):
             self.tick()
             self.router.set_state(vid, state)
@@ -115,8 +124,10 @@ def build_machine(redis_url: str):
                 self.tick(self.config["HELPLINE_OFFER_TIMEOUT"] + 1)
                 self.router.expire(vid, member)
 
-        @rule(vid=st.sampled_from(list(VOLUNTEERS)),
-              outcome=st.sampled_from(["pressed 1", "no-answer", "busy", "voicemail"]))
+        @rule(
+            vid=st.sampled_from(list(VOLUNTEERS)),
+            outcome=st.sampled_from(["pressed 1", "no-answer", "busy", "voicemail"]),
+        )
         def volunteer_phone_rings(self, vid, outcome):
             self.tick(3)
             member = self.offer_of(vid)
@@ -180,8 +191,11 @@ def build_machine(redis_url: str):
                 if busy:
                     party = self.client.hgetall(keys.party(vol["offer"]))
                     assert party.get("offered_to") == vid
-                    expected = {"offered": "offered", "connecting": "connecting",
-                                "on_call": "connected"}[vol["state"]]
+                    expected = {
+                        "offered": "offered",
+                        "connecting": "connecting",
+                        "on_call": "connected",
+                    }[vol["state"]]
                     assert party.get("state") == expected, (vid, vol, party)
 
         @invariant()
@@ -249,6 +263,9 @@ def build_machine(redis_url: str):
 def test_routing_invariants_hold_for_random_sequences(routing_redis):
     machine = build_machine(routing_redis)
     machine.TestCase.settings = settings(
-        max_examples=60, stateful_step_count=40, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+        max_examples=60,
+        stateful_step_count=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
     machine.TestCase().runTest()

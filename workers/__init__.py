@@ -19,8 +19,12 @@ def state():
     """The Helpline wiring for job code (one per worker process)."""
     from helpline import config
     from helpline.extensions import Helpline
+    from helpline.routing.jobs import RoutingJobs
 
-    return Helpline(config.load())
+    helpline = Helpline(config.load())
+    helpline.jobs = RoutingJobs(helpline.rq_redis, helpline.config)
+    helpline.router.jobs = helpline.jobs
+    return helpline
 
 
 def run_worker(helpline, *, burst: bool = False, name: str | None = None) -> None:

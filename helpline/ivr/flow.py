@@ -44,6 +44,16 @@ ENGINE_PROMPTS = (
     "sorry_error",
     "sorry_wait",
     "goodbye",
+    "volunteer_whisper",
+    "volunteer_widened",
+    "volunteer_no_key",
+    "volunteer_connecting",
+    "volunteer_caller_gone",
+    "volunteer_calling_citizen",
+    "volunteer_citizen_unreachable",
+    "connected_caller",
+    "callback_citizen_greeting",
+    "conversation_over",
 )
 
 

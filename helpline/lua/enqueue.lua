@@ -10,7 +10,8 @@
 -- ARGV[9] repeat bonus   ARGV[10] ttl of the call hash (s)   ARGV[11] ttl of the history (s)
 -- ARGV[12] caller pseudonym ('' if unknown)   ARGV[13] region
 -- ARGV[14] priority span   ARGV[15] max priority
--- Returns {state, arrival ms, ahead (people before this caller), repeat '1'/'0'}.
+-- Returns {state, arrival ms, ahead (people before this caller), repeat '1'/'0'}; the state is
+-- 'queued' when this call just joined the line (a redelivery sees 'waiting').
 local state = redis.call('HGET', KEYS[1], 'state')
 if state then
   local rank = redis.call('ZRANK', KEYS[2], 'c:' .. ARGV[1])
@@ -40,4 +41,4 @@ redis.call('ZADD', KEYS[2], string.format('%d', score), 'c:' .. ARGV[1])
 redis.call('XADD', KEYS[3], '*', 'type', 'queued', 'call', ARGV[1], 't', ARGV[2],
   'arrival', ARGV[3], 'topic', ARGV[4], 'lang', ARGV[5], 'priority', priority,
   'referral', ARGV[7], 'repeat', repeat_caller, 'caller', ARGV[12], 'region', ARGV[13])
-return {'waiting', ARGV[3], redis.call('ZRANK', KEYS[2], 'c:' .. ARGV[1]), repeat_caller}
+return {'queued', ARGV[3], redis.call('ZRANK', KEYS[2], 'c:' .. ARGV[1]), repeat_caller}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from helpline import keys
 
 
-def caller_hung_up(helpline, sid: str, status: str, *, number: str | None = None,
-                   duration_s: str = "") -> str:
+def caller_hung_up(
+    helpline, sid: str, status: str, *, number: str | None = None, duration_s: str = ""
+) -> str:
     """The caller's call is over: leave the line, cancel an offer or a ringing volunteer, or
     finish a conversation. Safe to call twice and in any order."""
     member = keys.call_member(sid)

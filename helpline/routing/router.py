@@ -275,6 +275,8 @@ class Router:
                 self.match_line(party[0], party[1])  # the caller is back: someone else?
             if result == "available":
                 self.match_volunteer(volunteer.id)
+                if self.jobs:
+                    self.jobs.skip_started(volunteer.id)
         return result
 
     def attach_leg(self, volunteer_id: str, member: str, leg_sid: str) -> str:
@@ -345,6 +347,41 @@ class Router:
         if state == "available":
             self.match_volunteer(volunteer_id)
         return leg or None
+
+    def callback_attempt(self, volunteer_id: str, member: str, leg_sid: str) -> int:
+        return int(
+            self.scripts.callback_attempt(
+                keys=[keys.party(member), keys.EVENTS],
+                args=[member, leg_sid, self.clock.now_ms(), volunteer_id],
+            )
+        )
+
+    def callback_unanswered(
+        self, volunteer_id: str, member: str, why: str, next_try_ms: int
+    ) -> tuple[str, str]:
+        """The citizen did not answer: retry later or record unreachable; (result, leg)."""
+        volunteer = self._require(volunteer_id)
+        result, leg = self.scripts.callback_unanswered(
+            keys=[
+                keys.volunteer(volunteer_id),
+                keys.party(member),
+                keys.SCHEDULED_CALLBACKS,
+                keys.EVENTS,
+                *self.availability_keys(volunteer),
+            ],
+            args=[
+                volunteer_id,
+                member,
+                self.clock.now_ms(),
+                self.config["HELPLINE_CALLBACK_TRIES"],
+                next_try_ms,
+                self.config["HELPLINE_ROUTING_STRATEGY"],
+                why,
+            ],
+        )
+        if result != "stale":
+            self.match_volunteer(volunteer_id)
+        return result, leg
 
     def release_due_callbacks(self) -> int:
         """Callbacks whose time has come join their lines (and are matched)."""

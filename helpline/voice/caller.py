@@ -15,6 +15,7 @@ from helpline import hours, privacy, twiml, wait
 from helpline.extensions import helpline
 from helpline.ivr.engine import Context, Outcome
 from helpline.ivr.speech import match
+from helpline.routing.lifecycle import caller_hung_up
 
 TERMINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 DEQUEUED_RESULTS = {"bridged", "bridging-in-process", "redirected", "redirected-from-bridged"}
@@ -120,7 +121,11 @@ def join_queue(params, topic: str, lang: str, referral: str | None) -> VoiceResp
         params.get("CallSid", ""), params.get("From"), topic, lang, referral
     )
     response = VoiceResponse()
-    if state == "waiting":
+    if state == "queued":  # just joined (not a redelivery)
+        h.router.match_line(topic, lang)  # a volunteer may be free right now
+        if h.jobs:
+            h.jobs.caller_waiting(topic, lang)  # look again when widening applies
+    if state in ("queued", "waiting"):
         twiml.say(response, h.flow, "queued", lang)
         return _enqueue_twiml(response, topic, lang)
     if state == "callback":
@@ -144,9 +149,11 @@ def wait_round(args, params) -> VoiceResponse:
         # We lost track of this caller (e.g. Redis was down when they joined): take them in
         # again with the wait Twilio reports, then carry on as usual.
         queue_time = _int(params.get("QueueTime"))
-        h.store.enqueue(
+        state, _, _ = h.store.enqueue(
             sid, params.get("From"), topic, lang, None, arrival_ms=snap.now_ms - queue_time * 1000
         )
+        if state == "queued":
+            h.router.match_line(topic, lang)
         snap = h.store.wait_snapshot(sid, topic, lang)
         state = snap.call.get("state")
     if state in ("callback", "left"):
@@ -180,7 +187,9 @@ def wait_round(args, params) -> VoiceResponse:
         hints=list(CALLBACK_WORDS.get(lang, ())),
         timeout=1,
     )
-    noted: dict[str, int] = {}
+    noted: dict[str, object] = {"seen_at": now}
+    if params.get("QueueSid") and call.get("queue_sid") != params["QueueSid"]:
+        noted["queue_sid"] = params["QueueSid"][:40]
     if plan.too_long:
         twiml.say(gather, h.flow, "wait_too_long", lang)
         noted.update(said_at=now, too_long_at=now)
@@ -191,8 +200,7 @@ def wait_round(args, params) -> VoiceResponse:
         noted.update(said_at=now, said_position_at=now, said_ahead=snap.ahead)
     twiml.hold(gather, config["HELPLINE_HOLD_MUSIC_URL"], config["HELPLINE_WAIT_SEGMENT"])
     response.append(gather)
-    if noted:
-        h.store.note(sid, **noted)
+    h.store.note(sid, **noted)
     return response
 
 
@@ -222,9 +230,10 @@ def _hold_limit(params, topic: str, lang: str) -> VoiceResponse:
     sid, number = params.get("CallSid", ""), params.get("From")
     response = VoiceResponse()
     if privacy.is_callable(number):
-        h.store.request_callback(
+        result, _ = h.store.request_callback(
             sid, number, topic, lang, reason="hold_limit", due_at=None, caller_number=number
         )
+        _callback_requested(result, topic, lang, None)
         twiml.say(response, h.flow, "wait_hold_limit", lang)
     else:
         values = _hours_values(lang)
@@ -270,7 +279,7 @@ def queue_done(args, params) -> VoiceResponse:
     result = params.get("QueueResult", "")
     response = VoiceResponse()
     if result == "hangup":
-        h.store.end(sid, "queue-hangup")
+        caller_hung_up(h, sid, "queue-hangup")
         return response
     if result in DEQUEUED_RESULTS:
         h.store.dequeued(sid, result)
@@ -298,7 +307,8 @@ def queue_done(args, params) -> VoiceResponse:
 def status(params) -> VoiceResponse:
     """A call status callback: a final status ends the call (a waiting caller is abandoned)."""
     if params.get("CallStatus") in TERMINAL_STATUSES and params.get("CallSid"):
-        helpline().store.end(
+        caller_hung_up(
+            helpline(),
             params["CallSid"],
             params["CallStatus"],
             number=params.get("From"),
@@ -396,6 +406,17 @@ def callback_dialog(args, params) -> VoiceResponse:
     return no_answer()
 
 
+def _callback_requested(result: str, topic: str, lang: str, due_at: datetime | None) -> None:
+    """A new callback request: offer it now, or look again when it comes due."""
+    h = helpline()
+    if result != "created":
+        return
+    if due_at is None:
+        h.router.match_line(topic, lang)
+    elif h.jobs:
+        h.jobs.callback_due(max(0.0, due_at.timestamp() - h.store.clock.now().timestamp()))
+
+
 def _confirm_callback(
     response: VoiceResponse,
     ctx: str,
@@ -412,7 +433,7 @@ def _confirm_callback(
         now = h.store.clock.now()
         due_at = hours.next_opening(h.store.schedule(), now)
         values = _hours_values(lang, now)
-    h.store.request_callback(
+    result, _ = h.store.request_callback(
         sid,
         number,
         topic,
@@ -421,6 +442,7 @@ def _confirm_callback(
         due_at=due_at,
         caller_number=caller_number,
     )
+    _callback_requested(result, topic, lang, due_at)
     if ctx == "wait":
         twiml.say(response, h.flow, "callback_confirmed_wait", lang)
         response.leave()

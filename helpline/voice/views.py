@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 
 from helpline import twiml
-from helpline.voice import caller, voice_route
+from helpline.voice import caller, voice_route, volunteer
 
 
 def _in_queue_or_menu(lang: str):
@@ -62,3 +62,36 @@ def status():
 def fallback():
     """Twilio's fallback URL: our primary answer failed, so apologise and queue."""
     return twiml.reply(caller.sorry_then_queue(request.args.get("lang", "")))
+
+
+@voice_route("/volunteer/answer", fallback=caller.empty)
+def volunteer_answer():
+    """The volunteer's phone was answered (calls.create Url)."""
+    return twiml.reply(volunteer.answer(request.args, request.values))
+
+
+@voice_route("/volunteer/press", fallback=caller.empty)
+def volunteer_press():
+    return twiml.reply(volunteer.press(request.args, request.values))
+
+
+@voice_route("/volunteer/status", fallback=caller.empty)
+def volunteer_status():
+    return twiml.reply(volunteer.status(request.args, request.values))
+
+
+@voice_route("/bridge", fallback=caller.sorry_then_queue)
+def bridge():
+    """The caller, taken out of the queue, joins the volunteer's conference."""
+    return twiml.reply(volunteer.bridge(request.args, request.values))
+
+
+@voice_route("/callback/citizen", fallback=caller.empty)
+def callback_citizen():
+    """A citizen we call back answered (calls.create Url)."""
+    return twiml.reply(volunteer.citizen_answer(request.args, request.values))
+
+
+@voice_route("/callback/citizen-status", fallback=caller.empty)
+def callback_citizen_status():
+    return twiml.reply(volunteer.citizen_status(request.args, request.values))

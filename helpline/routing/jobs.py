@@ -1,0 +1,77 @@
+"""Follow-ups of routing decisions, as RQ jobs: offer expiry, ringing the volunteer, widening,
+the end of wrap-up, cancelling a volunteer's ringing phone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rq import Queue, Retry
+
+
+class RoutingJobs:
+    def __init__(self, rq_redis, config: dict):
+        self.config = config
+        self.speed = float(config.get("HELPLINE_CLOCK_SPEED") or 1)
+        self.high = Queue("high", connection=rq_redis)
+
+    def _later(self, seconds: float, func: str, *args) -> None:
+        """``seconds`` of the app's time from now. The RQ scheduler runs on wall time and
+        keeps whole seconds (it may run a job up to a second early), hence the extra second;
+        every job checks that its moment has really come."""
+        self.high.enqueue_in(timedelta(seconds=seconds / self.speed + 1), func, *args)
+
+    def offer_made(self, volunteer_id: str, member: str) -> None:
+        self._later(
+            self.config["HELPLINE_OFFER_TIMEOUT"] + 0.5,
+            "workers.routing.expire_offer",
+            volunteer_id,
+            member,
+        )
+
+    def accepted(self, volunteer_id: str, member: str) -> None:
+        self.high.enqueue(
+            "workers.routing.ring_volunteer",
+            volunteer_id,
+            member,
+            retry=Retry(max=3, interval=[1, 3, 10]),
+        )
+
+    def wrapup_started(self, volunteer_id: str) -> None:
+        self._later(
+            self.config["HELPLINE_WRAPUP_SECONDS"], "workers.routing.end_wrapup", volunteer_id
+        )
+
+    def caller_waiting(self, topic: str, lang: str) -> None:
+        self._later(
+            self.config["HELPLINE_WIDEN_AFTER"] + 1, "workers.routing.rematch_line", topic, lang
+        )
+
+    def skip_started(self, volunteer_id: str) -> None:
+        """When the volunteer may be offered the caller they passed on again, look again."""
+        self._later(
+            self.config["HELPLINE_SKIP_SECONDS"], "workers.routing.rematch_volunteer", volunteer_id
+        )
+
+    def call_citizen(self, volunteer_id: str, member: str) -> None:
+        self.high.enqueue(
+            "workers.routing.call_citizen",
+            volunteer_id,
+            member,
+            retry=Retry(max=3, interval=[1, 3, 10]),
+        )
+
+    def end_volunteer_leg(self, leg_sid: str, lang: str) -> None:
+        self.high.enqueue(
+            "workers.routing.tell_volunteer_unreachable",
+            leg_sid,
+            lang,
+            retry=Retry(max=3, interval=[1, 3, 10]),
+        )
+
+    def callback_due(self, seconds: float) -> None:
+        self._later(seconds, "workers.routing.release_callbacks")
+
+    def cancel_leg(self, leg_sid: str) -> None:
+        self.high.enqueue(
+            "workers.routing.cancel_leg", leg_sid, retry=Retry(max=3, interval=[1, 3, 10])
+        )

@@ -1,0 +1,215 @@
+"""The volunteer's phone leg and the bridge: press 1 to take the call, then a conference.
+
+Sequence (see docs/architecture.md): accept → RQ job rings the volunteer (calls.create) →
+they answer and hear who is waiting → 1 → the caller is taken out of the Twilio queue
+(Queue Members API) into a conference the volunteer joins. No key (voicemail) → the caller
+keeps their place. For a callback the citizen is called instead, into the same conference.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from twilio.base.exceptions import TwilioRestException
+from twilio.twiml.voice_response import Dial, VoiceResponse
+
+from helpline import keys, twiml
+from helpline.extensions import helpline
+
+log = logging.getLogger("helpline.voice")
+FAILED = {"busy", "no-answer", "failed", "canceled"}
+
+
+def _room(member: str) -> str:
+    return f"hulplijn-{member.replace(':', '-')}"
+
+
+def _conference(response: VoiceResponse, member: str) -> None:
+    dial = Dial()
+    dial.conference(
+        _room(member),
+        beep=False,
+        end_conference_on_exit=True,
+        start_conference_on_enter=True,
+        wait_url="",
+    )
+    response.append(dial)
+
+
+def answer(args, params) -> VoiceResponse:
+    """The volunteer picked up: say who is waiting and ask for 1 (voicemail never presses)."""
+    h = helpline()
+    member, volunteer_id = args.get("member", ""), args.get("vol", "")
+    party = h.redis.hgetall(keys.party(member)) if member else {}
+    volunteer = h.router.volunteer(volunteer_id) if volunteer_id else None
+    lang = h.flow.default_language  # volunteers hear the helpline's main language
+    response = VoiceResponse()
+    if not party or volunteer is None or party.get("state") != "connecting":
+        twiml.say(response, h.flow, "volunteer_caller_gone", lang)
+        response.hangup()
+        return response
+    topic = h.flow.topics.get(party.get("topic", ""), h.flow.topics[h.flow.default_topic])
+    waited = max(0, (h.store.clock.now_ms() - keys.arrival_of(float(party["score"]))) // 60000)
+    values = {"topic": topic.name.get(lang, topic.id), "minutes": max(1, waited), "widened": ""}
+    if volunteer.raw.get("offer_widened") == "1":
+        values["widened"] = " ".join(
+            line.text for line in h.flow.prompts["volunteer_widened"][lang]
+        )
+    gather = twiml.gather(
+        h.flow,
+        lang,
+        twiml.url("/voice/volunteer/press", member=member, vol=volunteer_id),
+        speech=False,
+        timeout=8,
+    )
+    twiml.say(gather, h.flow, "volunteer_whisper", lang, values)
+    response.append(gather)
+    twiml.say(response, h.flow, "volunteer_no_key", lang)
+    response.hangup()
+    return response
+
+
+def press(args, params) -> VoiceResponse:
+    """The volunteer pressed a key: 1 connects, anything else hangs up (caller keeps place)."""
+    h = helpline()
+    member, volunteer_id = args.get("member", ""), args.get("vol", "")
+    lang = h.flow.default_language
+    response = VoiceResponse()
+    if params.get("Digits") != "1":
+        twiml.say(response, h.flow, "volunteer_no_key", lang)
+        response.hangup()
+        return response
+    if member.startswith("b:"):
+        return _call_citizen(response, member, volunteer_id, lang)
+    if h.router.connected(volunteer_id, member) != "connected":
+        twiml.say(response, h.flow, "volunteer_caller_gone", lang)
+        response.hangup()
+        return response
+    call_sid = member.split(":", 1)[1]
+    if not _dequeue(call_sid, member):
+        twiml.say(response, h.flow, "volunteer_caller_gone", lang)
+        response.hangup()
+        return response
+    twiml.say(response, h.flow, "volunteer_connecting", lang)
+    _conference(response, member)
+    return response
+
+
+def _dequeue(call_sid: str, member: str) -> bool:
+    """Take exactly this caller out of Twilio's queue into the conference."""
+    h = helpline()
+    call = h.redis.hgetall(keys.call(call_sid))
+    queue_sid = call.get("queue_sid") or _queue_sid(twiml.queue_name(call.get("topic", "")))
+    if not queue_sid:
+        return False
+    try:
+        h.twilio.queues(queue_sid).members(call_sid).update(
+            url=twiml.url("/voice/bridge", member=member, lang=call.get("lang", "")), method="POST"
+        )
+    except TwilioRestException as exc:
+        log.warning("dequeue failed call=%s status=%s", call_sid[:40], exc.status)
+        return False
+    return True
+
+
+def _queue_sid(name: str) -> str | None:
+    for queue in helpline().twilio.queues.list():
+        if queue.friendly_name == name:
+            return queue.sid
+    return None
+
+
+def bridge(args, params) -> VoiceResponse:
+    """The caller's side: into the conference with the volunteer; goodbye when it ends."""
+    h = helpline()
+    lang = args.get("lang") if args.get("lang") in h.flow.languages else h.flow.default_language
+    response = VoiceResponse()
+    twiml.say(response, h.flow, "connected_caller", lang)
+    _conference(response, args.get("member", ""))
+    twiml.say(response, h.flow, "conversation_over", lang)
+    return response
+
+
+def _call_citizen(response, member: str, volunteer_id: str, lang: str) -> VoiceResponse:
+    """A callback: the volunteer is on the line, now ring the citizen into the conference."""
+    h = helpline()
+    if h.jobs:
+        h.jobs.call_citizen(volunteer_id, member)
+    twiml.say(response, h.flow, "volunteer_calling_citizen", lang)
+    _conference(response, member)
+    return response
+
+
+def status(args, params) -> VoiceResponse:
+    """The volunteer leg's progress: no conversation means the caller keeps their place."""
+    h = helpline()
+    member, volunteer_id = args.get("member", ""), args.get("vol", "")
+    call_status = params.get("CallStatus", "")
+    if not member or not volunteer_id or call_status not in FAILED | {"completed"}:
+        return VoiceResponse()
+    volunteer = h.router.volunteer(volunteer_id)
+    if volunteer is None or volunteer.raw.get("offer") != member:
+        return VoiceResponse()
+    if volunteer.state == "on_call":
+        h.router.call_done(volunteer_id, member)
+    elif volunteer.state == "connecting":
+        reason = call_status if call_status in FAILED else "no_key_pressed"
+        h.router.connect_failed(volunteer_id, member, reason)
+    return VoiceResponse()
+
+
+def citizen_answer(args, params) -> VoiceResponse:
+    """A citizen we call back picked up: greet them and join the volunteer's conference."""
+    h = helpline()
+    member, volunteer_id = args.get("member", ""), args.get("vol", "")
+    callback = h.redis.hgetall(keys.party(member)) if member.startswith("b:") else {}
+    lang = (
+        callback.get("lang")
+        if callback.get("lang") in h.flow.languages
+        else (h.flow.default_language)
+    )
+    response = VoiceResponse()
+    if params.get("AnsweredBy", "").startswith(("machine", "fax")):
+        response.hangup()  # a voicemail is not the citizen: the status callback retries later
+        return response
+    if not callback or h.router.connected(volunteer_id, member) != "connected":
+        twiml.say(response, h.flow, "callback_give_up", lang)
+        response.hangup()
+        return response
+    twiml.say(response, h.flow, "callback_citizen_greeting", lang)
+    _conference(response, member)
+    twiml.say(response, h.flow, "conversation_over", lang)
+    return response
+
+
+def citizen_status(args, params) -> VoiceResponse:
+    """The citizen's leg ended: unanswered (or voicemail) means another try later."""
+    from helpline import hours
+
+    h = helpline()
+    member, volunteer_id = args.get("member", ""), args.get("vol", "")
+    call_status = params.get("CallStatus", "")
+    if not member.startswith("b:") or call_status not in FAILED | {"completed"}:
+        return VoiceResponse()
+    callback = h.redis.hgetall(keys.party(member))
+    if callback.get("state") != "connecting":
+        return VoiceResponse()  # connected calls end through the volunteer's leg
+    why = "voicemail" if params.get("AnsweredBy", "").startswith("machine") else call_status
+    now = h.store.clock.now()
+    retry_at = now.timestamp() + h.config["HELPLINE_CALLBACK_RETRY_MINUTES"] * 60
+    schedule = h.store.schedule()
+    from datetime import UTC, datetime
+
+    moment = datetime.fromtimestamp(retry_at, tz=UTC)
+    if not hours.status(schedule, moment).open:
+        opening = hours.next_opening(schedule, moment)
+        retry_at = opening.timestamp() if opening else retry_at
+    result, volunteer_leg = h.router.callback_unanswered(
+        volunteer_id, member, why, int(retry_at * 1000)
+    )
+    if result != "stale" and h.jobs:
+        if volunteer_leg:
+            h.jobs.end_volunteer_leg(volunteer_leg, h.flow.default_language)
+        if result == "retry":
+            h.jobs.callback_due(retry_at - now.timestamp())
+    return VoiceResponse()

@@ -1,0 +1,182 @@
+"""Connecting callers to volunteers end to end: the simulator, the real app, Redis and real RQ
+workers. The volunteer's dashboard is played by the test (accepting or declining offers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpline import keys
+from helpline.simulator.people import Caller, PhoneOwner, press, silence
+from tests.world import World
+
+
+@pytest.fixture
+def world(redis_url):
+    w = World(redis_url, HELPLINE_OFFER_TIMEOUT=20, HELPLINE_WIDEN_AFTER=120).start(workers=1)
+    yield w
+    w.stop()
+
+
+def digid_caller(number="+31201234567", **kw) -> Caller:
+    return Caller(number, answers=[silence(), press("3"), silence()], **kw)
+
+
+def state(world, vid):
+    return world.helpline.redis.hget(keys.volunteer(vid), "state")
+
+
+def test_a_digid_caller_reaches_the_digid_volunteer_idle_longest_and_is_bridged(world):
+    sim, router = world.sim, world.router
+    world.volunteer("bank-only", "+31611110000", ["bank"])
+    longest = world.volunteer(
+        "longest", "+31611111111", ["digid"], answer_after=2, answers=[press("1")], hangup_after=60
+    )
+    world.volunteer("later", "+31622222222", ["digid"])
+    for vid in ("longest", "bank-only", "later"):
+        router.set_state(vid, "available")
+        sim.clock.sleep(5)
+    for vid in ("longest", "later", "bank-only"):
+        world.answer_offers(vid)
+    leg = sim.place_call(digid_caller())
+    assert sim.wait_for(lambda: state(world, "longest") == "on_call", timeout=40)
+    assert world.offers("longest") == [f"c:{leg.sid}"]
+    assert world.offers("later") == [] and world.offers("bank-only") == []
+    assert sim.wait_done(leg, timeout=40)  # the volunteer hangs up after a minute
+    assert "U wordt nu verbonden met een vrijwilliger." in leg.said()
+    assert leg.queue_results() == ["redirected"]
+    volunteer_leg = next(c for c in sim.calls.values() if c.to == longest.number)
+    assert "Er is een beller over DigiD." in volunteer_leg.said()
+    assert sim.wait_for(lambda: state(world, "longest") == "wrapup", timeout=20)
+    call = world.helpline.redis.hgetall(keys.call(leg.sid))
+    assert call["state"] == "done"
+
+
+def test_a_declined_offer_goes_to_the_next_volunteer(world):
+    sim, router = world.sim, world.router
+    world.volunteer("first", "+31611111111", ["digid"])
+    world.volunteer("second", "+31622222222", ["digid"], answers=[press("1")], hangup_after=30)
+    router.set_state("first", "available")
+    sim.clock.sleep(5)
+    router.set_state("second", "available")
+    world.answer_offers("first", accept=False)
+    world.answer_offers("second")
+    leg = sim.place_call(digid_caller())
+    assert sim.wait_for(lambda: state(world, "second") == "on_call", timeout=40)
+    assert world.offers("first") == [f"c:{leg.sid}"]
+    assert world.offers("second") == [f"c:{leg.sid}"]
+    sim.hang_up(leg)
+
+
+def test_a_voicemail_never_gets_the_caller_who_keeps_their_place(world):
+    sim, router = world.sim, world.router
+    world.volunteer(
+        "voicemail",
+        "+31611111111",
+        ["digid"],
+        mode="voicemail",
+        answer_after=2,
+        voicemail_seconds=40,
+    )
+    world.volunteer("human", "+31622222222", ["digid"], answers=[press("1")], hangup_after=30)
+    router.set_state("voicemail", "available")
+    world.answer_offers("voicemail")
+    leg = sim.place_call(digid_caller())
+    assert sim.wait_for(lambda: bool(world.offers("voicemail")), timeout=30)
+    score = world.helpline.redis.hget(keys.call(leg.sid), "score")
+    # the voicemail answered but never pressed 1: the caller is back in line, same place
+    assert sim.wait_for(
+        lambda: world.helpline.redis.hget(keys.call(leg.sid), "state") == "waiting", timeout=40
+    )
+    assert world.helpline.redis.zscore(keys.waiting("digid"), f"c:{leg.sid}") == float(score)
+    assert leg.queue_results() == []
+    router.set_state("human", "available")
+    world.answer_offers("human")
+    assert sim.wait_for(lambda: state(world, "human") == "on_call", timeout=40)
+    sim.hang_up(leg)
+
+
+def test_a_caller_who_hangs_up_while_the_volunteer_phone_rings_is_never_bridged(world):
+    sim, router = world.sim, world.router
+    slow = world.volunteer("slow", "+31611111111", ["digid"], answer_after=20, answers=[press("1")])
+    router.set_state("slow", "available")
+    world.answer_offers("slow")
+    leg = sim.place_call(digid_caller())
+    assert sim.wait_for(
+        lambda: any(c.to == slow.number and c.status == "ringing" for c in sim.calls.values()),
+        timeout=40,
+    )
+    sim.hang_up(leg)
+    volunteer_leg = next(c for c in sim.calls.values() if c.to == slow.number)
+    assert sim.wait_done(volunteer_leg, timeout=30)
+    assert volunteer_leg.status == "canceled"
+    assert not leg.entries("bridged") and not leg.entries("conference-join")
+    assert sim.wait_for(lambda: state(world, "slow") == "available", timeout=20)
+    assert world.helpline.redis.hget(keys.call(leg.sid), "state") == "abandoned"
+
+
+def test_after_the_widening_time_any_volunteer_may_take_the_caller(world):
+    sim, router = world.sim, world.router
+    world.volunteer("bank", "+31611111111", ["bank"], answers=[press("1")], hangup_after=30)
+    router.set_state("bank", "available")
+    world.answer_offers("bank")
+    leg = sim.place_call(digid_caller())
+    assert sim.wait_for(
+        lambda: world.helpline.redis.hget(keys.call(leg.sid), "state") == "waiting", timeout=30
+    )
+    assert world.offers("bank") == []
+    assert sim.wait_for(lambda: state(world, "bank") == "on_call", timeout=60)
+    volunteer_leg = next(c for c in sim.calls.values() if c.to == "+31611111111")
+    assert "Dit is buiten uw onderwerpen." in volunteer_leg.said()
+    sim.hang_up(leg)
+
+
+def test_a_callback_is_made_retried_when_unanswered_and_bridged_when_answered(redis_url):
+    world = World(redis_url, HELPLINE_CALLBACK_RETRY_MINUTES=2).start(workers=1)
+    try:
+        sim, router = world.sim, world.router
+        citizen = sim.add_phone(PhoneOwner("+31201234567", mode="no-answer"))
+        caller = Caller(
+            citizen.number,
+            answers=[
+                silence(),
+                press("3"),
+                silence(),
+                press("1", in_queue=True),
+                press("1", in_queue=True),
+            ],
+        )
+        leg = sim.place_call(caller)
+        assert sim.wait_done(leg, timeout=30)
+        assert leg.queue_results() == ["leave"]
+        member = f"b:cb-{leg.sid}"
+        world.volunteer("vol", "+31611111111", ["digid"], answers=[press("1")] * 5, hangup_after=60)
+        router.set_state("vol", "available")
+        world.answer_offers("vol")
+        redis = world.helpline.redis
+        # first try: nobody answers, so the request waits for its next try
+        assert sim.wait_for(
+            lambda: (
+                redis.hget(keys.party(member), "attempts") == "1"
+                and redis.hget(keys.party(member), "state") == "waiting"
+            ),
+            timeout=60,
+        )
+        events = [f["type"] for _, f in redis.xrange(keys.EVENTS)]
+        assert "callback_retry" in events
+        volunteer_leg = next(c for c in sim.calls.values() if c.to == "+31611111111")
+        assert sim.wait_for(lambda: "De beller neemt niet op." in volunteer_leg.said(), timeout=30)
+        # the citizen will answer the next try
+        citizen.mode = "answer"
+        citizen.answer_after = 2
+        citizen.hangup_after = 60
+        assert sim.wait_for(lambda: redis.hget(keys.party(member), "state") == "done", timeout=90)
+        citizen_legs = [
+            c
+            for c in sim.calls.values()
+            if c.to == citizen.number and c.direction == "outbound-api"
+        ]
+        assert len(citizen_legs) == 2
+        assert "U wordt teruggebeld door de DigiHulplijn." in citizen_legs[-1].said()
+        assert redis.hget(keys.party(member), "number") is None  # forgotten once done
+    finally:
+        world.stop()

@@ -1,0 +1,151 @@
+"""Routing jobs: small, idempotent, primitive arguments."""
+
+from __future__ import annotations
+
+import logging
+
+from twilio.base.exceptions import TwilioRestException
+
+from helpline import keys
+from helpline.twiml import public_url
+
+log = logging.getLogger("workers.routing")
+
+
+def _state():
+    from workers import state
+
+    return state()
+
+
+def expire_offer(volunteer_id: str, member: str) -> str:
+    """The offer's time is up (does nothing if it was answered meanwhile)."""
+    return _state().router.expire(volunteer_id, member)
+
+
+def end_wrapup(volunteer_id: str) -> str:
+    return _state().router.end_wrapup(volunteer_id, only_if_due=True)
+
+
+def rematch_line(topic: str, lang: str) -> str | None:
+    """A caller may have waited long enough to widen: look again."""
+    return _state().router.match_line(topic, lang)
+
+
+def rematch_volunteer(volunteer_id: str) -> str | None:
+    """The volunteer's pause from a caller they passed on is over: look again."""
+    return _state().router.match_volunteer(volunteer_id)
+
+
+def ring_volunteer(volunteer_id: str, member: str) -> str:
+    """The volunteer accepted: ring their phone; they must press 1 before we connect."""
+    h = _state()
+    volunteer = h.router.volunteer(volunteer_id)
+    if volunteer is None or volunteer.state != "connecting" or volunteer.raw.get("offer") != member:
+        return "stale"
+    if volunteer.raw.get("leg"):
+        return "already-ringing"
+    public = h.config["PUBLIC_URL"]
+    params = {"member": member, "vol": volunteer_id}
+    call = h.twilio.calls.create(
+        to=volunteer.phone,
+        from_=h.config["HELPLINE_PHONE_NUMBER"],
+        url=public_url(public, "/voice/volunteer/answer", **params),
+        status_callback=public_url(public, "/voice/volunteer/status", **params),
+        status_callback_event=["initiated", "ringing", "answered", "completed"],
+        timeout=h.config["HELPLINE_RING_TIMEOUT"],
+    )
+    log.info("ringing volunteer=%s leg=%s", volunteer_id, call.sid)
+    if h.router.attach_leg(volunteer_id, member, call.sid) != "attached":
+        cancel_leg(call.sid)  # the caller hung up while we dialled
+        return "cancelled"
+    return "ringing"
+
+
+def call_citizen(volunteer_id: str, member: str) -> str:
+    """A callback: the volunteer is on the line; ring the citizen into their conference."""
+    h = _state()
+    callback = h.redis.hgetall(keys.party(member))
+    volunteer = h.router.volunteer(volunteer_id)
+    if (
+        not callback.get("number")
+        or callback.get("state") != "connecting"
+        or volunteer is None
+        or volunteer.raw.get("offer") != member
+    ):
+        return "stale"
+    if callback.get("citizen_leg"):  # a retried job after the call was placed
+        return "already-ringing"
+    public = h.config["PUBLIC_URL"]
+    params = {"member": member, "vol": volunteer_id}
+    call = h.twilio.calls.create(
+        to=callback["number"],
+        from_=h.config["HELPLINE_PHONE_NUMBER"],
+        url=public_url(public, "/voice/callback/citizen", **params),
+        status_callback=public_url(public, "/voice/callback/citizen-status", **params),
+        status_callback_event=["answered", "completed"],
+        timeout=h.config["HELPLINE_RING_TIMEOUT"],
+        machine_detection="Enable",
+    )
+    if h.router.callback_attempt(volunteer_id, member, call.sid) == 0:
+        cancel_leg(call.sid)
+        return "cancelled"
+    return "ringing"
+
+
+def tell_volunteer_unreachable(leg_sid: str, lang: str) -> str:
+    """Take the volunteer out of the empty conference with a short explanation."""
+    h = _state()
+    from twilio.twiml.voice_response import VoiceResponse
+
+    from helpline import twiml
+
+    response = VoiceResponse()
+    twiml.say(response, h.flow, "volunteer_citizen_unreachable", lang)
+    response.hangup()
+    try:
+        h.twilio.calls(leg_sid).update(twiml=str(response))
+    except TwilioRestException as exc:
+        if exc.status in (400, 404):
+            return "over"
+        raise
+    return "told"
+
+
+def release_callbacks() -> int:
+    return _state().router.release_due_callbacks()
+
+
+def cancel_leg(leg_sid: str) -> str:
+    """Stop a volunteer's phone from ringing (or end the leg) after the caller hung up."""
+    h = _state()
+    try:
+        call = h.twilio.calls(leg_sid).fetch()
+        if call.status in ("queued", "ringing", "initiated"):
+            h.twilio.calls(leg_sid).update(status="canceled")
+        elif call.status == "in-progress":
+            h.twilio.calls(leg_sid).update(status="completed")
+    except TwilioRestException as exc:
+        if exc.status in (400, 404):  # already over
+            return "over"
+        raise
+    return "cancelled"
+
+
+def repair_routing() -> dict:
+    """Periodic repair: expired offers, due wrap-ups and callbacks, missed matches."""
+    h = _state()
+    router = h.router
+    now = router.clock.now_ms()
+    fixed = {"expired": 0, "wrapups": 0}
+    for volunteer_id in router.volunteer_ids():
+        data = h.redis.hgetall(keys.volunteer(volunteer_id))
+        if data.get("state") == "offered" and now > int(data.get("offer_expires") or 0):
+            if router.expire(volunteer_id, data.get("offer", "")) not in ("stale", "not-yet"):
+                fixed["expired"] += 1
+        elif data.get("state") == "wrapup" and now >= int(data.get("wrapup_until") or 0):
+            if router.end_wrapup(volunteer_id, only_if_due=True) == "available":
+                fixed["wrapups"] += 1
+    fixed["callbacks"] = router.release_due_callbacks()
+    fixed["matched"] = router.match_everyone()
+    return fixed
