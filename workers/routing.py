@@ -147,5 +147,37 @@ def repair_routing() -> dict:
             if router.end_wrapup(volunteer_id, only_if_due=True) == "available":
                 fixed["wrapups"] += 1
     fixed["callbacks"] = router.release_due_callbacks()
+    fixed["gone"] = _forget_vanished_callers(h, now)
     fixed["matched"] = router.match_everyone()
     return fixed
+
+
+STALE_AFTER_MS = 10 * 60 * 1000  # a waiting caller's waitUrl is requested far more often
+
+
+def _forget_vanished_callers(h, now: int) -> int:
+    """Callers still in a line whose call ended without a status callback reaching us."""
+    from helpline.routing.lifecycle import caller_hung_up
+
+    gone = 0
+    for topic in h.flow.topics:
+        for lang in h.flow.languages:
+            for member in h.redis.zrange(keys.waiting(topic, lang), 0, -1):
+                if not member.startswith("c:"):
+                    continue
+                sid = member[2:]
+                seen = (
+                    h.redis.hget(keys.call(sid), "seen_at")
+                    or h.redis.hget(keys.call(sid), "enqueued_at")
+                    or "0"
+                )
+                if now - int(seen) < STALE_AFTER_MS:
+                    continue
+                try:
+                    status = h.twilio.calls(sid).fetch().status
+                except TwilioRestException as exc:
+                    status = "completed" if exc.status == 404 else ""
+                if status in ("completed", "busy", "failed", "no-answer", "canceled"):
+                    caller_hung_up(h, sid, status)
+                    gone += 1
+    return gone

@@ -16,7 +16,7 @@ redis.call('ZREM', KEYS[2], 'c:' .. ARGV[1])
 local wait = tonumber(ARGV[2]) - tonumber(redis.call('HGET', KEYS[1], 'enqueued_at'))
 redis.call('HSET', KEYS[1], 'state', 'answered', 'answered_at', ARGV[2], 'wait_ms', wait)
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', tonumber(ARGV[2]) - tonumber(ARGV[5]))
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', string.format('%d', tonumber(ARGV[2]) - tonumber(ARGV[5])))
 redis.call('XADD', KEYS[3], '*', 'type', 'answered', 'call', ARGV[1], 't', ARGV[2],
   'topic', redis.call('HGET', KEYS[1], 'topic') or '', 'how', ARGV[4], 'wait_ms', wait)
 return 'answered'

@@ -286,9 +286,21 @@ class Router:
         )
 
     def connected(self, volunteer_id: str, member: str) -> str:
+        topic = self.redis.hget(keys.party(member), "topic") or "-"
         return self.scripts.connected(
-            keys=[keys.volunteer(volunteer_id), keys.party(member), keys.EVENTS],
-            args=[volunteer_id, member, self.clock.now_ms(), keys.PRIORITY_SPAN],
+            keys=[
+                keys.volunteer(volunteer_id),
+                keys.party(member),
+                keys.EVENTS,
+                keys.answered(topic),
+            ],
+            args=[
+                volunteer_id,
+                member,
+                self.clock.now_ms(),
+                keys.PRIORITY_SPAN,
+                self.config["HELPLINE_ESTIMATE_WINDOW"] * 2000,
+            ],
         )
 
     def call_done(self, volunteer_id: str, member: str) -> str:
