@@ -180,3 +180,16 @@ def test_a_callback_is_made_retried_when_unanswered_and_bridged_when_answered(re
         assert redis.hget(keys.party(member), "number") is None  # forgotten once done
     finally:
         world.stop()
+
+
+def test_the_repair_pass_forgets_a_caller_whose_call_ended_unheard(world):
+    from rq import Queue
+
+    store, redis = world.helpline.store, world.helpline.redis
+    store.enqueue("CA" + "e" * 32, "+31201234567", "digid", "nl", None)  # Twilio never knew it
+    world.sim.clock.sleep(11 * 60)  # longer than a waiting caller can go unseen
+    Queue("high", connection=world.helpline.rq_redis).enqueue("workers.routing.repair_routing")
+    assert world.sim.wait_for(
+        lambda: redis.hget(keys.call("CA" + "e" * 32), "state") == "abandoned", timeout=20
+    )
+    assert redis.zcard(keys.waiting("digid")) == 0

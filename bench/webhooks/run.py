@@ -13,7 +13,6 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -144,6 +143,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="gunicorn workers (both apps)")
     parser.add_argument("--threads", type=int, help="threads per worker (both apps)")
     parser.add_argument("--worker-class", help="gunicorn worker class (both apps)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per row; the median counts")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -167,15 +167,17 @@ def main() -> None:
     }
     processes = []
     results: dict[tuple[str, str, int], dict] = {}
+    samples: dict[tuple[str, str, int], list[dict]] = {}
     try:
-        for name, spec, port in (
-            ("ours", "helpline:create_app()", ours_port),
-            ("bare", "bench.webhooks.bare_app:create_app()", bare_port),
+        scripts: dict[tuple[str, str], Path] = {}
+        ports = {"ours": ours_port, "bare": bare_port}
+        for name, spec in (
+            ("ours", "helpline:create_app()"),
+            ("bare", "bench.webhooks.bare_app:create_app()"),
         ):
-            base = f"http://127.0.0.1:{port}"
-            gunicorn = start_gunicorn(spec, port, {**common, "PUBLIC_URL": base})
-            processes.append(gunicorn)
-            scripts = {
+            base = f"http://127.0.0.1:{ports[name]}"
+            processes.append(start_gunicorn(spec, ports[name], {**common, "PUBLIC_URL": base}))
+            routes = {
                 "incoming": signed_requests(base, "/voice/incoming", caller, 3000),
                 "menu step": signed_requests(
                     base,
@@ -184,16 +186,23 @@ def main() -> None:
                     3000,
                 ),
             }
-            for route, reqs in scripts.items():
+            for route, reqs in routes.items():
                 script = Path(tmp) / f"{name}-{route.replace(' ', '_')}.lua"
                 wrk_script(reqs, script)
-                run_wrk(port, script, 10, 3)  # warm up
+                scripts[(name, route)] = script
+                run_wrk(ports[name], script, 10, 3)  # warm up
+        # Interleave ours and bare, several times, and keep the median: the machine drifts.
+        for _ in range(args.repeat):
+            for route in ("incoming", "menu step"):
                 for connections in (50, 10):
-                    results[(name, route, connections)] = run_wrk(
-                        port, script, connections, args.duration
-                    )
-            gunicorn.send_signal(signal.SIGTERM)
-            gunicorn.wait(timeout=30)
+                    for name in ("ours", "bare"):
+                        sample = run_wrk(
+                            ports[name], scripts[(name, route)], connections, args.duration
+                        )
+                        samples.setdefault((name, route, connections), []).append(sample)
+        for key, runs in samples.items():
+            runs.sort(key=lambda run: run["rps"])
+            results[key] = runs[len(runs) // 2]
     finally:
         for process in processes:
             if process.poll() is None:
@@ -224,15 +233,16 @@ def main() -> None:
     )
     print(table)
     if args.write:
-        write_section(Path(args.write), table, args.duration)
+        write_section(Path(args.write), table, args.duration, args.repeat)
 
 
-def write_section(path: Path, table: str, duration: int) -> None:
+def write_section(path: Path, table: str, duration: int, repeat: int) -> None:
     begin, end = "<!-- webhooks:begin -->", "<!-- webhooks:end -->"
     text = path.read_text() if path.exists() else ""
     section = (
         f"{begin}\nMeasured {time.strftime('%Y-%m-%d %H:%M')} on this machine "
-        f"({os.cpu_count()} cores), wrk -t1, {duration} s per row, gunicorn with "
+        f"({os.cpu_count()} cores), wrk -t1, {duration} s per run, the median of "
+        f"{repeat} interleaved runs per row, gunicorn with "
         f"`helpline.gunicorn_conf` for both apps:\n\n{table}\n{end}"
     )
     if begin in text:
