@@ -274,6 +274,14 @@ SETTINGS: tuple[Setting, ...] = (
         "For demos and tests only: wall time (ms) from which a faster clock counts.",
     ),
     Setting(
+        "HELPLINE_VOLUNTEER_TIMEOUT",
+        90,
+        _positive_int,
+        False,
+        "Seconds without a sign of life from a volunteer's dashboard after which an "
+        "available or offered volunteer is set offline (their offer goes to someone else).",
+    ),
+    Setting(
         "HELPLINE_CALL_TTL",
         7 * 24 * 3600,
         _positive_int,

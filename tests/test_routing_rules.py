@@ -171,3 +171,22 @@ def test_a_closed_hours_callback_joins_its_line_when_due_with_the_due_bonus(r, c
     clock.advance(3601)
     assert router.release_due_callbacks() == 1
     assert r.zrange(keys.waiting("bank", "nl"), 0, -1)[0] == "b:cb-CAcb"
+
+
+def test_a_volunteer_whose_dashboard_vanished_goes_offline_and_their_offer_moves_on(r, clock):
+    router, store = make(r, clock, HELPLINE_VOLUNTEER_TIMEOUT=90)
+    volunteer(router, "gone")
+    volunteer(router, "here")
+    router.set_state("gone", "available")
+    router.heartbeat("gone")
+    member = arrive(router, store, clock, "CA1")
+    assert r.hget(keys.volunteer("gone"), "offer") == member
+    clock.advance(10)
+    router.set_state("here", "available")
+    router.heartbeat("here")
+    clock.advance(85)
+    router.heartbeat("here")  # still there
+    assert router.vanished() == ["gone"]
+    vol = r.hgetall(keys.volunteer("gone"))
+    assert vol["state"] == "offline" and "offer" not in vol
+    assert r.hget(keys.volunteer("here"), "offer") == member

@@ -138,14 +138,24 @@ def repair_routing() -> dict:
     router = h.router
     now = router.clock.now_ms()
     fixed = {"expired": 0, "wrapups": 0}
+    stuck_ms = (h.config["HELPLINE_RING_TIMEOUT"] + h.config["HELPLINE_OFFER_TIMEOUT"] + 30) * 1000
     for volunteer_id in router.volunteer_ids():
         data = h.redis.hgetall(keys.volunteer(volunteer_id))
         if data.get("state") == "offered" and now > int(data.get("offer_expires") or 0):
             if router.expire(volunteer_id, data.get("offer", "")) not in ("stale", "not-yet"):
                 fixed["expired"] += 1
+        elif (
+            data.get("state") == "connecting"
+            and not data.get("leg")
+            and now - int(data.get("state_since") or now) > stuck_ms
+        ):
+            # accepted, but the volunteer's phone was never rung (a lost or failing job)
+            router.connect_failed(volunteer_id, data.get("offer", ""), "not_rung")
+            fixed["expired"] += 1
         elif data.get("state") == "wrapup" and now >= int(data.get("wrapup_until") or 0):
             if router.end_wrapup(volunteer_id, only_if_due=True) == "available":
                 fixed["wrapups"] += 1
+    fixed["vanished"] = len(router.vanished(now))
     fixed["callbacks"] = router.release_due_callbacks()
     fixed["gone"] = _forget_vanished_callers(h, now)
     fixed["matched"] = router.match_everyone()

@@ -8,19 +8,27 @@
 -- ARGV[5] max missed in a row   ARGV[6] skip until (ms)   ARGV[7] counts as missed ('1'/'0')
 -- ARGV[8] volunteer state afterwards ('' = available unless paused for missing)
 -- ARGV[9] routing strategy   ARGV[10] pause reason when missed too often
--- Returns the volunteer's state afterwards, or 'stale' when this offer is not current.
+-- ARGV[11] the volunteer state this ending applies to ('offered' or 'connecting')
+-- Returns {the volunteer's state afterwards, their phone leg, the citizen leg of a callback}
+-- (legs to cancel, '' if none), or {'stale', '', ''} when this offer is not current.
 if redis.call('HGET', KEYS[1], 'offer') ~= ARGV[2] then
-  return 'stale'
+  return {'stale', '', ''}
 end
-local vstate = redis.call('HGET', KEYS[1], 'state')
-if vstate ~= 'offered' and vstate ~= 'connecting' then
-  return 'stale'
+if redis.call('HGET', KEYS[1], 'state') ~= ARGV[11] then
+  return {'stale', '', ''}
 end
+local leg = redis.call('HGET', KEYS[1], 'leg') or ''
+local citizen_leg = redis.call('HGET', KEYS[2], 'citizen_leg') or ''
 local pstate = redis.call('HGET', KEYS[2], 'state')
 if (pstate == 'offered' or pstate == 'connecting') and redis.call('HGET', KEYS[2], 'offered_to') == ARGV[1] then
-  redis.call('ZADD', KEYS[3], redis.call('HGET', KEYS[2], 'score'), ARGV[2])
-  redis.call('HSET', KEYS[2], 'state', 'waiting')
-  redis.call('HDEL', KEYS[2], 'offered_to', 'offered_at', 'volunteer_leg')
+  if redis.call('HEXISTS', KEYS[2], 'ended_at') == 1 then
+    -- the caller hung up meanwhile: never back in line
+    redis.call('HSET', KEYS[2], 'state', 'abandoned')
+  else
+    redis.call('ZADD', KEYS[3], redis.call('HGET', KEYS[2], 'score'), ARGV[2])
+    redis.call('HSET', KEYS[2], 'state', 'waiting')
+  end
+  redis.call('HDEL', KEYS[2], 'offered_to', 'offered_at', 'volunteer_leg', 'citizen_leg')
 end
 local missed = tonumber(redis.call('HGET', KEYS[1], 'missed') or '0')
 if ARGV[7] == '1' then
@@ -52,4 +60,4 @@ if new == 'available' then
 end
 redis.call('XADD', KEYS[4], '*', 'type', 'offer_ended', 'reason', ARGV[4], 'member', ARGV[2],
   'volunteer', ARGV[1], 't', ARGV[3], 'volunteer_state', new)
-return new
+return {new, leg, citizen_leg}

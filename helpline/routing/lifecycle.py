@@ -18,4 +18,9 @@ def caller_hung_up(
             helpline.jobs.cancel_leg(leg)
     elif state == "connected" and volunteer_id:
         helpline.router.call_done(volunteer_id, member)
-    return helpline.store.end(sid, status, number=number, duration_s=duration_s)
+    result = helpline.store.end(sid, status, number=number, duration_s=duration_s)
+    if result in ("offered", "connecting"):  # a match slipped in between: cancel it too
+        leg = helpline.router.party_gone(member)
+        if leg and helpline.jobs:
+            helpline.jobs.cancel_leg(leg)
+    return result

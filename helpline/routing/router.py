@@ -65,7 +65,13 @@ class Router:
         if unknown:
             raise ValueError(f"unknown languages: {', '.join(sorted(unknown))}")
         key = keys.volunteer(volunteer_id)
+        before = self.volunteer(volunteer_id)
+        old_sets = self.availability_keys(before) if before else []
         with self.redis.pipeline() as pipe:  # MULTI: one hash and the index set, together
+            for stale in old_sets:
+                pipe.zrem(stale, volunteer_id)
+            if before and before.state == "available":
+                pipe.hset(key, "state", "offline")  # back to available with the new sets
             pipe.hset(
                 key,
                 mapping={
@@ -135,6 +141,22 @@ class Router:
         if result == "available":
             self.match_volunteer(volunteer_id)
         return result
+
+    def heartbeat(self, volunteer_id: str) -> None:
+        """The volunteer's dashboard is still there (single key, so no script)."""
+        self.redis.hset(keys.volunteer(volunteer_id), "seen_at", self.clock.now_ms())
+
+    def vanished(self, now_ms: int | None = None) -> list[str]:
+        """Available or offered volunteers whose dashboard stopped reporting: offline."""
+        now = now_ms or self.clock.now_ms()
+        limit = self.config["HELPLINE_VOLUNTEER_TIMEOUT"] * 1000
+        gone = []
+        for volunteer_id in self.volunteer_ids():
+            state, seen = self.redis.hmget(keys.volunteer(volunteer_id), ["state", "seen_at"])
+            if state in ("available", "offered") and seen and now - int(seen) > limit:
+                self.set_state(volunteer_id, "offline", reason="dashboard_gone")
+                gone.append(volunteer_id)
+        return gone
 
     def _require(self, volunteer_id: str) -> Volunteer:
         volunteer = self.volunteer(volunteer_id)
@@ -240,15 +262,22 @@ class Router:
     def connect_failed(self, volunteer_id: str, member: str, reason: str) -> str:
         """The volunteer's phone was busy, not answered, or answered by voicemail."""
         volunteer = self._require(volunteer_id)
-        return self._end_offer(volunteer, member, reason, missed=True)
+        return self._end_offer(volunteer, member, reason, missed=True, during="connecting")
 
     def _end_offer(
-        self, volunteer: Volunteer, member: str, reason: str, *, missed: bool, next_state: str = ""
+        self,
+        volunteer: Volunteer,
+        member: str,
+        reason: str,
+        *,
+        missed: bool,
+        next_state: str = "",
+        during: str = "offered",
     ) -> str:
         if not member:
             return "stale"
         line = self.redis.hget(keys.party(member), "line") or keys.waiting("-", "-")
-        result = self.scripts.offer_end(
+        result, leg, citizen_leg = self.scripts.offer_end(
             keys=[
                 keys.volunteer(volunteer.id),
                 keys.party(member),
@@ -267,8 +296,13 @@ class Router:
                 next_state,
                 self.config["HELPLINE_ROUTING_STRATEGY"],
                 MISSED_REASON,
+                during,
             ],
         )
+        if self.jobs:  # phones still ringing for an attempt that is over
+            for stale_leg in (leg, citizen_leg):
+                if stale_leg:
+                    self.jobs.cancel_leg(stale_leg)
         if result != "stale":
             party = self.redis.hmget(keys.party(member), ["topic", "lang"])
             if party[0] and party[1]:

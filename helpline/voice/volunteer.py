@@ -81,12 +81,14 @@ def press(args, params) -> VoiceResponse:
         return response
     if member.startswith("b:"):
         return _call_citizen(response, member, volunteer_id, lang)
-    if h.router.connected(volunteer_id, member) != "connected":
+    party_state = h.redis.hget(keys.party(member), "state")
+    if party_state != "connecting" or not _dequeue(member.split(":", 1)[1], member):
+        if party_state == "connecting":  # Twilio would not hand the caller over: keep place
+            h.router.connect_failed(volunteer_id, member, "dequeue_failed")
         twiml.say(response, h.flow, "volunteer_caller_gone", lang)
         response.hangup()
         return response
-    call_sid = member.split(":", 1)[1]
-    if not _dequeue(call_sid, member):
+    if h.router.connected(volunteer_id, member) != "connected":
         twiml.say(response, h.flow, "volunteer_caller_gone", lang)
         response.hangup()
         return response
@@ -150,8 +152,12 @@ def status(args, params) -> VoiceResponse:
     volunteer = h.router.volunteer(volunteer_id)
     if volunteer is None or volunteer.raw.get("offer") != member:
         return VoiceResponse()
+    current_leg = volunteer.raw.get("leg")
+    if current_leg and params.get("CallSid") != current_leg:
+        return VoiceResponse()  # an older leg of this volunteer: not this attempt
     if volunteer.state == "on_call":
-        h.router.call_done(volunteer_id, member)
+        if call_status == "completed":
+            h.router.call_done(volunteer_id, member)
     elif volunteer.state == "connecting":
         reason = call_status if call_status in FAILED else "no_key_pressed"
         h.router.connect_failed(volunteer_id, member, reason)
