@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 
 from helpline import twiml
-from helpline.voice import caller, voice_route, volunteer
+from helpline.voice import caller, params, voice_route, volunteer
 
 
 def _in_queue_or_menu(lang: str):
@@ -19,43 +19,43 @@ def _in_queue_or_menu(lang: str):
 
 def _after_queue(lang: str):
     return caller.after_queue_failed(
-        lang, request.values.get("QueueResult", ""), request.args.get("topic")
+        lang, params().get("QueueResult", ""), request.args.get("topic")
     )
 
 
 @voice_route("/incoming", fallback=caller.sorry_then_queue)
 def incoming():
-    return twiml.reply(caller.incoming(request.values))
+    return twiml.reply(caller.incoming(params()))
 
 
 @voice_route("/step", fallback=caller.sorry_then_queue)
 def step():
-    return twiml.reply(caller.step(request.args, request.values))
+    return twiml.reply(caller.step(request.args, params()))
 
 
 @voice_route("/queue/wait", fallback=caller.sorry_keep_waiting, replay=True)
 def queue_wait():
-    return twiml.reply(caller.wait_round(request.args, request.values))
+    return twiml.reply(caller.wait_round(request.args, params()))
 
 
 @voice_route("/queue/key", fallback=caller.sorry_keep_waiting, replay=True)
 def queue_key():
-    return twiml.reply(caller.wait_key(request.args, request.values))
+    return twiml.reply(caller.wait_key(request.args, params()))
 
 
 @voice_route("/queue/done", fallback=_after_queue, replay=True)
 def queue_done():
-    return twiml.reply(caller.queue_done(request.args, request.values))
+    return twiml.reply(caller.queue_done(request.args, params()))
 
 
 @voice_route("/callback", fallback=_in_queue_or_menu, replay=True)
 def callback():
-    return twiml.reply(caller.callback_dialog(request.args, request.values))
+    return twiml.reply(caller.callback_dialog(request.args, params()))
 
 
 @voice_route("/status", fallback=caller.empty)
 def status():
-    return twiml.reply(caller.status(request.values))
+    return twiml.reply(caller.status(params()))
 
 
 @voice_route("/fallback", fallback=caller.sorry_then_queue)
@@ -67,31 +67,31 @@ def fallback():
 @voice_route("/volunteer/answer", fallback=caller.empty)
 def volunteer_answer():
     """The volunteer's phone was answered (calls.create Url)."""
-    return twiml.reply(volunteer.answer(request.args, request.values))
+    return twiml.reply(volunteer.answer(request.args, params()))
 
 
 @voice_route("/volunteer/press", fallback=caller.empty)
 def volunteer_press():
-    return twiml.reply(volunteer.press(request.args, request.values))
+    return twiml.reply(volunteer.press(request.args, params()))
 
 
 @voice_route("/volunteer/status", fallback=caller.empty)
 def volunteer_status():
-    return twiml.reply(volunteer.status(request.args, request.values))
+    return twiml.reply(volunteer.status(request.args, params()))
 
 
 @voice_route("/bridge", fallback=caller.sorry_then_queue)
 def bridge():
     """The caller, taken out of the queue, joins the volunteer's conference."""
-    return twiml.reply(volunteer.bridge(request.args, request.values))
+    return twiml.reply(volunteer.bridge(request.args, params()))
 
 
 @voice_route("/callback/citizen", fallback=caller.empty)
 def callback_citizen():
     """A citizen we call back answered (calls.create Url)."""
-    return twiml.reply(volunteer.citizen_answer(request.args, request.values))
+    return twiml.reply(volunteer.citizen_answer(request.args, params()))
 
 
 @voice_route("/callback/citizen-status", fallback=caller.empty)
 def callback_citizen_status():
-    return twiml.reply(volunteer.citizen_status(request.args, request.values))
+    return twiml.reply(volunteer.citizen_status(request.args, params()))
