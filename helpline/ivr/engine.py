@@ -66,6 +66,7 @@ class Engine:
         self.flow = flow
         self.flags = flags
         self._rendered: dict[Outcome, str] = {}
+        self._answers: dict[tuple, str] = {}  # (query, key) -> a pure menu answer
 
     # -- decisions --------------------------------------------------------------------------
 
@@ -132,6 +133,13 @@ class Engine:
         return ctx.topic or self.flow.default_topic
 
     # -- rendering --------------------------------------------------------------------------
+
+    def recall(self, key) -> str | None:
+        return self._answers.get(key)
+
+    def remember(self, key, xml: str) -> None:
+        if len(self._answers) < 10_000:
+            self._answers[key] = xml
 
     def render_xml(self, outcome: Outcome) -> str:
         """TwiML text for a step without placeholders; the same outcome always renders the

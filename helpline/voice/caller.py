@@ -78,9 +78,18 @@ def incoming(params) -> VoiceResponse | str:
     return present(h.engine.begin(closed=not status.open), params)
 
 
-def step(args, params) -> VoiceResponse | str:
-    """A menu step: its first rendering, an answer to it, or silence."""
+def step(args, params, query: bytes = b"") -> VoiceResponse | str:
+    """A menu step: its first rendering, an answer to it, or silence.
+
+    A menu's answer depends only on the URL and the key pressed, so menu answers are kept
+    (by ``query`` and key) and reused; answers that touch state are never kept.
+    """
     engine = helpline().engine
+    key = None if params.get("SpeechResult") else (query, (params.get("Digits") or "")[:1])
+    if key is not None:
+        known = engine.recall(key)
+        if known is not None:
+            return known
     ctx = Context.from_args(engine.flow, args)
     if args.get("silent"):
         outcome = engine.silence(ctx)
@@ -88,7 +97,10 @@ def step(args, params) -> VoiceResponse | str:
         outcome = engine.answer(ctx, params.get("Digits", ""), params.get("SpeechResult", ""))
     else:
         outcome = engine.enter(ctx)
-    return present(outcome, params)
+    answer = present(outcome, params)
+    if key is not None and isinstance(answer, str):  # a pure menu answer (see present)
+        engine.remember(key, answer)
+    return answer
 
 
 def present(outcome: Outcome, params) -> VoiceResponse | str:

@@ -30,7 +30,7 @@ def incoming():
 
 @voice_route("/step", fallback=caller.sorry_then_queue)
 def step():
-    return twiml.reply(caller.step(request.args, params()))
+    return twiml.reply(caller.step(request.args, params(), request.query_string))
 
 
 @voice_route("/queue/wait", fallback=caller.sorry_keep_waiting, replay=True)
