@@ -12,6 +12,7 @@ import redis
 from twilio.request_validator import RequestValidator
 
 from helpline import create_app
+from helpline.calls import Clock
 from helpline.localredis import RedisServer, free_port  # noqa: F401 (used by tests)
 
 PUBLIC_URL = "https://hulplijn.example.nl"
@@ -67,6 +68,19 @@ def app(redis_url, app_config):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+class ManualClock(Clock):
+    """The app's clock, moved by the test."""
+
+    def __init__(self, start_ms: int = 1_790_000_000_000):
+        self.ms = start_ms
+
+    def now_ms(self) -> int:
+        return self.ms
+
+    def advance(self, seconds: float) -> None:
+        self.ms += int(seconds * 1000)
 
 
 class Twiml:

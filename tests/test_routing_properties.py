@@ -13,10 +13,11 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from helpline import config as config_module
 from helpline import keys
-from helpline.calls import CallStore, Clock
+from helpline.calls import CallStore
 from helpline.ivr import flow as flow_module
 from helpline.routing.router import Router
 from ivr_flows import DEFAULT_FLOW
+from tests.conftest import ManualClock
 
 FLOW = flow_module.load(DEFAULT_FLOW)
 TOPICS = list(FLOW.topics)
@@ -27,14 +28,6 @@ VOLUNTEERS = {
     "dee": (("general",), ("nl",)),
 }
 LIVE = {"waiting", "offered", "connecting", "connected", "done"}
-
-
-class FixedClock(Clock):
-    def __init__(self):
-        self.ms = 1_790_000_000_000
-
-    def now_ms(self) -> int:
-        return self.ms
 
 
 class Helpline:
@@ -60,7 +53,7 @@ def build_machine(redis_url: str):
         def setup(self):
             self.client = redis.Redis.from_url(redis_url, decode_responses=True)
             self.client.flushall()
-            self.clock = FixedClock()
+            self.clock = ManualClock()
             self.config = config_module.load({"HELPLINE_ENV": "test"})
             self.h = Helpline(self.client, self.config, self.clock)
             self.router = self.h.router

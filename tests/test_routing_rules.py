@@ -6,21 +6,11 @@ import pytest
 
 from helpline import config as config_module
 from helpline import keys
-from helpline.calls import CallStore, Clock
+from helpline.calls import CallStore
 from helpline.ivr import flow as flow_module
 from helpline.routing.router import MISSED_REASON, Router
 from ivr_flows import DEFAULT_FLOW
-
-
-class ManualClock(Clock):
-    def __init__(self):
-        self.ms = 1_790_000_000_000
-
-    def now_ms(self) -> int:
-        return self.ms
-
-    def advance(self, seconds: float) -> None:
-        self.ms += int(seconds * 1000)
+from tests.conftest import ManualClock
 
 
 @pytest.fixture

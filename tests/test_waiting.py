@@ -5,26 +5,12 @@ from __future__ import annotations
 import pytest
 
 from helpline import keys
-from helpline.calls import Clock
-from tests.conftest import Phone, query
-
-
-class FakeClock(Clock):
-    """A controllable clock for the app's own timers (announcement intervals, max wait)."""
-
-    def __init__(self, start_ms: int = 1_790_000_000_000):
-        self.ms = start_ms
-
-    def now_ms(self) -> int:
-        return self.ms
-
-    def advance(self, seconds: float) -> None:
-        self.ms += int(seconds * 1000)
+from tests.conftest import ManualClock, Phone, query
 
 
 @pytest.fixture
 def clock():
-    return FakeClock()
+    return ManualClock()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import re
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ import redis
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench.report import write_section  # noqa: E402
 from helpline import config as config_module  # noqa: E402
 from helpline import keys  # noqa: E402
 from helpline.calls import CallStore  # noqa: E402
@@ -147,21 +147,12 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if args.write:
-        path = Path(args.write)
-        begin, end = "<!-- routing:begin -->", "<!-- routing:end -->"
-        text = path.read_text()
-        section = (
-            f"{begin}\nMeasured {time.strftime('%Y-%m-%d %H:%M')}, {args.cycles} cycles "
-            f"per row, one client, private redis-server on the same machine:\n\n"
-            f"{table}\n{end}"
+        write_section(
+            Path(args.write),
+            "routing",
+            f"{args.cycles} cycles per row, one client, private redis-server on the same machine",
+            table,
         )
-        if begin in text:
-            text = re.sub(
-                re.escape(begin) + ".*?" + re.escape(end), lambda _: section, text, flags=re.S
-            )
-        else:
-            text += "\n" + section + "\n"
-        path.write_text(text)
 
 
 if __name__ == "__main__":

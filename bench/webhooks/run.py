@@ -24,9 +24,12 @@ from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
-from helpline.localredis import RedisServer, free_port
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+
+from bench.report import write_section  # noqa: E402
+from helpline.localredis import RedisServer, free_port  # noqa: E402
+
 TOKEN = "bench-auth-token"
 VENV_BIN = Path(sys.executable).parent
 
@@ -233,25 +236,14 @@ def main() -> None:
     )
     print(table)
     if args.write:
-        write_section(Path(args.write), table, args.duration, args.repeat)
-
-
-def write_section(path: Path, table: str, duration: int, repeat: int) -> None:
-    begin, end = "<!-- webhooks:begin -->", "<!-- webhooks:end -->"
-    text = path.read_text() if path.exists() else ""
-    section = (
-        f"{begin}\nMeasured {time.strftime('%Y-%m-%d %H:%M')} on this machine "
-        f"({os.cpu_count()} cores), wrk -t1, {duration} s per run, the median of "
-        f"{repeat} interleaved runs per row, gunicorn with "
-        f"`helpline.gunicorn_conf` for both apps:\n\n{table}\n{end}"
-    )
-    if begin in text:
-        text = re.sub(
-            re.escape(begin) + ".*?" + re.escape(end), lambda _: section, text, flags=re.S
+        write_section(
+            Path(args.write),
+            "webhooks",
+            f"on this machine ({os.cpu_count()} cores), wrk -t1, {args.duration} s per "
+            f"run, the median of {args.repeat} interleaved runs per row, gunicorn with "
+            "`helpline.gunicorn_conf` for both apps",
+            table,
         )
-    else:
-        text += "\n" + section + "\n"
-    path.write_text(text)
 
 
 if __name__ == "__main__":
