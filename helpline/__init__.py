@@ -35,6 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(voice_bp)
 
+    from helpline.api import bp as api_bp
+
+    app.register_blueprint(api_bp)
+
     from helpline import cli
 
     cli.init_app(app)

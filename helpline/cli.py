@@ -38,9 +38,51 @@ def demo(port, phone_port, data, speed):
     run_demo(port=port, phone_port=phone_port, data_dir=Path(data).resolve(), speed=speed)
 
 
+@click.group("user", cls=AppGroup)
+def user_group():
+    """Manage volunteer and coordinator accounts."""
+
+
+@user_group.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["volunteer", "coordinator"]), default="volunteer")
+@click.option("--name", default="", help="The name shown on the dashboard.")
+@click.option("--phone", default="", help="The phone to ring, E.164 (+316...).")
+@click.option("--skills", default="", help="Topic skills, comma separated: digid,bank")
+@click.option("--languages", default="nl", show_default=True, help="Comma separated: nl,en")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_add(username, role, name, phone, skills, languages, password_stdin):
+    """Add an account (with a volunteer profile when a phone number is given)."""
+    from helpline import privacy
+    from helpline.accounts import AccountError, Accounts
+
+    h = current_app.extensions["helpline"]
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    skill_list = [s.strip() for s in skills.split(",") if s.strip()]
+    language_list = [s.strip() for s in languages.split(",") if s.strip()]
+    if phone and not privacy.is_callable(phone):
+        raise click.BadParameter("use the international format, e.g. +31612345678", "--phone")
+    try:
+        account = Accounts(h.redis).create(username, password, role=role, name=name)
+        if phone:
+            h.router.save_volunteer(
+                account.username,
+                name=name or account.username,
+                phone=phone,
+                skills=skill_list,
+                languages=language_list,
+            )
+    except (AccountError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"account {account.username} ({account.role}) created")
+
+
 def init_app(app) -> None:
     """Register the project's commands on the app (so ``app.test_cli_runner`` sees them)."""
-    for command in (flows, hours_group, worker, cron):
+    for command in (flows, hours_group, user_group, worker, cron):
         app.cli.add_command(command)
 
 

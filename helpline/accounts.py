@@ -1,0 +1,188 @@
+"""Accounts of volunteers and coordinators: argon2 password hashes, server-side sessions,
+login throttling. A disabled account loses its sessions at once."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+import redis
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from helpline import keys
+
+ROLES = ("volunteer", "coordinator")
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+SESSION_SECONDS = 12 * 3600
+FAILURES_PER_ACCOUNT = 5  # within the window, then that account waits
+FAILURES_PER_ADDRESS = 20
+FAILURE_WINDOW = 15 * 60
+
+_hasher = PasswordHasher()
+# A real hash to verify against when the account does not exist, so both take the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+class AccountError(ValueError):
+    """A bad account request, with a message fit to show."""
+
+
+class Throttled(Exception):
+    def __init__(self, retry_after: int):
+        super().__init__(f"too many failed logins; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: str
+    name: str
+    disabled: bool
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == "coordinator"
+
+
+@dataclass(frozen=True)
+class Session:
+    token: str
+    username: str
+    csrf: str
+
+
+def _user_key(username: str) -> str:
+    return f"{keys.PREFIX}:user:{username}"
+
+
+def _sessions_of(username: str) -> str:
+    return f"{keys.PREFIX}:user_sessions:{username}"
+
+
+def _session_key(token: str) -> str:
+    return f"{keys.PREFIX}:session:{token}"
+
+
+def _failures(kind: str, who: str) -> str:
+    return f"{keys.PREFIX}:login_failures:{kind}:{who}"
+
+
+class Accounts:
+    def __init__(self, client: redis.Redis):
+        self.redis = client
+
+    def create(self, username: str, password: str, *, role: str, name: str = "") -> Account:
+        username = username.strip().lower()
+        if not USERNAME.match(username):
+            raise AccountError("A username has 2 to 40 lower-case letters, digits, . _ or -.")
+        if role not in ROLES:
+            raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
+        if len(password) < 10:
+            raise AccountError("A password needs at least 10 characters.")
+        created = self.redis.hsetnx(_user_key(username), "username", username)
+        if not created:
+            raise AccountError(f"The account {username} already exists.")
+        self.redis.hset(
+            _user_key(username),
+            mapping={
+                "role": role,
+                "name": name or username,
+                "disabled": "0",
+                "password": _hasher.hash(password),
+            },
+        )
+        self.redis.sadd(f"{keys.PREFIX}:users", username)
+        return self.get(username)
+
+    def get(self, username: str) -> Account | None:
+        data = self.redis.hgetall(_user_key(username))
+        if not data.get("role"):
+            return None
+        return Account(
+            data["username"], data["role"], data.get("name", ""), data.get("disabled") == "1"
+        )
+
+    def set_password(self, username: str, password: str) -> None:
+        if len(password) < 10:
+            raise AccountError("A password needs at least 10 characters.")
+        self.redis.hset(_user_key(username), "password", _hasher.hash(password))
+        self.end_sessions(username)
+
+    def disable(self, username: str) -> None:
+        self.redis.hset(_user_key(username), "disabled", "1")
+        self.end_sessions(username)
+
+    def enable(self, username: str) -> None:
+        self.redis.hset(_user_key(username), "disabled", "0")
+
+    # -- signing in ---------------------------------------------------------------------------
+
+    def _check_throttle(self, username: str, address: str) -> None:
+        for kind, who, limit in (
+            ("account", username, FAILURES_PER_ACCOUNT),
+            ("address", address, FAILURES_PER_ADDRESS),
+        ):
+            key = _failures(kind, who)
+            if int(self.redis.get(key) or 0) >= limit:
+                raise Throttled(max(1, self.redis.ttl(key)))
+
+    def _failed(self, username: str, address: str) -> None:
+        with self.redis.pipeline() as pipe:
+            for kind, who in (("account", username), ("address", address)):
+                pipe.incr(_failures(kind, who))
+                pipe.expire(_failures(kind, who), FAILURE_WINDOW, nx=True)
+            pipe.execute()
+
+    def login(self, username: str, password: str, address: str) -> Session | None:
+        """A new session for the right password; None otherwise. Raises Throttled."""
+        username = (username or "").strip().lower()[:40]
+        self._check_throttle(username, address)
+        stored = self.redis.hget(_user_key(username), "password")
+        account = self.get(username)
+        try:
+            _hasher.verify(stored or _DUMMY_HASH, password or "")
+            valid = stored is not None and account is not None and not account.disabled
+        except (VerificationError, InvalidHashError):
+            valid = False
+        if not valid:
+            self._failed(username, address)
+            return None
+        if _hasher.check_needs_rehash(stored):
+            self.redis.hset(_user_key(username), "password", _hasher.hash(password))
+        self.redis.delete(_failures("account", username))
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        with self.redis.pipeline() as pipe:
+            pipe.hset(_session_key(token), mapping={"user": username, "csrf": csrf})
+            pipe.expire(_session_key(token), SESSION_SECONDS)
+            pipe.sadd(_sessions_of(username), token)
+            pipe.expire(_sessions_of(username), SESSION_SECONDS)
+            pipe.execute()
+        return Session(token, username, csrf)
+
+    def session(self, token: str | None) -> tuple[Session, Account] | None:
+        """The live session behind a cookie, with its (enabled) account."""
+        if not token or len(token) > 100:
+            return None
+        data = self.redis.hgetall(_session_key(token))
+        if not data:
+            return None
+        account = self.get(data["user"])
+        if account is None or account.disabled:
+            self.logout(token)
+            return None
+        return Session(token, data["user"], data["csrf"]), account
+
+    def logout(self, token: str) -> None:
+        user = self.redis.hget(_session_key(token), "user")
+        self.redis.delete(_session_key(token))
+        if user:
+            self.redis.srem(_sessions_of(user), token)
+
+    def end_sessions(self, username: str) -> None:
+        tokens = self.redis.smembers(_sessions_of(username))
+        if tokens:
+            self.redis.delete(*[_session_key(t) for t in tokens])
+        self.redis.delete(_sessions_of(username))
