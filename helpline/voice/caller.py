@@ -75,7 +75,14 @@ def incoming(params) -> VoiceResponse | str:
     """
     h = helpline()
     status = hours.status(h.store.schedule(), h.store.clock.now())
-    return present(h.engine.begin(closed=not status.open), params)
+    if status.open:  # the opening menu is the same for every caller: build it once
+        known = h.engine.recall(("incoming",))
+        if known is None:
+            known = present(h.engine.begin(), params)
+            if isinstance(known, str):
+                h.engine.remember(("incoming",), known)
+        return known
+    return present(h.engine.begin(closed=True), params)
 
 
 def step(args, params, query: bytes = b"") -> VoiceResponse | str:
