@@ -54,22 +54,6 @@ class Session:
     csrf: str
 
 
-def _user_key(username: str) -> str:
-    return f"{keys.PREFIX}:user:{username}"
-
-
-def _sessions_of(username: str) -> str:
-    return f"{keys.PREFIX}:user_sessions:{username}"
-
-
-def _session_key(token: str) -> str:
-    return f"{keys.PREFIX}:session:{token}"
-
-
-def _failures(kind: str, who: str) -> str:
-    return f"{keys.PREFIX}:login_failures:{kind}:{who}"
-
-
 class Accounts:
     def __init__(self, client: redis.Redis):
         self.redis = client
@@ -82,11 +66,11 @@ class Accounts:
             raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
         if len(password) < 10:
             raise AccountError("A password needs at least 10 characters.")
-        created = self.redis.hsetnx(_user_key(username), "username", username)
+        created = self.redis.hsetnx(keys.user(username), "username", username)
         if not created:
             raise AccountError(f"The account {username} already exists.")
         self.redis.hset(
-            _user_key(username),
+            keys.user(username),
             mapping={
                 "role": role,
                 "name": name or username,
@@ -94,11 +78,11 @@ class Accounts:
                 "password": _hasher.hash(password),
             },
         )
-        self.redis.sadd(f"{keys.PREFIX}:users", username)
+        self.redis.sadd(keys.USERS, username)
         return self.get(username)
 
     def get(self, username: str) -> Account | None:
-        data = self.redis.hgetall(_user_key(username))
+        data = self.redis.hgetall(keys.user(username))
         if not data.get("role"):
             return None
         return Account(
@@ -108,15 +92,15 @@ class Accounts:
     def set_password(self, username: str, password: str) -> None:
         if len(password) < 10:
             raise AccountError("A password needs at least 10 characters.")
-        self.redis.hset(_user_key(username), "password", _hasher.hash(password))
+        self.redis.hset(keys.user(username), "password", _hasher.hash(password))
         self.end_sessions(username)
 
     def disable(self, username: str) -> None:
-        self.redis.hset(_user_key(username), "disabled", "1")
+        self.redis.hset(keys.user(username), "disabled", "1")
         self.end_sessions(username)
 
     def enable(self, username: str) -> None:
-        self.redis.hset(_user_key(username), "disabled", "0")
+        self.redis.hset(keys.user(username), "disabled", "0")
 
     # -- signing in ---------------------------------------------------------------------------
 
@@ -125,22 +109,22 @@ class Accounts:
             ("account", username, FAILURES_PER_ACCOUNT),
             ("address", address, FAILURES_PER_ADDRESS),
         ):
-            key = _failures(kind, who)
+            key = keys.login_failures(kind, who)
             if int(self.redis.get(key) or 0) >= limit:
                 raise Throttled(max(1, self.redis.ttl(key)))
 
     def _failed(self, username: str, address: str) -> None:
         with self.redis.pipeline() as pipe:
             for kind, who in (("account", username), ("address", address)):
-                pipe.incr(_failures(kind, who))
-                pipe.expire(_failures(kind, who), FAILURE_WINDOW, nx=True)
+                pipe.incr(keys.login_failures(kind, who))
+                pipe.expire(keys.login_failures(kind, who), FAILURE_WINDOW, nx=True)
             pipe.execute()
 
     def login(self, username: str, password: str, address: str) -> Session | None:
         """A new session for the right password; None otherwise. Raises Throttled."""
         username = (username or "").strip().lower()[:40]
         self._check_throttle(username, address)
-        stored = self.redis.hget(_user_key(username), "password")
+        stored = self.redis.hget(keys.user(username), "password")
         account = self.get(username)
         try:
             _hasher.verify(stored or _DUMMY_HASH, password or "")
@@ -151,14 +135,14 @@ class Accounts:
             self._failed(username, address)
             return None
         if _hasher.check_needs_rehash(stored):
-            self.redis.hset(_user_key(username), "password", _hasher.hash(password))
-        self.redis.delete(_failures("account", username))
+            self.redis.hset(keys.user(username), "password", _hasher.hash(password))
+        self.redis.delete(keys.login_failures("account", username))
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         with self.redis.pipeline() as pipe:
-            pipe.hset(_session_key(token), mapping={"user": username, "csrf": csrf})
-            pipe.expire(_session_key(token), SESSION_SECONDS)
-            pipe.sadd(_sessions_of(username), token)
-            pipe.expire(_sessions_of(username), SESSION_SECONDS)
+            pipe.hset(keys.session(token), mapping={"user": username, "csrf": csrf})
+            pipe.expire(keys.session(token), SESSION_SECONDS)
+            pipe.sadd(keys.user_sessions(username), token)
+            pipe.expire(keys.user_sessions(username), SESSION_SECONDS)
             pipe.execute()
         return Session(token, username, csrf)
 
@@ -166,7 +150,7 @@ class Accounts:
         """The live session behind a cookie, with its (enabled) account."""
         if not token or len(token) > 100:
             return None
-        data = self.redis.hgetall(_session_key(token))
+        data = self.redis.hgetall(keys.session(token))
         if not data:
             return None
         account = self.get(data["user"])
@@ -176,13 +160,13 @@ class Accounts:
         return Session(token, data["user"], data["csrf"]), account
 
     def logout(self, token: str) -> None:
-        user = self.redis.hget(_session_key(token), "user")
-        self.redis.delete(_session_key(token))
+        user = self.redis.hget(keys.session(token), "user")
+        self.redis.delete(keys.session(token))
         if user:
-            self.redis.srem(_sessions_of(user), token)
+            self.redis.srem(keys.user_sessions(user), token)
 
     def end_sessions(self, username: str) -> None:
-        tokens = self.redis.smembers(_sessions_of(username))
+        tokens = self.redis.smembers(keys.user_sessions(username))
         if tokens:
-            self.redis.delete(*[_session_key(t) for t in tokens])
-        self.redis.delete(_sessions_of(username))
+            self.redis.delete(*[keys.session(t) for t in tokens])
+        self.redis.delete(keys.user_sessions(username))

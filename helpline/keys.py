@@ -79,3 +79,24 @@ def party(member: str) -> str:
     """The hash behind a waiting-list member: a live call or a callback request."""
     kind, _, ident = member.partition(":")
     return call(ident) if kind == "c" else callback(ident)
+
+
+USERS = f"{PREFIX}:users"
+
+
+def user(username: str) -> str:
+    """An account: role, name, argon2 password hash, disabled."""
+    return f"{PREFIX}:user:{username}"
+
+
+def user_sessions(username: str) -> str:
+    return f"{PREFIX}:user_sessions:{username}"
+
+
+def session(token: str) -> str:
+    return f"{PREFIX}:session:{token}"
+
+
+def login_failures(kind: str, who: str) -> str:
+    """Failed sign-ins of an account or an address within the throttling window."""
+    return f"{PREFIX}:login_failures:{kind}:{who}"
