@@ -28,6 +28,11 @@ def error(status: int, code: int, message: str):
     return jsonify(body), status
 
 
+def not_found():
+    """Twilio's answer for a resource that does not exist."""
+    return error(404, 20404, f"The requested resource {request.path} was not found")
+
+
 def rfc2822(seconds: float | None) -> str | None:
     return formatdate(seconds).replace("-0000", "+0000") if seconds else None
 
@@ -130,7 +135,7 @@ def create_rest_app(sim: Simulator) -> Flask:
         if not _authorised(sim):
             return error(401, 20003, "Authenticate")
         if path_params.get("AccountSid") != sim.account_sid:
-            return error(404, 20404, f"The requested resource {request.path} was not found")
+            return not_found()
         try:
             spec().check(operation, request.form, request.args)
         except RequestProblem as problem:
@@ -165,14 +170,14 @@ def create_rest_app(sim: Simulator) -> Flask:
     def fetch_call(account, call_sid):
         leg = find_call(call_sid)
         if leg is None:
-            return error(404, 20404, f"The requested resource {request.path} was not found")
+            return not_found()
         return jsonify(call_json(sim, leg))
 
     @app.post(f"{BASE}/Calls/<call_sid>.json")
     def update_call(account, call_sid):
         leg = find_call(call_sid)
         if leg is None:
-            return error(404, 20404, f"The requested resource {request.path} was not found")
+            return not_found()
         form = request.form
         status = form.get("Status", "")
         if leg.status in ("completed", "busy", "failed", "no-answer", "canceled"):
@@ -213,14 +218,14 @@ def create_rest_app(sim: Simulator) -> Flask:
     def fetch_queue(account, queue_sid):
         queue = find_queue(queue_sid)
         if queue is None:
-            return error(404, 20404, f"The requested resource {request.path} was not found")
+            return not_found()
         return jsonify(queue_json(sim, queue))
 
     @app.post(f"{BASE}/Queues/<queue_sid>.json")
     def update_queue(account, queue_sid):
         queue = find_queue(queue_sid)
         if queue is None:
-            return error(404, 20404, f"The requested resource {request.path} was not found")
+            return not_found()
         if "MaxSize" in request.form:
             queue.max_size = int(request.form["MaxSize"])
         if "FriendlyName" in request.form:
@@ -231,7 +236,7 @@ def create_rest_app(sim: Simulator) -> Flask:
     def list_members(account, queue_sid):
         queue = find_queue(queue_sid)
         if queue is None:
-            return error(404, 20404, f"The requested resource {request.path} was not found")
+            return not_found()
         with sim.lock:
             items = [member_json(sim, queue, leg, n) for n, leg in enumerate(queue.members, 1)]
         return jsonify(page("queue_members", items))
@@ -240,7 +245,7 @@ def create_rest_app(sim: Simulator) -> Flask:
     def member(account, queue_sid, member):
         queue = find_queue(queue_sid)
         if queue is None:
-            return error(404, 20404, f"The requested resource {request.path} was not found")
+            return not_found()
         with sim.lock:
             members = list(queue.members)
         if member == "Front":
@@ -251,7 +256,7 @@ def create_rest_app(sim: Simulator) -> Flask:
             )
         if request.method == "GET":
             if leg is None:
-                return error(404, 20404, f"The requested resource {request.path} was not found")
+                return not_found()
             return jsonify(member_json(sim, queue, leg, position))
         if leg is None:
             return error(400, 20001, "Call is not a member of this queue")
@@ -279,7 +284,7 @@ def create_rest_app(sim: Simulator) -> Flask:
     def conference(account, conference_sid):
         found = find_conference(conference_sid)
         if found is None:
-            return error(404, 20404, f"The requested resource {request.path} was not found")
+            return not_found()
         if request.method == "POST" and request.form.get("Status") == "completed":
             sim.end_conference(found)
         return jsonify(conference_json(sim, found))
@@ -288,7 +293,7 @@ def create_rest_app(sim: Simulator) -> Flask:
     def list_participants(account, conference_sid):
         found = find_conference(conference_sid)
         if found is None:
-            return error(404, 20404, f"The requested resource {request.path} was not found")
+            return not_found()
         with sim.lock:
             items = [participant_json(sim, found, p) for p in found.participants.values()]
         return jsonify(page("participants", items))
@@ -335,13 +340,13 @@ def create_rest_app(sim: Simulator) -> Flask:
     def participant(account, conference_sid, call_sid):
         found = find_conference(conference_sid)
         if found is None:
-            return error(404, 20404, f"The requested resource {request.path} was not found")
+            return not_found()
         with sim.lock:
             who = found.participants.get(call_sid) or next(
                 (p for p in found.participants.values() if p.label == call_sid), None
             )
         if who is None:
-            return error(404, 20404, f"The requested resource {request.path} was not found")
+            return not_found()
         if request.method == "DELETE":
             with sim.lock:
                 found.participants.pop(who.leg.sid, None)
