@@ -53,29 +53,25 @@ def user_group():
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def user_add(username, role, name, phone, skills, languages, password_stdin):
     """Add an account (with a volunteer profile when a phone number is given)."""
-    from helpline import privacy
-    from helpline.accounts import AccountError, Accounts
+    from helpline.accounts import AccountError
+    from helpline.people import People
 
     h = current_app.extensions["helpline"]
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    skill_list = [s.strip() for s in skills.split(",") if s.strip()]
-    language_list = [s.strip() for s in languages.split(",") if s.strip()]
-    if phone and not privacy.is_callable(phone):
-        raise click.BadParameter("use the international format, e.g. +31612345678", "--phone")
     try:
-        account = Accounts(h.redis).create(username, password, role=role, name=name)
-        if phone:
-            h.router.save_volunteer(
-                account.username,
-                name=name or account.username,
-                phone=phone,
-                skills=skill_list,
-                languages=language_list,
-            )
-    except (AccountError, ValueError) as exc:
+        account = People(h).add(
+            username,
+            password,
+            role=role,
+            name=name,
+            phone=phone,
+            skills=skills,
+            languages=languages,
+        )
+    except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"account {account.username} ({account.role}) created")
 

@@ -100,3 +100,18 @@ def session(token: str) -> str:
 def login_failures(kind: str, who: str) -> str:
     """Failed sign-ins of an account or an address within the throttling window."""
     return f"{PREFIX}:login_failures:{kind}:{who}"
+
+
+def handled(member: str) -> str:
+    """A finished conversation as the volunteer saw it, with their wrap-up once sent."""
+    return f"{PREFIX}:handled:{member}"
+
+
+def my_calls(volunteer_id: str) -> str:
+    """A volunteer's finished conversations, by the moment they ended (ms)."""
+    return f"{PREFIX}:my_calls:{volunteer_id}"
+
+
+PLACES = f"{PREFIX}:places"  # the local-help directory: id -> JSON
+PLACES_BY_POSTCODE = f"{PREFIX}:places:by_postcode"  # id scored by its four-digit postcode
+FINDINGS = f"{PREFIX}:findings"  # the latest bottleneck report (JSON), written by a worker job

@@ -72,7 +72,7 @@ def signed_in(view):
     return wrapped
 
 
-def coordinator(view):
+def coordinator_only(view):
     @functools.wraps(view)
     @signed_in
     def wrapped(*args, **kwargs):
@@ -133,8 +133,8 @@ def logout():
 
 
 def _me(account) -> dict:
-    volunteer = helpline().router.volunteer(account.username)
-    raw = volunteer.raw if volunteer else {}
+    profile = helpline().router.volunteer(account.username)
+    raw = profile.raw if profile else {}
     return {
         "username": account.username,
         "name": account.name,
@@ -142,9 +142,13 @@ def _me(account) -> dict:
         "status": raw.get("state", "offline"),
         "paused_reason": raw.get("paused_reason") or None,
         "notice": raw.get("notice") or None,
-        "skills": list(volunteer.skills) if volunteer else [],
-        "languages": list(volunteer.languages) if volunteer else [],
-        "calls_today": int(raw.get("calls_today") or 0),
+        "skills": list(profile.skills) if profile else [],
+        "languages": list(profile.languages) if profile else [],
+        "calls_today": int(raw.get("calls_today") or 0)
+        if raw.get("calls_day") == helpline().router.today()
+        else 0,
+        "state_since_ms": int(raw.get("state_since") or 0) or None,
+        "wrapup_pending": raw.get("last_call") if raw.get("state") == "wrapup" else None,
     }
 
 
@@ -177,6 +181,9 @@ def _offer(username: str) -> dict | None:
     party = h.redis.hgetall(keys.party(member))
     topic = h.flow.topics.get(party.get("topic", ""))
     now = h.store.clock.now_ms()
+    expires = int(vol.get("offer_expires") or 0)
+    if vol.get("state") == "offered" and now >= expires:
+        return None  # expired; the expiry job is about to pass it on
     arrival = keys.arrival_of(float(party.get("score") or 0))
     return {
         "id": member,
@@ -189,9 +196,9 @@ def _offer(username: str) -> dict | None:
         "repeat_caller": party.get("repeat") == "1",
         "referral": party.get("referral") or None,
         "widened": vol.get("offer_widened") == "1",
-        "expires_in": max(0, (int(vol.get("offer_expires") or 0) - now) // 1000)
-        if vol.get("state") == "offered"
-        else None,
+        "expires_in": max(0, (expires - now) // 1000) if vol.get("state") == "offered" else None,
+        "waiting_since_ms": arrival,
+        "expires_at_ms": expires if vol.get("state") == "offered" else None,
     }
 
 
@@ -227,3 +234,6 @@ def accept_offer(offer_id):
 @signed_in
 def decline_offer(offer_id):
     return _decide(False, offer_id)
+
+
+from helpline.api import coordinator, volunteer  # noqa: E402,F401  (their routes join bp)

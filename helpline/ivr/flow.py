@@ -106,6 +106,8 @@ class Topic:
     id: str
     skill: str
     name: dict[str, str]
+    # What volunteers can pick in the wrap-up form: sub-topic id -> name per language.
+    subtopics: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,16 @@ def check(data: Any) -> list[str]:
         for lang in languages:
             if not isinstance(names.get(lang), str):
                 problems.append(f"topic '{topic_id}': no name in language '{lang}'")
+        subtopics = topic.get("subtopics") or {}
+        if not isinstance(subtopics, dict):
+            problems.append(f"topic '{topic_id}': 'subtopics' must map ids to names")
+            subtopics = {}
+        for sub_id, sub_names in subtopics.items():
+            for lang in languages:
+                if not isinstance(sub_names, dict) or not isinstance(sub_names.get(lang), str):
+                    problems.append(
+                        f"topic '{topic_id}': sub-topic '{sub_id}' has no name in language '{lang}'"
+                    )
     default_topic = data.get("default_topic", "general")
     if default_topic not in topics:
         problems.append(f"default_topic '{default_topic}' is not a topic")
@@ -401,7 +413,15 @@ def build(data: dict) -> Flow:
         voices={k: dict(v) for k, v in data["voices"].items()},
         settings={**DEFAULT_SETTINGS, **(data.get("settings") or {})},
         skills=tuple(data["skills"]),
-        topics={tid: Topic(tid, t["skill"], dict(t["name"])) for tid, t in data["topics"].items()},
+        topics={
+            tid: Topic(
+                tid,
+                t["skill"],
+                dict(t["name"]),
+                {sid: dict(names) for sid, names in (t.get("subtopics") or {}).items()},
+            )
+            for tid, t in data["topics"].items()
+        },
         default_topic=data.get("default_topic", "general"),
         referral_sources=tuple(data.get("referral_sources") or ()),
         start=data["start"],

@@ -20,7 +20,8 @@ end
 redis.call('ZREM', KEYS[3], ARGV[2])
 redis.call('HSET', KEYS[2], 'state', 'offered', 'offered_to', ARGV[1], 'offered_at', ARGV[3])
 redis.call('HSET', KEYS[1], 'state', 'offered', 'state_since', ARGV[3], 'offer', ARGV[2],
-  'offer_key', KEYS[2], 'offer_line', KEYS[3], 'offer_expires', ARGV[4], 'offer_widened', ARGV[5])
+  'offer_key', KEYS[2], 'offer_line', KEYS[3], 'offer_expires', ARGV[4], 'offer_widened', ARGV[5],
+  'notice', '')
 for i = 5, #KEYS do
   redis.call('ZREM', KEYS[i], ARGV[1])
 end

@@ -14,7 +14,7 @@ end
 if redis.call('HGET', KEYS[1], 'calls_day') ~= ARGV[6] then
   redis.call('HSET', KEYS[1], 'calls_day', ARGV[6], 'calls_today', 0)
 end
-redis.call('HSET', KEYS[1], 'state', new, 'state_since', ARGV[3])
+redis.call('HSET', KEYS[1], 'state', new, 'state_since', ARGV[3], 'notice', '')
 if new == 'available' then
   redis.call('HSET', KEYS[1], 'idle_since', ARGV[3], 'missed', 0, 'paused_reason', '')
   local score = tonumber(ARGV[3])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import redis
 
@@ -110,8 +111,9 @@ class Router:
         ]
         return found + [keys.available("*", lang) for lang in volunteer.languages]
 
-    def _today(self) -> str:
-        return datetime.fromtimestamp(self.clock.now_ms() / 1000).date().isoformat()
+    def today(self) -> str:
+        zone = ZoneInfo(self.config.get("HELPLINE_TIMEZONE", "Europe/Amsterdam"))
+        return datetime.fromtimestamp(self.clock.now_ms() / 1000, tz=zone).date().isoformat()
 
     def set_state(self, volunteer_id: str, state: str, reason: str = "") -> str:
         """available, paused or offline; an open offer is declined first."""
@@ -135,7 +137,7 @@ class Router:
                 self.clock.now_ms(),
                 reason,
                 self.config["HELPLINE_ROUTING_STRATEGY"],
-                self._today(),
+                self.today(),
             ],
         )
         if result == "available":
@@ -340,13 +342,21 @@ class Router:
     def call_done(self, volunteer_id: str, member: str) -> str:
         now = self.clock.now_ms()
         result = self.scripts.call_done(
-            keys=[keys.volunteer(volunteer_id), keys.party(member), keys.EVENTS],
+            keys=[
+                keys.volunteer(volunteer_id),
+                keys.party(member),
+                keys.EVENTS,
+                keys.handled(member),
+                keys.my_calls(volunteer_id),
+            ],
             args=[
                 volunteer_id,
                 member,
                 now,
                 now + self.config["HELPLINE_WRAPUP_SECONDS"] * 1000,
-                self._today(),
+                self.today(),
+                self.config["HELPLINE_EVENT_RETENTION_DAYS"] * 86400,
+                keys.PRIORITY_SPAN,
             ],
         )
         if result == "wrapup" and self.jobs:

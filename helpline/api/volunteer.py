@@ -1,0 +1,188 @@
+"""The volunteer's own calls, wrap-ups, the local-help lookup and the live update stream."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict
+
+from flask import Response, g, jsonify, request
+
+from helpline import keys, wrapup
+from helpline.api import COOKIE, _body, _me, _offer, accounts, bp, error, signed_in
+from helpline.extensions import helpline
+from helpline.places import PlaceError, Places
+
+STREAM_SECONDS = 300  # then the browser reconnects (and resyncs) by itself
+KEEPALIVE_SECONDS = 5  # a write this often notices a vanished browser
+HEARTBEAT_SECONDS = 10
+
+WRAPUP_MESSAGES = {
+    "outcome": "Kies hoe het gesprek afliep.",
+    "topic": "Kies het onderwerp.",
+    "subtopic": "Kies een onderdeel uit de lijst.",
+    "local_help": "Kies een soort hulp uit de lijst.",
+    "place": "Zoek een plek op postcode en kies er een.",
+    "too_long": "De notitie is te lang (hoogstens 500 tekens).",
+    "invalid": "De notitie is geen tekst.",
+}
+PERSONAL = {
+    "email": "een e-mailadres",
+    "iban": "een rekeningnummer (IBAN)",
+    "card": "een pasnummer",
+    "bsn": "een BSN",
+    "phone": "een telefoonnummer",
+}
+
+
+def _record_for_me(call_id: str) -> dict | None:
+    """The record, only when it is the signed-in volunteer's own (coordinators see all)."""
+    record = wrapup.record(helpline(), call_id)
+    if record is None:
+        return None
+    if record["volunteer"] != g.account.username and not g.account.is_coordinator:
+        return None
+    return record
+
+
+@bp.get("/calls")
+@signed_in
+def list_my_calls():
+    try:
+        limit = max(1, min(100, int(request.args.get("limit", 20))))
+    except ValueError:
+        return error(400, "limit is een getal van 1 tot 100.")
+    calls, today = wrapup.my_calls(helpline(), g.account.username, limit)
+    return jsonify({"calls": calls, "today": today})
+
+
+@bp.get("/calls/<call_id>")
+@signed_in
+def get_my_call(call_id):
+    record = _record_for_me(call_id)
+    if record is None:
+        return error(404, "Dit gesprek is niet (meer) te vinden.")
+    return jsonify(record)
+
+
+@bp.post("/calls/<call_id>/wrapup")
+@signed_in
+def submit_wrap_up(call_id):
+    h = helpline()
+    record = wrapup.record(h, call_id)
+    if record is None or record["volunteer"] != g.account.username:
+        return error(404, "Dit gesprek is niet (meer) te vinden.")
+    try:
+        wrap = wrapup.parse(_body(), h.flow, Places(h.redis))
+    except wrapup.WrapUpError as exc:
+        if exc.kind == "personal":
+            found = ", ".join(PERSONAL[k] for k in exc.detail if k in PERSONAL)
+            message = (
+                f"De notitie lijkt {found} te bevatten. Schrijf nooit wachtwoorden, codes of "
+                "persoonlijke gegevens op."
+            )
+        else:
+            message = WRAPUP_MESSAGES.get(exc.kind) or WRAPUP_MESSAGES[exc.field]
+        return error(422, message, field=exc.field, code=exc.kind, found=exc.detail)
+    result = wrapup.save(h, g.account.username, call_id, wrap)
+    if result == "already":
+        return error(409, "Dit gesprek is al afgerond.")
+    if result != "saved":
+        return error(404, "Dit gesprek is niet (meer) te vinden.")
+    return jsonify({"ok": True, "call": wrapup.record(h, call_id), "me": _me(g.account)})
+
+
+@bp.get("/options")
+@signed_in
+def get_options():
+    """What the wrap-up form offers: topics with sub-topics, outcomes, kinds of local help."""
+    flow = helpline().flow
+    return jsonify(
+        {
+            "languages": list(flow.languages),
+            "topics": [
+                {
+                    "id": topic.id,
+                    "name": topic.name,
+                    "subtopics": [
+                        {"id": sid, "name": names} for sid, names in topic.subtopics.items()
+                    ],
+                }
+                for topic in flow.topics.values()
+            ],
+            "outcomes": list(wrapup.OUTCOMES),
+            "local_help": [kind for kind in wrapup.LOCAL_HELP if kind],
+        }
+    )
+
+
+@bp.get("/places")
+@signed_in
+def find_places():
+    places = Places(helpline().redis)
+    postcode = request.args.get("postcode", "")
+    if not postcode:
+        if not g.account.is_coordinator:
+            return error(400, "Vul een postcode in, zoals 1234 AB.")
+        return jsonify({"places": [asdict(p) for p in places.all()]})
+    try:
+        found = places.near(postcode)
+    except PlaceError as exc:
+        return error(400, str(exc))
+    return jsonify({"places": [asdict(p) for p in found]})
+
+
+def snapshot(h, username: str, account) -> dict:
+    """Everything the volunteer's screen shows that can change by itself."""
+    pending = None
+    me = _me(account)
+    if me["wrapup_pending"]:
+        record = wrapup.record(h, me["wrapup_pending"])
+        pending = record if record and not record["wrapped_up"] else None
+    offer = _offer(username)
+    if offer:
+        offer = {k: v for k, v in offer.items() if k not in ("waited_seconds", "expires_in")}
+    return {"me": me, "offer": offer, "wrapup": pending}
+
+
+@bp.get("/stream")
+@signed_in
+def stream_updates():
+    """Server-Sent Events: a ``state`` event whenever the volunteer's screen should change (and
+    one at once on every connect, which is the resync after a network drop)."""
+    h = helpline()
+    username, token = g.account.username, request.cookies.get(COOKIE)
+    speed = float(h.config.get("HELPLINE_CLOCK_SPEED") or 1)
+
+    def events():
+        yield "retry: 2000\n\n"
+        last, last_write, last_beat = None, 0.0, time.monotonic()
+        cursor = h.redis.xrevrange(keys.EVENTS, count=1)
+        cursor = cursor[0][0] if cursor else "0-0"
+        ends = time.monotonic() + STREAM_SECONDS
+        while time.monotonic() < ends:
+            found = accounts().session(token)
+            if found is None:
+                yield "event: signed_out\ndata: {}\n\n"
+                return
+            state = snapshot(h, username, found[1])
+            now = time.monotonic()
+            if state != last:
+                payload = {**state, "now_ms": h.store.clock.now_ms(), "clock_speed": speed}
+                yield f"event: state\ndata: {json.dumps(payload)}\n\n"
+                last, last_write = state, now
+            elif now - last_write >= KEEPALIVE_SECONDS:
+                yield ": still here\n\n"
+                last_write = now
+            if now - last_beat >= HEARTBEAT_SECONDS:
+                h.router.heartbeat(username)
+                last_beat = now
+            news = h.redis.xread({keys.EVENTS: cursor}, count=200, block=1000)
+            if news:
+                cursor = news[0][1][-1][0]
+
+    return Response(
+        events(),
+        mimetype="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )

@@ -1,0 +1,120 @@
+"""People management: an account (sign-in, role) and its volunteer profile (phone, skills,
+languages) kept together. Used by the CLI and by coordinators on the web."""
+
+from __future__ import annotations
+
+import secrets
+
+from helpline import keys, privacy
+from helpline.accounts import ROLES, AccountError, Accounts
+
+
+def _list(value) -> list[str]:
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list | tuple):
+        raise AccountError("Skills and languages are lists.")
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+class People:
+    def __init__(self, h):
+        self.h = h
+        self.accounts = Accounts(h.redis)
+
+    def _profile(self, username: str, name: str, phone: str, skills, languages) -> None:
+        if phone and not privacy.is_callable(phone):
+            raise AccountError("Use the international format for the phone: +31612345678.")
+        if phone:
+            try:
+                self.h.router.save_volunteer(
+                    username,
+                    name=name or username,
+                    phone=phone,
+                    skills=_list(skills),
+                    languages=_list(languages) or [self.h.flow.default_language],
+                )
+            except ValueError as exc:
+                raise AccountError(str(exc)) from None
+
+    def check(self, *, phone: str = "", skills=(), languages=()) -> None:
+        """Refuse a bad profile before anything is stored."""
+        if phone and not privacy.is_callable(phone):
+            raise AccountError("Use the international format for the phone: +31612345678.")
+        unknown = set(_list(skills)) - set(self.h.flow.skills)
+        unknown |= set(_list(languages)) - set(self.h.flow.languages)
+        if unknown:
+            raise AccountError(f"Unknown skills or languages: {', '.join(sorted(unknown))}.")
+
+    def add(
+        self,
+        username: str,
+        password: str,
+        *,
+        role: str,
+        name: str = "",
+        phone: str = "",
+        skills=(),
+        languages=(),
+    ):
+        self.check(phone=phone, skills=skills, languages=languages)
+        account = self.accounts.create(username, password, role=role, name=name)
+        self._profile(account.username, account.name, phone, skills, languages)
+        return account
+
+    def update(self, username: str, changes: dict) -> None:
+        account = self.accounts.get(username)
+        if account is None:
+            raise KeyError(username)
+        volunteer = self.h.router.volunteer(username)
+        name = str(changes.get("name") or account.name).strip()[:80]
+        phone = str(changes.get("phone", volunteer.phone if volunteer else "") or "").strip()
+        skills = changes.get("skills", list(volunteer.skills) if volunteer else [])
+        languages = changes.get("languages", list(volunteer.languages) if volunteer else [])
+        role = changes.get("role", account.role)
+        if role not in ROLES:
+            raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
+        self.check(phone=phone, skills=skills, languages=languages)
+        self.h.redis.hset(keys.user(username), mapping={"name": name, "role": role})
+        if phone:
+            self._profile(username, name, phone, skills, languages)
+        if "disabled" in changes:
+            if changes["disabled"]:
+                self.disable(username)
+            else:
+                self.accounts.enable(username)
+
+    def disable(self, username: str) -> None:
+        """No more sign-ins and no more offers; a call in progress is left to finish."""
+        self.accounts.disable(username)
+        if self.h.router.volunteer(username):
+            self.h.router.set_state(username, "offline", "disabled")
+
+    def reset_password(self, username: str) -> str:
+        """A new temporary password (shown once to the coordinator); old sessions end."""
+        if self.accounts.get(username) is None:
+            raise KeyError(username)
+        password = "-".join(secrets.token_hex(3) for _ in range(3))
+        self.accounts.set_password(username, password)
+        return password
+
+    def list(self) -> list[dict]:
+        out = []
+        for username in sorted(self.h.redis.smembers(keys.USERS)):
+            account = self.accounts.get(username)
+            if account is None:
+                continue
+            volunteer = self.h.router.volunteer(username)
+            out.append(
+                {
+                    "username": username,
+                    "name": account.name,
+                    "role": account.role,
+                    "disabled": account.disabled,
+                    "phone_set": bool(volunteer and volunteer.phone),
+                    "skills": list(volunteer.skills) if volunteer else [],
+                    "languages": list(volunteer.languages) if volunteer else [],
+                    "status": volunteer.state if volunteer else "offline",
+                }
+            )
+        return out
