@@ -39,6 +39,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(api_bp)
 
+    from helpline.dashboard import bp as dashboard_bp
+
+    app.register_blueprint(dashboard_bp)
+
     from helpline import cli
 
     cli.init_app(app)

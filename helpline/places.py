@@ -121,7 +121,13 @@ class Places:
     def import_csv(self, text: str, *, replace: bool = False) -> int:
         """Import rows with the columns of FIELDS (a header row first). All rows are checked
         before anything is stored: one bad row stores nothing and names the row."""
-        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+        try:
+            return self._import(text, replace)
+        except csv.Error as exc:
+            raise PlaceError(f"Dit is geen leesbaar CSV-bestand ({exc}).") from None
+
+    def _import(self, text: str, replace: bool) -> int:
+        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
         if not reader.fieldnames or not {"name", "kind", "postcode"} <= set(reader.fieldnames):
             raise PlaceError("De eerste regel moet de kolommen noemen: name, kind, postcode, ...")
         places = []

@@ -1,0 +1,119 @@
+"""The pages volunteers and coordinators use. Thin: each page is a template plus a script that
+talks to the JSON API (``helpline.api``); the session cookie and CSRF token are the API's."""
+
+from __future__ import annotations
+
+import functools
+import json
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+
+from helpline.accounts import Accounts
+from helpline.api import COOKIE
+from helpline.dashboard.texts import LANGUAGES, TEXTS, text
+from helpline.extensions import helpline
+
+bp = Blueprint(
+    "dashboard",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/dashboard-static",
+)
+LANG_COOKIE = "hl_lang"
+
+
+def language() -> str:
+    chosen = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+    return chosen if chosen in LANGUAGES else "nl"
+
+
+@bp.after_app_request
+def remember_language(response):
+    """``?lang=en`` on any page switches the language for the following pages too."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES and request.blueprint == "dashboard":
+        response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="Lax")
+    return response
+
+
+@bp.after_request
+def page_headers(response):
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; media-src 'self' data:; "
+        "style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.app_context_processor
+def texts():
+    lang = language()
+
+    def t(key: str, **values) -> str:
+        return text(lang, key, **values)
+
+    return {"t": t, "lang": lang, "texts_json": json.dumps(TEXTS[lang])}
+
+
+def page(view=None, *, coordinators: bool = False):
+    """A page that needs a signed-in user (and maybe a coordinator); else the sign-in page."""
+    if view is None:
+        return functools.partial(page, coordinators=coordinators)
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        found = Accounts(helpline().redis).session(request.cookies.get(COOKIE))
+        if found is None:
+            return redirect(url_for("dashboard.login", next=request.path))
+        g.session, g.account = found
+        if coordinators and not g.account.is_coordinator:
+            return render_template("forbidden.html"), 403
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("dashboard.calls"))
+
+
+@bp.get("/login")
+def login():
+    target = request.args.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("dashboard.calls")
+    return render_template("login.html", next=target)
+
+
+@bp.get("/calls")
+@page
+def calls():
+    profile = helpline().router.volunteer(g.account.username)
+    return render_template("calls.html", has_profile=profile is not None)
+
+
+@bp.get("/coordinator")
+@page(coordinators=True)
+def wallboard():
+    return render_template("wallboard.html")
+
+
+@bp.get("/coordinator/people")
+@page(coordinators=True)
+def people():
+    flow = helpline().flow
+    skill_names = {topic.skill: topic.name for topic in flow.topics.values()}
+    return render_template("people.html", flow=flow, skill_names=skill_names)
+
+
+@bp.get("/coordinator/places")
+@page(coordinators=True)
+def places():
+    return render_template("places.html")

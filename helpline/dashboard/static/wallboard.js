@@ -1,0 +1,28 @@
+/* The coordinator's live wall board: refreshed every few seconds. */
+"use strict";
+
+function nameOf(names) {
+  return names[document.documentElement.lang] || names.nl;
+}
+
+async function refresh() {
+  let data;
+  try { data = await api("GET", "/api/stats/live"); } catch (e) { return; }
+  document.getElementById("waiting-total").textContent = data.waiting;
+  document.getElementById("callbacks").textContent = data.scheduled_callbacks;
+  const rows = data.topics.map((x) => el("tr", { class: x.alert ? "alert" : null },
+    el("th", { scope: "row" }, nameOf(x.name)), el("td", {}, String(x.waiting)),
+    el("td", {}, x.waiting ? duration(x.longest_wait_seconds) : "–"), el("td", {}, String(x.skilled_on_duty))));
+  document.querySelector("#topics tbody").replaceChildren(...rows);
+  const states = Object.entries(data.volunteers).map(([state, n]) =>
+    el("div", {}, el("dt", {}, t("status_" + state)), el("dd", {}, String(n))));
+  document.getElementById("states").replaceChildren(...states);
+  const alerts = data.topics.filter((x) => x.alert).map((x) =>
+    el("p", { class: "banner warn" }, t("alert_no_skill", { topic: nameOf(x.name) })));
+  const box = document.getElementById("alerts");
+  const text = alerts.map((a) => a.textContent).join("|");
+  if (box.dataset.text !== text) { box.dataset.text = text; box.replaceChildren(...alerts); }
+}
+
+refresh();
+window.setInterval(refresh, 5000);
