@@ -12,19 +12,30 @@ import re
 MAX_NOTE = 500
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-# An IBAN: two letters, two check digits, then 11-30 letters and digits (spaces allowed).
-IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30}\b", re.IGNORECASE)
+# Where an IBAN may start: two letters and two check digits, then letters, digits, spaces.
+IBAN_START = re.compile(r"\b[A-Za-z]{2}\d{2}[A-Za-z0-9 ]{11,44}")
 # Runs of digits, allowing the separators people type inside numbers.
+# IBAN lengths of the countries callers are likely to bank in (SEPA countries).
+IBAN_LENGTHS = {
+    "NL": 18, "BE": 16, "DE": 22, "FR": 27, "GB": 22, "LU": 20, "ES": 24, "IT": 27, "PT": 25,
+    "AT": 20, "CH": 21, "IE": 22, "PL": 28, "DK": 18, "SE": 24, "NO": 15, "FI": 18, "GR": 27,
+    "TR": 26, "CZ": 24, "HU": 28, "RO": 24, "BG": 22, "HR": 21, "SI": 19, "SK": 24,
+}  # fmt: skip
 DIGIT_RUN = re.compile(r"\+?\d[\d \-./()]{6,}\d")
 
 
-def _iban_valid(candidate: str) -> bool:
-    text = re.sub(r"\s", "", candidate).upper()
-    if not 15 <= len(text) <= 34:
-        return False
+def _iban_valid(text: str) -> bool:
     moved = text[4:] + text[:4]
     number = "".join(str(int(ch, 36)) for ch in moved)
     return int(number) % 97 == 1
+
+
+def _holds_iban(candidate: str) -> bool:
+    """Whether some start of the candidate (spaces removed) is an IBAN with valid check digits;
+    the candidate may run on into the words after it."""
+    text = re.sub(r"\s", "", candidate).upper()
+    length = IBAN_LENGTHS.get(text[:2])
+    return length is not None and len(text) >= length and _iban_valid(text[:length])
 
 
 def _luhn(digits: str) -> bool:
@@ -59,7 +70,7 @@ def problems(note: str) -> list[str]:
         found.append("too_long")
     if EMAIL.search(note):
         found.append("email")
-    if any(_iban_valid(m.group(0)) for m in IBAN.finditer(note)):
+    if any(_holds_iban(m.group(0)) for m in IBAN_START.finditer(note)):
         found.append("iban")
     for match in DIGIT_RUN.finditer(note):
         raw = match.group(0).strip()

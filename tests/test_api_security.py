@@ -133,3 +133,134 @@ def test_the_openapi_document_names_the_operations(client):
 def test_errors_are_json_with_a_human_message(client):
     response = client.get("/api/nothing-here")
     assert response.status_code == 404 and "error" in response.json
+
+
+def finished_call(app, username: str, sid: str):
+    """``username`` takes a DigiD call ``sid`` to the end; returns their client, token, id."""
+    h = app.extensions["helpline"]
+    client, csrf = sign_in(app, username)
+    h.store.enqueue(sid, "+31201234567", "digid", "nl", None)
+    client.post("/api/status", json={"status": "available"}, headers={"X-CSRF-Token": csrf})
+    member = f"c:{sid}"
+    assert client.post(f"/api/offers/{member}/accept", headers={"X-CSRF-Token": csrf}).json["ok"]
+    assert h.router.connected(username, member) == "connected"
+    assert h.router.call_done(username, member) == "wrapup"
+    return client, csrf, member
+
+
+GOOD_WRAPUP = {"outcome": "solved", "topic": "digid", "subtopic": "app_activate", "note": ""}
+
+
+def test_volunteer_a_cannot_read_or_wrap_up_volunteer_bs_call(people, r):
+    anna, anna_csrf, anna_call = finished_call(people, "anna", "CA1")
+    bert, bert_csrf, bert_call = finished_call(people, "bert", "CA2")
+    assert [c["id"] for c in anna.get("/api/calls").json["calls"]] == [anna_call]
+    assert [c["id"] for c in bert.get("/api/calls").json["calls"]] == [bert_call]
+    assert anna.get(f"/api/calls/{bert_call}").status_code == 404
+    response = anna.post(
+        f"/api/calls/{bert_call}/wrapup", json=GOOD_WRAPUP, headers={"X-CSRF-Token": anna_csrf}
+    )
+    assert response.status_code == 404
+    assert r.hget(keys.handled(bert_call), "wrapped") == "0"
+    assert r.hget(keys.volunteer("bert"), "state") == "wrapup"
+
+
+def test_a_wrap_up_without_the_csrf_token_is_refused(people, r):
+    anna, _, call = finished_call(people, "anna", "CA1")
+    assert anna.post(f"/api/calls/{call}/wrapup", json=GOOD_WRAPUP).status_code == 403
+    assert r.hget(keys.handled(call), "wrapped") == "0"
+
+
+@pytest.mark.parametrize(
+    ("note", "named"),
+    [
+        ("Rekening NL91 ABNA 0417 1643 00 werkt niet", "rekeningnummer"),
+        ("Terugbellen op 06-12345678 graag", "telefoonnummer"),
+        ("Pas 4111 1111 1111 1111 geblokkeerd", "pasnummer"),
+        ("BSN 111222333 staat in de brief", "BSN"),
+        ("Mail naar jan.jansen@example.nl gestuurd", "e-mailadres"),
+    ],
+)
+def test_the_note_check_refuses_personal_details_and_keeps_the_wrap_up_open(people, r, note, named):
+    anna, csrf, call = finished_call(people, "anna", "CA1")
+    response = anna.post(
+        f"/api/calls/{call}/wrapup",
+        json={**GOOD_WRAPUP, "note": note},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 422
+    assert named in response.json["error"] and response.json["field"] == "note"
+    assert "wachtwoorden" in response.json["error"]
+    assert r.hget(keys.handled(call), "wrapped") == "0"
+    assert r.hget(keys.volunteer("anna"), "state") == "wrapup"
+
+
+def test_a_wrap_up_is_stored_once_and_makes_the_volunteer_available_again(people, r):
+    anna, csrf, call = finished_call(people, "anna", "CA1")
+    body = {**GOOD_WRAPUP, "recurring": True, "note": "App opnieuw geactiveerd, versie 6.2"}
+    response = anna.post(f"/api/calls/{call}/wrapup", json=body, headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 200, response.json
+    assert response.json["call"]["wrapup"]["subtopic"] == "app_activate"
+    assert response.json["me"]["status"] == "available"
+    again = anna.post(f"/api/calls/{call}/wrapup", json=body, headers={"X-CSRF-Token": csrf})
+    assert again.status_code == 409
+    events = [fields for _, fields in r.xrange(keys.EVENTS) if fields["type"] == "wrapup"]
+    assert len(events) == 1 and events[0]["w_recurring"] == "1"
+    today = anna.get("/api/calls").json["today"]
+    assert today["calls"] == 1 and today["solved"] == 1
+
+
+def test_coordinator_operations_are_refused_to_volunteers(people):
+    anna, csrf = sign_in(people, "anna")
+    assert anna.get("/api/stats/live").status_code == 403
+    assert anna.get("/api/people").status_code == 403
+    assert anna.get("/api/reports/bottlenecks").status_code == 403
+    response = anna.post(
+        "/api/places",
+        json={"name": "Bieb", "kind": "bibliotheek", "postcode": "1234 AB"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 403
+    assert (
+        anna.patch(
+            "/api/people/bert", json={"disabled": True}, headers={"X-CSRF-Token": csrf}
+        ).status_code
+        == 403
+    )
+
+
+def test_a_coordinator_adds_disables_and_resets_people_on_the_web(people, r):
+    cora, csrf = sign_in(people, "cora")
+    response = cora.post(
+        "/api/people",
+        json={
+            "username": "dirk",
+            "password": PASSWORD,
+            "name": "Dirk",
+            "phone": "+31633333333",
+            "skills": ["bank", "digid"],
+            "languages": ["nl", "en"],
+        },
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 201, response.json
+    dirk, dirk_csrf = sign_in(people, "dirk")
+    dirk.post("/api/status", json={"status": "available"}, headers={"X-CSRF-Token": dirk_csrf})
+    assert r.hget(keys.volunteer("dirk"), "skills") == "bank,digid"
+    cora.patch("/api/people/dirk", json={"disabled": True}, headers={"X-CSRF-Token": csrf})
+    assert dirk.get("/api/me").status_code == 401
+    assert r.hget(keys.volunteer("dirk"), "state") == "offline"
+    cora.patch("/api/people/dirk", json={"disabled": False}, headers={"X-CSRF-Token": csrf})
+    new = cora.post("/api/people/dirk/password", headers={"X-CSRF-Token": csrf}).json["password"]
+    old = people.test_client().post("/api/login", json={"username": "dirk", "password": PASSWORD})
+    assert old.status_code == 401
+    fresh = people.test_client().post("/api/login", json={"username": "dirk", "password": new})
+    assert fresh.status_code == 200
+
+
+def test_a_coordinator_cannot_disable_themselves(people):
+    cora, csrf = sign_in(people, "cora")
+    response = cora.patch(
+        "/api/people/cora", json={"disabled": True}, headers={"X-CSRF-Token": csrf}
+    )
+    assert response.status_code == 400
