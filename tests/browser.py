@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -27,3 +28,29 @@ def launch(playwright):
     return playwright.chromium.launch(
         executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
     )
+
+
+AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_accessibility_problems(page) -> list[str]:
+    """axe-core (the npm package, installed by scripts/test) run on the page as it is now:
+    every serious or critical violation of WCAG 2.0/2.1 A and AA, described."""
+    if not AXE.exists():
+        raise RuntimeError("axe-core is missing: npm ci --prefix tests/axe")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+            });
+            return r.violations.map(v => ({id: v.id, impact: v.impact,
+                nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+        }"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {', '.join(v['nodes'])}"
+        for v in result
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import asdict
 
-from flask import Response, g, jsonify, request
+import redis
+from flask import Response, g, jsonify, request, stream_with_context
 
 from helpline import keys, wrapup
 from helpline.api import COOKIE, _body, _me, _offer, accounts, bp, error, signed_in
 from helpline.extensions import helpline
 from helpline.places import PlaceError, Places
 
+log = logging.getLogger(__name__)
 STREAM_SECONDS = 300  # then the browser reconnects (and resyncs) by itself
 KEEPALIVE_SECONDS = 5  # a write this often notices a vanished browser
 HEARTBEAT_SECONDS = 10
@@ -156,6 +159,12 @@ def stream_updates():
 
     def events():
         yield "retry: 2000\n\n"
+        try:
+            yield from updates()
+        except redis.RedisError:
+            log.warning("event stream ended: Redis unavailable")  # the browser reconnects
+
+    def updates():
         last, last_write, last_beat = None, 0.0, time.monotonic()
         cursor = h.redis.xrevrange(keys.EVENTS, count=1)
         cursor = cursor[0][0] if cursor else "0-0"
@@ -182,7 +191,7 @@ def stream_updates():
                 cursor = news[0][1][-1][0]
 
     return Response(
-        events(),
+        stream_with_context(events()),
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

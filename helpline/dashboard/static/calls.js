@@ -376,7 +376,12 @@ function connect() {
 }
 
 window.addEventListener("online", () => { if (view.offline) connect(); });
-window.addEventListener("offline", () => setOffline(true));
+window.addEventListener("offline", () => {
+  // The browser knows the network is gone: stop trusting the open stream and what it showed.
+  if (view.stream) view.stream.close();
+  setOffline(true);
+  $("offer").hidden = true;
+});
 
 const sound = $("sound");
 sound.checked = window.localStorage.getItem("hl-sound") === "1";
