@@ -264,3 +264,14 @@ def test_a_coordinator_cannot_disable_themselves(people):
         "/api/people/cora", json={"disabled": True}, headers={"X-CSRF-Token": csrf}
     )
     assert response.status_code == 400
+
+
+def test_an_account_without_a_volunteer_profile_can_use_the_dashboard(people, r):
+    cora, csrf = sign_in(people, "cora")  # a coordinator with no phone: takes no calls
+    me = cora.get("/api/me")
+    assert me.status_code == 200 and me.json["status"] == "offline"
+    assert not r.exists(keys.volunteer("cora"))
+    response = cora.post(
+        "/api/status", json={"status": "available"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert response.status_code == 409

@@ -33,8 +33,8 @@ def test_the_schema_check_would_catch_a_broken_compose_file():
     assert list(jsonschema.Draft7Validator(SCHEMA).iter_errors(broken))
 
 
-def test_compose_runs_redis_web_worker_and_scheduler():
-    assert set(COMPOSE["services"]) == {"redis", "web", "worker", "scheduler"}
+def test_compose_runs_redis_webhooks_dashboard_worker_and_scheduler():
+    assert set(COMPOSE["services"]) == {"redis", "web", "dashboard", "worker", "scheduler"}
 
 
 def project_commands():
@@ -128,3 +128,67 @@ def test_readme_documents_every_setting():
 def test_ci_runs_the_readme_test_command():
     assert "./scripts/test" in (ROOT / "README.md").read_text()
     assert "./scripts/test" in (ROOT / ".ci/run").read_text()
+
+
+def test_the_dashboard_service_keeps_live_streams_open_and_still_answers(redis_url, r):
+    """Each open dashboard holds an event stream; the dashboard service runs threads, so one
+    worker process serves many streams and the other requests beside them."""
+    from helpline.accounts import Accounts
+
+    service = COMPOSE["services"]["dashboard"]
+    assert service["environment"]["HELPLINE_WORKER_CLASS"] == "gthread"
+    Accounts(r).create("anna", "correct horse battery", role="volunteer")
+    port = free_port()
+    env = {
+        "PATH": str(Path(sys.executable).parent),
+        "REDIS_URL": redis_url,
+        "HELPLINE_BIND": f"127.0.0.1:{port}",
+        "HELPLINE_WORKER_CLASS": "gthread",
+        "HELPLINE_THREADS": service["environment"]["HELPLINE_THREADS"],
+        "WEB_CONCURRENCY": "1",
+    }
+    command = service["command"]
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / command[0]), *command[1:]],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    import http.client
+
+    try:
+        for _ in range(100):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request(
+                    "POST",
+                    "/api/login",
+                    body=json.dumps({"username": "anna", "password": "correct horse battery"}),
+                    headers={"Content-Type": "application/json"},
+                )
+                login = conn.getresponse()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the dashboard service did not start")
+        assert login.status == 200
+        cookie = login.getheader("Set-Cookie").split(";")[0]
+        streams = []
+        for _ in range(5):
+            stream = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            stream.request("GET", "/api/stream", headers={"Cookie": cookie})
+            response = stream.getresponse()
+            assert response.getheader("Content-Type").startswith("text/event-stream")
+            first = response.readline() + response.readline()
+            assert first.startswith(b"retry:")
+            streams.append((stream, response))
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/api/me", headers={"Cookie": cookie})
+        me = conn.getresponse()
+        assert me.status == 200 and json.loads(me.read())["username"] == "anna"
+        for stream, _ in streams:
+            stream.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -89,7 +89,7 @@ class Router:
 
     def volunteer(self, volunteer_id: str) -> Volunteer | None:
         data = self.redis.hgetall(keys.volunteer(volunteer_id))
-        return Volunteer.from_hash(data) if data else None
+        return Volunteer.from_hash(data) if data.get("id") else None
 
     def volunteer_ids(self) -> list[str]:
         return sorted(self.redis.smembers(keys.VOLUNTEERS))
@@ -145,8 +145,11 @@ class Router:
         return result
 
     def heartbeat(self, volunteer_id: str) -> None:
-        """The volunteer's dashboard is still there (single key, so no script)."""
-        self.redis.hset(keys.volunteer(volunteer_id), "seen_at", self.clock.now_ms())
+        """The volunteer's dashboard is still there (single key, so no script). An account
+        without a volunteer profile (a coordinator who takes no calls) has nothing to mark."""
+        key = keys.volunteer(volunteer_id)
+        if self.redis.hexists(key, "id"):
+            self.redis.hset(key, "seen_at", self.clock.now_ms())
 
     def vanished(self, now_ms: int | None = None) -> list[str]:
         """Available or offered volunteers whose dashboard stopped reporting: offline."""
