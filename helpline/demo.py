@@ -30,6 +30,41 @@ def _redis_binary() -> str | None:
         return None
 
 
+DEMO_PASSWORD = "demo-wachtwoord"
+DEMO_PEOPLE = [
+    # username, role, name, phone, skills, languages
+    ("vrijwilliger", "volunteer", "Anna (vrijwilliger)", "+31612340001",
+     ["device", "password", "digid", "bank", "general"], ["nl", "en"]),
+    ("coordinator", "coordinator", "Cora (coördinator)", "+31612340002",
+     ["digid", "general"], ["nl"]),
+]  # fmt: skip
+
+
+def _demo_people(app, sim) -> list[tuple[str, str]]:
+    """Demo accounts (made once, kept in the demo's Redis) and their simulated phones, which
+    answer after two seconds and press 1."""
+    from helpline.accounts import AccountError
+    from helpline.people import People
+    from helpline.simulator.people import PhoneOwner
+
+    people = People(app.extensions["helpline"])
+    for username, role, name, phone, skills, languages in DEMO_PEOPLE:
+        try:
+            people.add(
+                username,
+                DEMO_PASSWORD,
+                role=role,
+                name=name,
+                phone=phone,
+                skills=skills,
+                languages=languages,
+            )
+        except AccountError:
+            pass  # made by an earlier run
+        sim.add_phone(PhoneOwner(phone, answer_after=2, press_every_call="1"))
+    return [(username, role) for username, role, *_ in DEMO_PEOPLE]
+
+
 def run_demo(*, port: int, phone_port: int, data_dir: Path, speed: float = 1.0) -> None:
     from helpline import create_app
     from helpline.simulator import Simulator
@@ -90,6 +125,7 @@ def run_demo(*, port: int, phone_port: int, data_dir: Path, speed: float = 1.0) 
             "HELPLINE_CLOCK_EPOCH": epoch,
         }
         app_server.app = create_app(settings)
+        logins = _demo_people(app_server.app, sim)
         phone_server = Served(create_phone_app(sim), port=phone_port)
         servers = [app_server, rest_server, phone_server]
         for server in servers:
@@ -110,7 +146,10 @@ def run_demo(*, port: int, phone_port: int, data_dir: Path, speed: float = 1.0) 
         click.echo(f"  Helpline web app:                  {base}/  (webhooks under /voice)")
         click.echo(f"  Simulated Twilio REST API:         {rest_server.url}/2010-04-01")
         click.echo(f"  Redis:                             {redis_url}")
-        click.echo("  Volunteer and coordinator logins appear here once the dashboard exists.")
+        click.echo(f"  Volunteer dashboard:               {base}/login")
+        for username, role in logins:
+            click.echo(f"    {role}: {username} / {DEMO_PASSWORD}")
+        click.echo("  The volunteers' phones are simulated: they answer and press 1 by themselves.")
         click.echo("Press Ctrl-C to stop.", nl=True)
         sys.stdout.flush()
         while not stop.is_set():

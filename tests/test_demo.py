@@ -3,6 +3,7 @@ Chromium, then Ctrl-C stops everything and leaves no process behind."""
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
+from helpline.demo import DEMO_PASSWORD
 from helpline.localredis import free_port
 from tests.browser import launch
 
@@ -39,6 +41,19 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def side_by_side(browser, left, right, path: Path) -> None:
+    """One picture of two pages next to each other (for the README)."""
+    images = [base64.b64encode(p.screenshot()).decode() for p in (left, right)]
+    sheet = browser.new_page(viewport={"width": 1820, "height": 1100})
+    sheet.set_content(
+        "<body style='margin:0;display:flex;gap:20px;background:#555'>"
+        + "".join(f"<img alt='' src='data:image/png;base64,{i}'>" for i in images)
+        + "</body>"
+    )
+    sheet.screenshot(path=str(path))
+    sheet.close()
+
+
 def test_demo_places_a_call_in_the_browser_phone_and_stops_cleanly(tmp_path):
     port, phone_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
@@ -53,7 +68,7 @@ def test_demo_places_a_call_in_the_browser_phone_and_stops_cleanly(tmp_path):
             "--data",
             str(tmp_path / "demo"),
             "--speed",
-            "15",
+            "5",
         ],
         env=env,
         stdout=subprocess.PIPE,
@@ -85,6 +100,23 @@ def test_demo_places_a_call_in_the_browser_phone_and_stops_cleanly(tmp_path):
                 "Uw plek in de rij: 1", timeout=30_000
             )
             page.screenshot(path=str(DOCS / "browser-phone.png"), full_page=True)
+
+            # The demo volunteer signs in, goes available and takes the waiting caller.
+            desk = browser.new_page(locale="nl-NL", viewport={"width": 900, "height": 1100})
+            desk.goto(f"http://127.0.0.1:{port}/login")
+            desk.get_by_label("Gebruikersnaam").fill("vrijwilliger")
+            desk.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+            desk.get_by_role("button", name="Inloggen").click()
+            desk.get_by_role("button", name="Beschikbaar").click()
+            expect(desk.locator("#offer")).to_be_visible(timeout=10_000)
+            side_by_side(browser, page, desk, DOCS / "demo-phone-and-dashboard.png")
+            desk.get_by_role("button", name="Aannemen").click()
+            expect(transcript).to_contain_text(
+                "U wordt nu verbonden met een vrijwilliger.", timeout=30_000
+            )
+            expect(desk.locator("#call-state")).to_have_text(
+                "U bent verbonden met de beller.", timeout=30_000
+            )
             browser.close()
     finally:
         demo.send_signal(signal.SIGINT)

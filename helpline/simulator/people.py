@@ -69,10 +69,13 @@ class PhoneOwner(Person):
     mode: str = "answer"
     answer_after: float = 2
     voicemail_seconds: float = 60
+    press_every_call: str = ""  # a phone that answers many calls (the demo's): keys each time
 
     def answer(self, in_queue: bool, age: float) -> Answer | None:
         if self.mode == "voicemail":
             return None
+        if self.press_every_call:
+            return press(self.press_every_call)
         return super().answer(in_queue, age)
 
 
