@@ -116,7 +116,7 @@ def login():
         session.token,
         httponly=True,
         samesite="Lax",
-        secure=current_app.config["PUBLIC_URL"].startswith("https://"),
+        secure=request.is_secure or current_app.config["PUBLIC_URL"].startswith("https://"),
         max_age=12 * 3600,
         path="/",
     )
