@@ -275,3 +275,35 @@ def test_an_account_without_a_volunteer_profile_can_use_the_dashboard(people, r)
         "/api/status", json={"status": "available"}, headers={"X-CSRF-Token": csrf}
     )
     assert response.status_code == 409
+
+
+def test_errors_come_in_the_language_the_person_chose(people):
+    client = people.test_client()
+    client.set_cookie("hl_lang", "en")
+    response = client.post("/api/login", json={"username": "anna", "password": "wrong-wrong"})
+    assert response.json["error"] == "The username or password is wrong."
+    anna, csrf, call = finished_call(people, "anna", "CA1")
+    anna.set_cookie("hl_lang", "en")
+    response = anna.post(
+        f"/api/calls/{call}/wrapup",
+        json={**GOOD_WRAPUP, "note": "call back on +31 6 1234 5678"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.json["error"].startswith("The note seems to contain a phone number.")
+
+
+def test_a_coordinator_changes_skills_and_languages_which_routing_follows_at_once(people, r):
+    cora, csrf = sign_in(people, "cora")
+    response = cora.patch(
+        "/api/people/anna",
+        json={"skills": ["bank"], "languages": ["nl", "en"]},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 200, response.json
+    assert r.hget(keys.volunteer("anna"), "skills") == "bank"
+    assert r.hget(keys.volunteer("anna"), "languages") == "nl,en"
+    bad = cora.patch(
+        "/api/people/anna", json={"skills": ["cooking"]}, headers={"X-CSRF-Token": csrf}
+    )
+    assert bad.status_code == 400 and "cooking" in bad.json["error"]
+    assert r.hget(keys.volunteer("anna"), "skills") == "bank"

@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from helpline import keys
 from helpline.accounts import Accounts, Throttled
+from helpline.api.messages import localize, request_language
 from helpline.api.spec import OPENAPI
 from helpline.extensions import helpline
 
@@ -28,7 +29,8 @@ MESSAGES = {
 
 
 def error(status: int, message: str, **extra):
-    return jsonify({"error": message, **extra}), status
+    """A JSON error with a message for people, in the language they chose."""
+    return jsonify({"error": localize(message, request_language()), **extra}), status
 
 
 def accounts() -> Accounts:

@@ -12,6 +12,7 @@ from flask import Response, g, jsonify, request, stream_with_context
 
 from helpline import keys, wrapup
 from helpline.api import COOKIE, _body, _me, _offer, accounts, bp, error, signed_in
+from helpline.api.messages import personal_details, request_language
 from helpline.extensions import helpline
 from helpline.places import PlaceError, Places
 
@@ -28,13 +29,6 @@ WRAPUP_MESSAGES = {
     "place": "Zoek een plek op postcode en kies er een.",
     "too_long": "De notitie is te lang (hoogstens 500 tekens).",
     "invalid": "De notitie is geen tekst.",
-}
-PERSONAL = {
-    "email": "een e-mailadres",
-    "iban": "een rekeningnummer (IBAN)",
-    "card": "een pasnummer",
-    "bsn": "een BSN",
-    "phone": "een telefoonnummer",
 }
 
 
@@ -79,11 +73,7 @@ def submit_wrap_up(call_id):
         wrap = wrapup.parse(_body(), h.flow, Places(h.redis))
     except wrapup.WrapUpError as exc:
         if exc.kind == "personal":
-            found = ", ".join(PERSONAL[k] for k in exc.detail if k in PERSONAL)
-            message = (
-                f"De notitie lijkt {found} te bevatten. Schrijf nooit wachtwoorden, codes of "
-                "persoonlijke gegevens op."
-            )
+            message = personal_details(exc.detail, request_language())
         else:
             message = WRAPUP_MESSAGES.get(exc.kind) or WRAPUP_MESSAGES[exc.field]
         return error(422, message, field=exc.field, code=exc.kind, found=exc.detail)
