@@ -21,6 +21,13 @@ def _bool(value: str) -> bool:
     raise ValueError(f"not a boolean: {value!r}")
 
 
+def _share(value: str) -> float:
+    number = float(value)
+    if not 0 < number <= 1:
+        raise ValueError("must be a share between 0 and 1, such as 0.8")
+    return number
+
+
 def _positive_int(value: str) -> int:
     number = int(value)
     if number < 0:
@@ -287,6 +294,22 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
         False,
         "Seconds a finished call's working state stays in Redis (events stay longer).",
+    ),
+    Setting(
+        "HELPLINE_SERVICE_LEVEL_SECONDS",
+        120,
+        _positive_int,
+        False,
+        "The service level's answer time: a caller answered within this many seconds counts "
+        "as answered in time.",
+    ),
+    Setting(
+        "HELPLINE_SERVICE_LEVEL_TARGET",
+        0.8,
+        _share,
+        False,
+        "The share of callers to answer within the service level's time (0-1); the staffing "
+        "estimate aims at it.",
     ),
     Setting(
         "HELPLINE_EVENT_RETENTION_DAYS",

@@ -115,3 +115,45 @@ def my_calls(volunteer_id: str) -> str:
 PLACES = f"{PREFIX}:places"  # the local-help directory: id -> JSON
 PLACES_BY_POSTCODE = f"{PREFIX}:places:by_postcode"  # id scored by its four-digit postcode
 FINDINGS = f"{PREFIX}:findings"  # the latest bottleneck report (JSON), written by a worker job
+
+AGG_CURSOR = f"{PREFIX}:agg:cursor"  # the id of the last event counted in the aggregates
+
+
+def agg(period: str, bucket: str) -> str:
+    """Counters of one hour (2026-11-30T09), day (2026-11-30) or ISO week (2026-W49)."""
+    return f"{PREFIX}:agg:{period}:{bucket}"
+
+
+def agg_index(period: str) -> str:
+    """The buckets of a period that have counters, scored by a moment inside them."""
+    return f"{PREFIX}:agg_index:{period}"
+
+
+def agg_facts(member: str) -> str:
+    """What the aggregation knows of a call (topic, lang, referral, region, caller)."""
+    return f"{PREFIX}:agg_facts:{member}"
+
+
+def agg_caller(pseudonym: str) -> str:
+    """When a pseudonymous caller last called about each topic (repeat-caller findings)."""
+    return f"{PREFIX}:agg_caller:{pseudonym}"
+
+
+def agg_repeats(week: str) -> str:
+    """Repeat calls in a week within the repeat window, per pseudonym|topic."""
+    return f"{PREFIX}:agg_repeats:{week}"
+
+
+def period_run(job: str, period: int) -> str:
+    """Taken by the first run of a periodic job in a period (two schedulers run it once)."""
+    return f"{PREFIX}:period:{job}:{period}"
+
+
+def runs(job: str) -> str:
+    """The latest runs of a periodic job (for the operations page)."""
+    return f"{PREFIX}:runs:{job}"
+
+
+def job_status(job: str) -> str:
+    """A periodic job's health: consecutive failures, back-off, last error and success."""
+    return f"{PREFIX}:job_status:{job}"

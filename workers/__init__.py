@@ -11,7 +11,13 @@ from rq.cron import CronScheduler
 QUEUES = ("high", "default", "low")
 
 # Periodic jobs: (dotted path, queue, seconds between runs).
-PERIODIC = (("workers.maintenance.trim_events", "low", 3600),)
+PERIODIC = (
+    ("workers.routing.repair_routing", "high", 30),
+    ("workers.reports.process_events", "default", 10),
+    ("workers.reports.sample_duty", "default", 60),
+    ("workers.reports.detect_bottlenecks", "low", 900),
+    ("workers.maintenance.trim_events", "low", 3600),
+)
 
 
 @lru_cache(maxsize=1)

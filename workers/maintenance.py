@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from helpline import keys
+from workers.periodic import periodic
 
 
+@periodic("trim_events", 3600)
 def trim_events(retention_days: int | None = None) -> int:
     """Drop raw events older than the retention period; returns how many went. Idempotent."""
     helpline = _state()

@@ -8,6 +8,7 @@ from twilio.base.exceptions import TwilioRestException
 
 from helpline import keys
 from helpline.twiml import public_url
+from workers.periodic import periodic
 
 log = logging.getLogger("workers.routing")
 
@@ -132,6 +133,7 @@ def cancel_leg(leg_sid: str) -> str:
     return "cancelled"
 
 
+@periodic("repair_routing", 30)
 def repair_routing() -> dict:
     """Periodic repair: expired offers, due wrap-ups and callbacks, missed matches."""
     h = _state()

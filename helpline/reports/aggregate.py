@@ -1,0 +1,222 @@
+"""Turning routing events into counts per hour, day and week.
+
+``increments`` is pure: one event and what is known about its call in, counter changes out.
+``Aggregator.process`` reads the events after the stored cursor, computes the changes for a
+batch and hands them to ``agg_apply.lua``, which applies them and moves the cursor in one step
+only if the cursor is still where the batch began. So a batch counts exactly once: a worker
+killed mid-job applied all of a batch or nothing, and two jobs racing cannot both apply it.
+
+A counter is a hash field ``<metric>|<dimension>`` in ``agg:<period>:<bucket>``, where the
+dimension is ``all``, ``topic:<id>``, ``lang:<code>``, ``referral:<source>``, ``region:<area>``
+or ``subtopic:<topic>/<sub>``; wait histograms are ``wait_bin<i>|<dimension>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from helpline import keys
+from helpline.calls import Scripts
+
+PERIODS = ("hour", "day", "week")
+# Upper edges (seconds) of the wait histogram's bins; the last bin is open.
+WAIT_BINS = (10, 20, 30, 60, 90, 120, 180, 300, 600)
+REPEAT_WINDOW_MS = 14 * 86_400_000
+FACTS_TTL = 3 * 86_400  # what we know of a call, kept while its events can still arrive
+
+
+def buckets(t_ms: int, zone: ZoneInfo) -> dict[str, str]:
+    moment = datetime.fromtimestamp(t_ms / 1000, tz=zone)
+    year, week, _ = moment.isocalendar()
+    return {
+        "hour": moment.strftime("%Y-%m-%dT%H"),
+        "day": moment.strftime("%Y-%m-%d"),
+        "week": f"{year}-W{week:02d}",
+    }
+
+
+def wait_bin(wait_ms: int) -> int:
+    seconds = wait_ms / 1000
+    for index, edge in enumerate(WAIT_BINS):
+        if seconds < edge:
+            return index
+    return len(WAIT_BINS)
+
+
+def percentile(histogram: list[int], share: float) -> int | None:
+    """The upper edge (s) of the bin holding the given share of waits; None when empty."""
+    total = sum(histogram)
+    if not total:
+        return None
+    running = 0
+    for index, count in enumerate(histogram):
+        running += count
+        if running >= share * total:
+            return WAIT_BINS[index] if index < len(WAIT_BINS) else WAIT_BINS[-1] * 2
+    return None
+
+
+def dimensions(facts: dict) -> list[str]:
+    dims = ["all"]
+    for name in ("topic", "lang", "referral", "region"):
+        if facts.get(name):
+            dims.append(f"{name}:{facts[name]}")
+    return dims
+
+
+@dataclass
+class Changes:
+    """Counter changes for one batch: (metric, dimensions, amount) per moment."""
+
+    counts: list[tuple[int, str, list[str], int]] = field(default_factory=list)
+    facts: dict[str, dict] = field(default_factory=dict)
+    repeats: list[tuple[int, str, str]] = field(default_factory=list)  # (t, caller, topic)
+
+    def add(self, t: int, metric: str, dims: list[str], amount: int = 1) -> None:
+        self.counts.append((t, metric, dims, amount))
+
+
+def _member(event: dict) -> str:
+    if event.get("member"):
+        return event["member"]
+    return keys.call_member(event["call"]) if event.get("call") else ""
+
+
+def increments(event: dict, facts: dict, changes: Changes, service_level_s: int) -> None:
+    """Add what one event changes. ``facts`` is what is known of its call (may be updated)."""
+    kind, t = event.get("type"), int(event.get("t") or 0)
+    dims = dimensions(facts)
+    if kind == "queued":
+        facts.update(
+            {
+                name: event.get(name, "")
+                for name in ("topic", "lang", "referral", "region", "caller")
+            }
+        )
+        dims = dimensions(facts)
+        changes.add(t, "offered", dims)
+        if event.get("repeat") == "1":
+            changes.add(t, "repeat_calls", dims)
+        if event.get("caller"):
+            changes.repeats.append((t, event["caller"], event.get("topic", "")))
+    elif kind == "connected":
+        wait = int(float(event.get("wait_ms") or 0))
+        if _member(event).startswith("b:"):
+            changes.add(t, "callbacks_made", dims)
+        else:
+            changes.add(t, "answered", dims)
+            changes.add(t, "wait_ms", dims, wait)
+            changes.add(t, f"wait_bin{wait_bin(wait)}", dims)
+            if wait <= service_level_s * 1000:
+                changes.add(t, "within_sl", dims)
+        if event.get("widened") == "1":
+            changes.add(t, "widened", dims)
+    elif kind == "abandoned":
+        changes.add(t, "abandoned", dims)
+        changes.add(t, "abandoned_wait_ms", dims, int(float(event.get("wait_ms") or 0)))
+    elif kind == "completed":
+        changes.add(t, "handled", dims)
+        changes.add(t, "talk_ms", dims, int(float(event.get("talk_ms") or 0)))
+    elif kind == "callback_requested":
+        changes.add(t, "callbacks_asked", dims)
+    elif kind == "callback_unreachable":
+        changes.add(t, "callbacks_unreachable", dims)
+    elif kind == "offer_ended" and event.get("reason") in ("timeout", "declined"):
+        changes.add(t, f"offers_{event['reason']}", dims)
+    elif kind == "wrapup":
+        topic = event.get("w_topic") or facts.get("topic") or ""
+        wrap_dims = [*dims]
+        if event.get("w_subtopic"):
+            wrap_dims.append(f"subtopic:{topic}/{event['w_subtopic']}")
+        changes.add(t, "wrapups", wrap_dims)
+        changes.add(t, f"outcome_{event.get('w_outcome', '')}", wrap_dims)
+        if event.get("w_local_help"):
+            changes.add(t, f"local_help_{event['w_local_help']}", wrap_dims)
+        if event.get("w_recurring") == "1":
+            changes.add(t, "recurring", wrap_dims)
+
+
+class Aggregator:
+    def __init__(self, client, config: dict, clock):
+        self.redis = client
+        self.config = config
+        self.clock = clock
+        self.zone = ZoneInfo(config.get("HELPLINE_TIMEZONE", "Europe/Amsterdam"))
+        self.scripts = Scripts(client)
+
+    def lag(self) -> int:
+        """Events not yet counted."""
+        cursor = self.redis.get(keys.AGG_CURSOR) or "0-0"
+        newest = self.redis.xrevrange(keys.EVENTS, count=1)
+        if not newest or newest[0][0] == cursor:
+            return 0
+        return len(self.redis.xrange(keys.EVENTS, min=f"({cursor}", count=100_000))
+
+    def process(self, batch: int = 500, max_batches: int = 200) -> int:
+        """Count the events after the cursor; returns how many were counted by this call."""
+        done = 0
+        for _ in range(max_batches):
+            counted = self._batch(batch)
+            if counted <= 0:
+                break
+            done += counted
+        return done
+
+    def _batch(self, size: int) -> int:
+        cursor = self.redis.get(keys.AGG_CURSOR) or "0-0"
+        events = self.redis.xrange(keys.EVENTS, min=f"({cursor}", count=size)
+        if not events:
+            return 0
+        members = sorted({m for _, e in events if (m := _member(e))})
+        known: dict[str, dict] = {}
+        if members:
+            with self.redis.pipeline(transaction=False) as pipe:
+                for member in members:
+                    pipe.hgetall(keys.agg_facts(member))
+                known = dict(zip(members, pipe.execute(), strict=True))
+        changes = Changes()
+        service_level_s = self.config.get("HELPLINE_SERVICE_LEVEL_SECONDS", 120)
+        for _, event in events:
+            member = _member(event)
+            facts = known.setdefault(member, {})
+            if event.get("type") == "callback_requested" and event.get("callback"):
+                # the callback carries on the call's facts under its own member
+                known[keys.callback_member(event["callback"])] = dict(facts)
+                changes.facts[keys.callback_member(event["callback"])] = dict(facts)
+            increments(event, facts, changes, service_level_s)
+            if event.get("type") == "queued":
+                changes.facts[member] = dict(facts)
+        args = self._args(cursor, events[-1][0], changes)
+        result = self.scripts.agg_apply(keys=[keys.AGG_CURSOR], args=args)
+        return len(events) if result == "applied" else -1
+
+    def _args(self, cursor: str, new_cursor: str, changes: Changes) -> list:
+        """Flatten the changes for agg_apply.lua (its header gives the layout)."""
+        totals: dict[tuple[str, str], int] = {}
+        indexes: dict[str, tuple[str, str, int]] = {}
+        for t, metric, dims, amount in changes.counts:
+            for period, bucket in buckets(t, self.zone).items():
+                key = keys.agg(period, bucket)
+                indexes[key] = (keys.agg_index(period), bucket, t)
+                for dim in dims:
+                    name = (key, f"{metric}|{dim}")
+                    totals[name] = totals.get(name, 0) + amount
+        args: list = [cursor, new_cursor, FACTS_TTL, REPEAT_WINDOW_MS, len(totals)]
+        for (key, name), amount in totals.items():
+            args += [key, name, amount]
+        args.append(len(indexes))
+        for index, bucket, t in indexes.values():
+            args += [index, bucket, t]
+        args.append(len(changes.facts))
+        for member, facts in changes.facts.items():
+            pairs = [(k, v) for k, v in facts.items() if v]
+            args += [keys.agg_facts(member), len(pairs)]
+            for k, v in pairs:
+                args += [k, v]
+        args.append(len(changes.repeats))
+        for t, caller, topic in changes.repeats:
+            week = buckets(t, self.zone)["week"]
+            args += [keys.agg_caller(caller), topic, t, keys.agg_repeats(week), f"{caller}|{topic}"]
+        return args

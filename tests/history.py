@@ -1,0 +1,125 @@
+"""A generated history of calls, written as the routing scripts write their events (same types
+and fields), for testing the aggregates and the bottleneck findings."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from zoneinfo import ZoneInfo
+
+from helpline import keys
+from helpline.reports.aggregate import buckets
+
+DAY = 86_400_000
+_ids = itertools.count(1)
+
+
+class History:
+    def __init__(self, r, now_ms: int | None = None):
+        self.r = r
+        self.now = now_ms or int(time.time() * 1000)
+        self.events: list[dict] = []
+
+    def ago(self, days: float, hour: int | None = None) -> int:
+        """A moment ``days`` ago (at ``hour`` local time when given)."""
+        t = self.now - int(days * DAY)
+        if hour is None:
+            return t
+        zone = ZoneInfo("Europe/Amsterdam")
+        from datetime import datetime
+
+        moment = datetime.fromtimestamp(t / 1000, tz=zone).replace(hour=hour, minute=15)
+        return int(moment.timestamp() * 1000)
+
+    def call(
+        self,
+        t: int,
+        topic: str = "digid",
+        *,
+        lang: str = "nl",
+        referral: str = "",
+        region: str = "020",
+        caller: str | None = None,
+        wait_s: float = 30,
+        abandoned: bool = False,
+        talk_s: float = 300,
+        outcome: str = "solved",
+        subtopic: str = "",
+        recurring: bool = False,
+        note: str = "",
+        local_help: str = "",
+    ) -> str:
+        sid = f"CA{next(_ids):032d}"
+        member = f"c:{sid}"
+        caller = caller or f"p{next(_ids):015d}"
+        self._add(
+            "queued",
+            t,
+            call=sid,
+            arrival=t,
+            topic=topic,
+            lang=lang,
+            priority=0,
+            referral=referral,
+            repeat="0",
+            caller=caller,
+            region=region,
+        )
+        wait_ms = int(wait_s * 1000)
+        if abandoned:
+            self._add("abandoned", t + wait_ms, call=sid, topic=topic, wait_ms=wait_ms)
+            return sid
+        self._add(
+            "connected",
+            t + wait_ms,
+            member=member,
+            volunteer="vol",
+            wait_ms=wait_ms,
+            topic=topic,
+            widened="0",
+        )
+        done = t + wait_ms + int(talk_s * 1000)
+        self._add("completed", done, member=member, volunteer="vol", talk_ms=int(talk_s * 1000),
+                  topic=topic)  # fmt: skip
+        self._add(
+            "wrapup",
+            done + 30_000,
+            member=member,
+            volunteer="vol",
+            topic=topic,
+            w_outcome=outcome,
+            w_topic=topic,
+            w_subtopic=subtopic,
+            w_local_help=local_help,
+            w_place="",
+            w_recurring="1" if recurring else "0",
+            w_note=note,
+        )
+        return sid
+
+    def duty(self, t: int, skill: str, minutes: int) -> None:
+        """Volunteer-minutes on duty in the hour of ``t`` (as the duty sampler adds them)."""
+        hour = buckets(t, ZoneInfo("Europe/Amsterdam"))["hour"]
+        self.r.eval(
+            "for i = 3, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end "
+            "redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[1])",
+            2,
+            keys.agg("hour", hour),
+            keys.agg_index("hour"),
+            hour,
+            t,
+            f"duty_minutes|skill:{skill}",
+            minutes,
+        )
+
+    def _add(self, kind: str, t: int, **fields) -> None:
+        self.events.append({"type": kind, "t": t, **fields})
+
+    def write(self) -> int:
+        """Append the events to the stream in time order, as the app would have."""
+        self.events.sort(key=lambda e: e["t"])
+        with self.r.pipeline(transaction=False) as pipe:
+            for event in self.events:
+                pipe.xadd(keys.EVENTS, {k: str(v) for k, v in event.items()})
+            pipe.execute()
+        return len(self.events)

@@ -1,0 +1,38 @@
+"""Report jobs: count the events, sample who is on duty, find the bottlenecks."""
+
+from __future__ import annotations
+
+from workers.periodic import periodic
+
+
+def _state():
+    from workers import state
+
+    return state()
+
+
+@periodic("process_events", 10)
+def process_events() -> int:
+    """Count new events into the hourly, daily and weekly aggregates (exactly once)."""
+    from helpline.reports.aggregate import Aggregator
+
+    h = _state()
+    return Aggregator(h.redis, h.config, h.store.clock).process()
+
+
+@periodic("sample_duty", 60)
+def sample_duty() -> int:
+    """Add one minute of duty per skill for every volunteer on duty now (capacity findings)."""
+    from helpline.reports.duty import sample
+
+    h = _state()
+    return sample(h)
+
+
+@periodic("detect_bottlenecks", 900)
+def detect_bottlenecks() -> int:
+    """Look for recurring problems, repeat callers, capacity and service shortfalls."""
+    from helpline.reports.bottlenecks import detect
+
+    h = _state()
+    return len(detect(h)["findings"])
