@@ -192,3 +192,39 @@ def query(url: str) -> dict:
 
 
 os.environ.setdefault("HELPLINE_ENV", "test")
+
+
+# -- browser tests -------------------------------------------------------------------------
+
+BROWSER_SPEED = 10  # the helpline's and the simulator's clocks run ten times faster
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium, headless, through Playwright (one per test module)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def make_world(redis_url):
+    """Whole helplines (app server, simulator, one RQ worker) for browser tests."""
+    from tests.world import World
+
+    worlds = []
+
+    def make(**settings):
+        defaults = {"HELPLINE_OFFER_TIMEOUT": 300, "HELPLINE_WIDEN_AFTER": 3000}
+        world = World(redis_url, speed=BROWSER_SPEED, **{**defaults, **settings}).start(workers=1)
+        worlds.append(world)
+        return world
+
+    yield make
+    for world in worlds:
+        world.stop()

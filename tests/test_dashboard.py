@@ -7,41 +7,15 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from helpline import keys
 from helpline.people import People
 from helpline.simulator.people import Caller, PhoneOwner, press, silence
-from tests.browser import launch, serious_accessibility_problems
-from tests.world import World
+from tests.browser import serious_accessibility_problems
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 PASSWORD = "correct horse battery"
-SPEED = 10  # the helpline's and the simulator's clock run ten times faster than the wall
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def make_world(redis_url):
-    worlds = []
-
-    def make(**settings) -> World:
-        defaults = {"HELPLINE_OFFER_TIMEOUT": 300, "HELPLINE_WIDEN_AFTER": 3000}
-        world = World(redis_url, speed=SPEED, **{**defaults, **settings}).start(workers=1)
-        worlds.append(world)
-        return world
-
-    yield make
-    for world in worlds:
-        world.stop()
 
 
 def volunteer(world, username, phone, skills=("digid",), role="volunteer", **behaviour):

@@ -14,6 +14,7 @@ from helpline.extensions import helpline
 from helpline.people import People
 from helpline.places import PlaceError, Places
 from helpline.routing.router import VOLUNTEER_STATES
+from workers import PERIODIC
 
 
 def live_stats(h) -> dict:
@@ -45,8 +46,26 @@ def live_stats(h) -> dict:
                 "alert": waiting > 0 and skilled == 0,
             }
         )
+    from helpline.reports.tables import Reports
+
+    reports = Reports(h.redis, h.config, h.store.clock)
+    today = reports.rows(reports.days(reports.today(), reports.today()), "all")[0]
+    failing = []
+    for path, _queue, _interval in PERIODIC:
+        name = path.rsplit(".", 1)[1]
+        if int(h.redis.hget(keys.job_status(name), "failures") or 0):
+            failing.append(name)
     return {
         "now_ms": now,
+        "today": {
+            "offered": today.get("offered"),
+            "answered": today.get("answered"),
+            "abandoned": today.get("abandoned"),
+            "service_level": None if today.service_level is None else round(today.service_level, 3),
+            "service_level_target": float(h.config.get("HELPLINE_SERVICE_LEVEL_TARGET", 0.8)),
+            "service_level_seconds": reports.sl_seconds,
+        },
+        "failing_jobs": failing,
         "topics": topics,
         "waiting": sum(t["waiting"] for t in topics),
         "volunteers": by_state,
@@ -176,3 +195,81 @@ def import_places():
     except PlaceError as exc:
         return error(400, str(exc))
     return jsonify({"ok": True, "imported": count})
+
+
+# -- opening hours -------------------------------------------------------------------------
+
+
+def _hours_state(h) -> dict:
+    from helpline import hours
+
+    schedule = h.store.schedule()
+    now = h.store.clock.now()
+    status = hours.status(schedule, now)
+    stored = h.redis.hgetall(keys.HOURS)
+    closure = schedule.closure
+    return {
+        "open": status.open,
+        "reason": status.reason,
+        "next_opening": status.next_opening.isoformat() if status.next_opening else None,
+        "weekly": stored.get("weekly") or h.config["HELPLINE_OPENING_HOURS"],
+        "holidays": stored.get("holidays", h.config.get("HELPLINE_HOLIDAYS", "")),
+        "closure": {
+            "reason": closure.reason,
+            "until": closure.until.isoformat() if closure.until else None,
+        }
+        if closure
+        else None,
+    }
+
+
+@bp.get("/hours")
+@coordinator_only
+def get_hours():
+    return jsonify(_hours_state(helpline()))
+
+
+@bp.put("/hours")
+@coordinator_only
+def set_hours():
+    body = _body()
+    weekly, holidays = body.get("weekly"), body.get("holidays")
+    if not isinstance(weekly, str | None) or not isinstance(holidays, str | None):
+        return error(400, "Openingstijden en feestdagen zijn tekst.")
+    h = helpline()
+    try:
+        h.store.set_hours(weekly=weekly, holidays=holidays)
+    except ValueError as exc:
+        return error(400, f"Dit klopt niet: {exc}")
+    return jsonify(_hours_state(h))
+
+
+@bp.post("/hours/closure")
+@coordinator_only
+def close_helpline():
+    from datetime import datetime
+
+    body = _body()
+    reason_nl = str(body.get("reason_nl") or "").strip()[:300]
+    reason_en = str(body.get("reason_en") or "").strip()[:300]
+    if not reason_nl:
+        return error(400, "Vul de reden in die bellers horen.")
+    until = None
+    if body.get("until"):
+        try:
+            until = datetime.fromisoformat(str(body["until"]).replace("Z", "+00:00"))
+        except ValueError:
+            return error(400, "Geef een tijd zoals 2026-12-01T09:00+01:00.")
+        if until.tzinfo is None:
+            return error(400, "Geef een tijd zoals 2026-12-01T09:00+01:00.")
+    h = helpline()
+    h.store.close({"nl": reason_nl, "en": reason_en or reason_nl}, until)
+    return jsonify(_hours_state(h))
+
+
+@bp.delete("/hours/closure")
+@coordinator_only
+def reopen_helpline():
+    h = helpline()
+    h.store.reopen()
+    return jsonify(_hours_state(h))

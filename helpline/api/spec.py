@@ -236,6 +236,30 @@ OPENAPI = {
                 codes=("401", "403"),
             )
         },
+        "/api/hours": {
+            "get": _op(
+                "getHours", "Opening hours and closure (coordinator)", "Hours", codes=("401", "403")
+            ),
+            "put": _op(
+                "setHours",
+                "Set the weekly hours and holidays (coordinator)",
+                "Hours",
+                body="HoursChange",
+                csrf=True,
+                codes=("400", "401"),
+            ),
+        },
+        "/api/hours/closure": {
+            "post": _op(
+                "closeHelpline",
+                "Close now with a reason callers hear (coordinator)",
+                "Hours",
+                body="Closure",
+                csrf=True,
+                codes=("400", "401"),
+            ),
+            "delete": _op("reopenHelpline", "End a closure (coordinator)", "Hours", csrf=True),
+        },
         "/api/people": {
             "get": _op(
                 "listPeople", "Everyone's account (coordinator)", "People", codes=("401", "403")
@@ -458,6 +482,18 @@ OPENAPI = {
             "LiveStats": _obj(
                 ["topics", "waiting", "volunteers"],
                 now_ms={"type": "integer"},
+                today={
+                    "type": "object",
+                    "properties": {
+                        "offered": {"type": "integer"},
+                        "answered": {"type": "integer"},
+                        "abandoned": {"type": "integer"},
+                        "service_level": _nullable("number"),
+                        "service_level_target": {"type": "number"},
+                        "service_level_seconds": {"type": "integer"},
+                    },
+                },
+                failing_jobs=STRINGS,
                 waiting={"type": "integer"},
                 scheduled_callbacks={"type": "integer"},
                 volunteers={"type": "object", "additionalProperties": {"type": "integer"}},
@@ -486,6 +522,29 @@ OPENAPI = {
                         evidence={"type": "object"},
                     ),
                 },
+            ),
+            "Hours": _obj(
+                ["open", "weekly"],
+                open={"type": "boolean"},
+                reason={"type": "string"},
+                next_opening=_nullable("string"),
+                weekly={"type": "string"},
+                holidays={"type": "string"},
+                closure={
+                    "type": "object",
+                    "nullable": True,
+                    "properties": {"reason": NAMES, "until": _nullable("string")},
+                },
+            ),
+            "HoursChange": {
+                "type": "object",
+                "properties": {"weekly": {"type": "string"}, "holidays": {"type": "string"}},
+            },
+            "Closure": _obj(
+                ["reason_nl"],
+                reason_nl={"type": "string"},
+                reason_en={"type": "string"},
+                until=_nullable("string"),
             ),
             "Person": _obj(
                 ["username", "role", "disabled"],

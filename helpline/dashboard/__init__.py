@@ -117,3 +117,6 @@ def people():
 @page(coordinators=True)
 def places():
     return render_template("places.html")
+
+
+from helpline.dashboard import coordinator  # noqa: E402,F401  (its routes join bp)

@@ -9,6 +9,11 @@ async function refresh() {
   let data;
   try { data = await api("GET", "/api/stats/live"); } catch (e) { return; }
   document.getElementById("waiting-total").textContent = data.waiting;
+  const level = data.today.service_level;
+  document.getElementById("service-level").textContent =
+    level === null ? "–" : Math.round(level * 100) + "% (" + Math.round(data.today.service_level_target * 100) + "% / " + data.today.service_level_seconds + " s)";
+  document.getElementById("today-counts").textContent =
+    `${t("callers")}: ${data.today.offered} · ${t("answered")}: ${data.today.answered} · ${t("abandoned")}: ${data.today.abandoned}`;
   document.getElementById("callbacks").textContent = data.scheduled_callbacks;
   const rows = data.topics.map((x) => el("tr", { class: x.alert ? "alert" : null },
     el("th", { scope: "row" }, nameOf(x.name)), el("td", {}, String(x.waiting)),
@@ -19,10 +24,13 @@ async function refresh() {
   document.getElementById("states").replaceChildren(...states);
   const alerts = data.topics.filter((x) => x.alert).map((x) =>
     el("p", { class: "banner warn" }, t("alert_no_skill", { topic: nameOf(x.name) })));
+  if (data.failing_jobs.length) {
+    alerts.push(el("p", { class: "banner warn" }, t("failing_jobs", { jobs: data.failing_jobs.join(", ") })));
+  }
   const box = document.getElementById("alerts");
   const text = alerts.map((a) => a.textContent).join("|");
   if (box.dataset.text !== text) { box.dataset.text = text; box.replaceChildren(...alerts); }
 }
 
 refresh();
-window.setInterval(refresh, 5000);
+window.setInterval(refresh, 2000);
