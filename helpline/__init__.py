@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -27,7 +25,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(config_module.load(overrides=test_config))
     app.session_interface = _NoSessionsForTwilio()
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from helpline.ops import configure_logging
+
+    configure_logging(app.config["HELPLINE_LOG_FORMAT"])
 
     extensions.init_app(app)
 
@@ -47,8 +47,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     cli.init_app(app)
 
-    @app.get("/healthz")
-    def healthz():
-        return {"status": "ok"}
+    from helpline import ops
+
+    app.register_blueprint(ops.bp)
+    ops.observe_webhooks(app)
 
     return app

@@ -21,6 +21,12 @@ def _bool(value: str) -> bool:
     raise ValueError(f"not a boolean: {value!r}")
 
 
+def _log_format(value: str) -> str:
+    if value not in ("text", "json"):
+        raise ValueError("must be text or json")
+    return value
+
+
 def _share(value: str) -> float:
     number = float(value)
     if not 0 < number <= 1:
@@ -294,6 +300,20 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
         False,
         "Seconds a finished call's working state stays in Redis (events stay longer).",
+    ),
+    Setting(
+        "HELPLINE_LOG_FORMAT",
+        "text",
+        _log_format,
+        False,
+        "`json` for one JSON object per log line (with call and job ids), or `text`.",
+    ),
+    Setting(
+        "HELPLINE_METRICS_TOKEN",
+        "",
+        str,
+        False,
+        "When set, `/metrics` needs `Authorization: Bearer <token>`.",
     ),
     Setting(
         "HELPLINE_SERVICE_LEVEL_SECONDS",

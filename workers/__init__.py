@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 
 from rq import Queue, Worker
 from rq.cron import CronScheduler
+
+from helpline.ops import configure_logging
 
 QUEUES = ("high", "default", "low")
 
@@ -34,7 +35,7 @@ def state():
 
 
 def run_worker(helpline, *, burst: bool = False, name: str | None = None) -> None:
-    logging.basicConfig(level=logging.INFO)
+    configure_logging(helpline.config["HELPLINE_LOG_FORMAT"])
     queues = [Queue(q, connection=helpline.rq_redis) for q in QUEUES]
     Worker(queues, connection=helpline.rq_redis, name=name).work(burst=burst, with_scheduler=True)
 
@@ -49,5 +50,5 @@ def build_cron(helpline) -> CronScheduler:
 
 
 def run_cron(helpline) -> None:
-    logging.basicConfig(level=logging.INFO)
+    configure_logging(helpline.config["HELPLINE_LOG_FORMAT"])
     build_cron(helpline).start()

@@ -1,4 +1,4 @@
-"""Housekeeping jobs."""
+"""Housekeeping: retention of raw events and of callback numbers (aggregates stay)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,28 @@ from helpline import keys
 from workers.periodic import periodic
 
 
+def purge(h, retention_days: int | None = None) -> dict:
+    """Drop raw events older than the retention period, remove the number of every finished
+    callback, and drop callback requests left open past the retention period. Idempotent."""
+    days = retention_days or h.config["HELPLINE_EVENT_RETENTION_DAYS"]
+    cutoff_ms = h.store.clock.now_ms() - days * 86_400_000
+    events = h.redis.xtrim(keys.EVENTS, minid=f"{cutoff_ms}-0", approximate=False)
+    numbers = 0
+    for key in h.redis.scan_iter(match=keys.callback("*"), count=500):
+        callback_id = key.rsplit(":", 1)[1]
+        topic, lang = h.redis.hmget(key, ["topic", "lang"])
+        result = h.router.scripts.purge_callback(
+            keys=[key, keys.SCHEDULED_CALLBACKS, keys.waiting(topic or "-", lang or "-")],
+            args=[keys.callback_member(callback_id), cutoff_ms],
+        )
+        numbers += result in ("scrubbed", "expired")
+    return {"events": events, "numbers": numbers}
+
+
 @periodic("trim_events", 3600)
-def trim_events(retention_days: int | None = None) -> int:
-    """Drop raw events older than the retention period; returns how many went. Idempotent."""
-    helpline = _state()
-    days = retention_days or helpline.config["HELPLINE_EVENT_RETENTION_DAYS"]
-    cutoff_ms = helpline.store.clock.now_ms() - days * 86_400_000
-    return helpline.redis.xtrim(keys.EVENTS, minid=f"{cutoff_ms}-0", approximate=False)
+def trim_events(retention_days: int | None = None) -> dict:
+    """The retention job (hourly)."""
+    return purge(_state(), retention_days)
 
 
 def _state():

@@ -1,0 +1,230 @@
+"""Operations: /metrics (Prometheus), /healthz and /readyz, and structured logs.
+
+Most figures are read from Redis when scraped (waiting callers, waits, volunteers, job
+failures, how far the event counting lags), so every web process reports the same numbers.
+Webhook latency is measured per process; with several gunicorn workers set
+``PROMETHEUS_MULTIPROC_DIR`` to a writable directory and the processes report together.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+
+from flask import Blueprint, Response, current_app, g, request
+from prometheus_client import CollectorRegistry, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+
+from helpline import keys
+from helpline.extensions import helpline
+
+bp = Blueprint("ops", __name__)
+
+WEBHOOK_SECONDS = Histogram(
+    "helpline_webhook_seconds",
+    "Time to answer a Twilio webhook",
+    ["route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15),
+)
+
+
+class HelplineCollector:
+    """Figures read from Redis at scrape time."""
+
+    def __init__(self, h):
+        self.h = h
+
+    def collect(self):
+        from rq import Queue
+        from rq.registry import FailedJobRegistry
+
+        from helpline.reports.aggregate import Aggregator
+        from workers import PERIODIC, QUEUES
+
+        h = self.h
+        now = h.store.clock.now_ms()
+        waiting = GaugeMetricFamily(
+            "helpline_waiting_callers", "Callers and callbacks in line", labels=["topic", "lang"]
+        )
+        longest = GaugeMetricFamily(
+            "helpline_longest_wait_seconds", "Longest wait in a line now", labels=["topic"]
+        )
+        for topic in h.flow.topics:
+            worst = 0
+            for lang in h.flow.languages:
+                line = keys.waiting(topic, lang)
+                waiting.add_metric([topic, lang], h.redis.zcard(line))
+                for _member, score in h.redis.zrange(line, 0, 0, withscores=True):
+                    worst = max(worst, now - keys.arrival_of(score))
+            longest.add_metric([topic], worst / 1000)
+        yield waiting
+        yield longest
+        states = GaugeMetricFamily("helpline_volunteers", "Volunteers by state", labels=["state"])
+        counts: dict[str, int] = {}
+        for volunteer_id in h.router.volunteer_ids():
+            state = h.redis.hget(keys.volunteer(volunteer_id), "state") or "offline"
+            counts[state] = counts.get(state, 0) + 1
+        for state, n in sorted(counts.items()):
+            states.add_metric([state], n)
+        yield states
+        failures = GaugeMetricFamily(
+            "helpline_job_failures", "Periodic job failures in a row", labels=["job"]
+        )
+        for path, _queue, _interval in PERIODIC:
+            name = path.rsplit(".", 1)[1]
+            failures.add_metric([name], int(h.redis.hget(keys.job_status(name), "failures") or 0))
+        yield failures
+        failed = GaugeMetricFamily(
+            "helpline_failed_jobs", "Jobs in RQ's failed registry", labels=["queue"]
+        )
+        for name in QUEUES:
+            queue = Queue(name, connection=h.rq_redis)
+            failed.add_metric([name], len(FailedJobRegistry(queue=queue)))
+        yield failed
+        lag = Aggregator(h.redis, h.config, h.store.clock).lag()
+        yield GaugeMetricFamily(
+            "helpline_events_not_counted", "Events not yet counted in the reports", value=lag
+        )
+
+
+def metrics_registry(h) -> CollectorRegistry:
+    registry = CollectorRegistry()
+    registry.register(HelplineCollector(h))
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        MultiProcessCollector(registry)
+    else:
+        from prometheus_client import REGISTRY
+
+        registry.register(_ProcessMetrics(REGISTRY))
+    return registry
+
+
+class _ProcessMetrics:
+    """This process's own metrics (webhook latency) beside the Redis figures."""
+
+    def __init__(self, source):
+        self.source = source
+
+    def collect(self):
+        for family in self.source.collect():
+            if family.name.startswith("helpline_"):
+                yield family
+
+
+@bp.get("/metrics")
+def metrics():
+    token = current_app.config.get("HELPLINE_METRICS_TOKEN")
+    if token and request.headers.get("Authorization") != f"Bearer {token}":
+        return Response("unauthorised\n", status=401, mimetype="text/plain")
+    body = generate_latest(metrics_registry(helpline()))
+    return Response(body, mimetype="text/plain; version=0.0.4")
+
+
+@bp.get("/healthz")
+def healthz():
+    """The process is alive (no dependencies checked)."""
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz():
+    """Ready for traffic: Redis answers and at least one RQ worker is alive."""
+    from rq import Worker
+
+    h = helpline()
+    checks: dict[str, object] = {}
+    try:
+        h.redis.ping()
+        checks["redis"] = "ok"
+        workers = Worker.all(connection=h.rq_redis)
+        alive = [
+            w
+            for w in workers
+            if w.last_heartbeat and time.time() - w.last_heartbeat.timestamp() < 120
+        ]
+        checks["workers"] = len(alive)
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+        checks["redis"] = f"unavailable: {type(exc).__name__}"
+        checks["workers"] = 0
+    ready = checks["redis"] == "ok" and checks["workers"] > 0
+    return {"status": "ready" if ready else "not ready", **checks}, 200 if ready else 503
+
+
+def observe_webhooks(app) -> None:
+    @app.before_request
+    def start_timer():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def record(response):
+        if request.path.startswith("/voice/") and hasattr(g, "started"):
+            route = request.url_rule.rule if request.url_rule else "unknown"
+            WEBHOOK_SECONDS.labels(route).observe(time.perf_counter() - g.started)
+        return response
+
+
+# -- structured logs -----------------------------------------------------------------------
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, with the call and job ids in scope; never phone numbers."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in ("call", "job", "job_name", "failures", "path", "status"):
+            value = getattr(record, name, None)
+            if value is not None:
+                entry[name] = value
+        if record.exc_info:
+            entry["error"] = f"{record.exc_info[0].__name__}: {record.exc_info[1]}"
+        return json.dumps(entry)
+
+
+class ContextFilter(logging.Filter):
+    """Adds the Twilio CallSid of the request, or the RQ job id, to every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            from flask import has_request_context
+
+            if has_request_context() and request.path.startswith("/voice/"):
+                parsed = g.get("twilio_params")  # parsed once by the voice blueprint
+                record.call = (parsed.get("CallSid") if parsed else None) or request.args.get(
+                    "CallSid"
+                )
+        except Exception:  # noqa: BLE001 - logging must never fail
+            pass
+        try:
+            from rq import get_current_job
+
+            job = get_current_job()
+            if job is not None:
+                record.job = job.id
+                record.job_name = job.func_name
+        except Exception:  # noqa: BLE001
+            pass
+        return True
+
+
+def configure_logging(fmt: str) -> None:
+    """``json`` (production) or ``text``; set once per process."""
+    root = logging.getLogger()
+    if getattr(root, "_helpline_configured", False):
+        return
+    handler = logging.StreamHandler()
+    handler.addFilter(ContextFilter())
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    root._helpline_configured = True
