@@ -50,6 +50,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     from helpline import ops
 
     app.register_blueprint(ops.bp)
-    ops.observe_webhooks(app)
 
     return app

@@ -153,16 +153,19 @@ def readyz():
     return {"status": "ready" if ready else "not ready", **checks}, 200 if ready else 503
 
 
-def observe_webhooks(app) -> None:
-    @app.before_request
+def observe_webhooks(voice_bp) -> None:
+    """Time every webhook (only the voice blueprint's requests pay for it)."""
+
+    @voice_bp.before_request
     def start_timer():
         g.started = time.perf_counter()
 
-    @app.after_request
+    @voice_bp.after_request
     def record(response):
-        if request.path.startswith("/voice/") and hasattr(g, "started"):
+        started = g.get("started")
+        if started is not None:
             route = request.url_rule.rule if request.url_rule else "unknown"
-            WEBHOOK_SECONDS.labels(route).observe(time.perf_counter() - g.started)
+            WEBHOOK_SECONDS.labels(route).observe(time.perf_counter() - started)
         return response
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from flask import Response, current_app
@@ -101,7 +102,14 @@ def queue_name(topic: str) -> str:
     return f"hulplijn-{topic}"[:64]
 
 
+# Characters XML 1.0 does not allow at all (escaping cannot help): control characters, lone
+# surrogates, U+FFFE/U+FFFF. Text that reached TwiML from a request is cleaned of them.
+_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def reply(response: VoiceResponse | str | None = None, status: int = 200) -> Response:
     """The one way a voice route answers: TwiML (built, or already rendered) as XML."""
     body = response if isinstance(response, str) else str(response or VoiceResponse())
+    if not isinstance(response, str):  # cached, pre-rendered TwiML is clean already
+        body = _NOT_XML.sub("", body)
     return Response(body, status=status, content_type=XML)

@@ -307,3 +307,12 @@ def test_a_coordinator_changes_skills_and_languages_which_routing_follows_at_onc
     )
     assert bad.status_code == 400 and "cooking" in bad.json["error"]
     assert r.hget(keys.volunteer("anna"), "skills") == "bank"
+
+
+def test_a_csrf_token_with_odd_characters_is_refused_not_a_crash(people, r):
+    client, _ = sign_in(people, "anna")
+    response = client.post(
+        "/api/status", json={"status": "available"}, headers={"X-CSRF-Token": "tökén"}
+    )
+    assert response.status_code == 403
+    assert r.hget(keys.volunteer("anna"), "state") == "offline"

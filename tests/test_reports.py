@@ -56,7 +56,7 @@ def test_a_generated_history_gives_the_expected_counts_per_hour_day_and_week(h, 
     }
     assert {row.key: row.get("offered") for row in reports.rows(week, "region")} == {
         "020": 5,
-        "mobile": 1,
+        "unknown": 1,  # a mobile number says nothing about where someone lives
     }
     assert reports.rows(week, "lang")[1].key == "en"
     bank = {row.key: row for row in reports.rows(week, "subtopic")}["bank/login"]

@@ -64,7 +64,7 @@ def signed_in(view):
         g.session, g.account = found
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             token = request.headers.get("X-CSRF-Token", "")
-            if not hmac.compare_digest(token, g.session.csrf):
+            if not hmac.compare_digest(token.encode("utf-8", "replace"), g.session.csrf.encode()):
                 return error(
                     403, "De beveiligingscode ontbreekt of klopt niet. Laad de pagina opnieuw."
                 )

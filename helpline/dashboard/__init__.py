@@ -28,11 +28,11 @@ def language() -> str:
     return chosen if chosen in LANGUAGES else "nl"
 
 
-@bp.after_app_request
+@bp.after_request
 def remember_language(response):
     """``?lang=en`` on any page switches the language for the following pages too."""
     chosen = request.args.get("lang")
-    if chosen in LANGUAGES and request.blueprint == "dashboard":
+    if chosen in LANGUAGES:
         response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="Lax")
     return response
 

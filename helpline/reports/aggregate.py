@@ -58,6 +58,11 @@ def percentile(histogram: list[int], share: float) -> int | None:
     return None
 
 
+def region(value: str) -> str:
+    """A landline's area code ('020'); mobile and other numbers count as unknown."""
+    return value if value.isdigit() else "unknown"
+
+
 def dimensions(facts: dict) -> list[str]:
     dims = ["all"]
     for name in ("topic", "lang", "referral", "region"):
@@ -90,11 +95,9 @@ def increments(event: dict, facts: dict, changes: Changes, service_level_s: int)
     dims = dimensions(facts)
     if kind == "queued":
         facts.update(
-            {
-                name: event.get(name, "")
-                for name in ("topic", "lang", "referral", "region", "caller")
-            }
+            {name: event.get(name, "") for name in ("topic", "lang", "referral", "caller")}
         )
+        facts["region"] = region(event.get("region", ""))
         dims = dimensions(facts)
         changes.add(t, "offered", dims)
         if event.get("repeat") == "1":

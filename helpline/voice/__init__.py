@@ -15,10 +15,12 @@ from werkzeug.exceptions import HTTPException
 
 from helpline import keys
 from helpline.extensions import helpline
+from helpline.ops import observe_webhooks
 
 log = logging.getLogger("helpline.voice")
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
+observe_webhooks(bp)  # first, so the signature check is timed too
 
 
 def _public_url() -> str:
@@ -77,7 +79,8 @@ def check_signature():
     except ValueError:  # more fields than any Twilio request has
         abort(400)
     url = _public_url()
-    if signature and hmac.compare_digest(validator.compute_signature(url, form), signature):
+    expected = validator.compute_signature(url, form).encode()
+    if signature and hmac.compare_digest(expected, signature.encode("utf-8", "replace")):
         return None
     if not signature or not validator.validate(url, form, signature):
         log.warning("rejected unsigned or forged webhook path=%s", request.path)

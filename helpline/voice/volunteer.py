@@ -9,6 +9,7 @@ keeps their place. For a callback the citizen is called instead, into the same c
 from __future__ import annotations
 
 import logging
+import re
 
 from twilio.base.exceptions import TwilioRestException
 from twilio.twiml.voice_response import Dial, VoiceResponse
@@ -121,13 +122,21 @@ def _queue_sid(name: str) -> str | None:
     return None
 
 
+MEMBER = re.compile(r"^[cb]:[A-Za-z0-9_-]{1,64}$")
+
+
 def bridge(args, params) -> VoiceResponse:
     """The caller's side: into the conference with the volunteer; goodbye when it ends."""
     h = helpline()
     lang = args.get("lang") if args.get("lang") in h.flow.languages else h.flow.default_language
+    member = args.get("member", "")
+    if not MEMBER.match(member):  # not a conversation we set up: the menu's safe answer
+        from helpline.voice.caller import sorry_then_queue
+
+        return sorry_then_queue(lang)
     response = VoiceResponse()
     twiml.say(response, h.flow, "connected_caller", lang)
-    _conference(response, args.get("member", ""))
+    _conference(response, member)
     twiml.say(response, h.flow, "conversation_over", lang)
     return response
 
