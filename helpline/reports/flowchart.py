@@ -84,7 +84,17 @@ def diagram(flow, lang: str = "nl") -> Markup:
         'markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#4a4a4a"/></marker>'
         "</defs>"
     ]
+    grouped: dict[tuple[str, str], list[str]] = {}
     for edge in edges(flow, lang):
+        grouped.setdefault((edge.source, edge.target), []).append(edge.label)
+    many = "{n} keuzes" if lang == "nl" else "{n} choices"
+    merged = []
+    for (source, target), labels in grouped.items():
+        label = ", ".join(label for label in labels if label)
+        merged.append(
+            Edge(source, target, many.format(n=len(labels)) if len(label) > 24 else label)
+        )
+    for edge in merged:
         if edge.source not in where or edge.target not in where:
             continue
         (x1, y1), (x2, y2) = where[edge.source], where[edge.target]
@@ -98,7 +108,7 @@ def diagram(flow, lang: str = "nl") -> Markup:
         )
         if edge.label:
             body.append(
-                f'<text x="{(sx + tx) / 2:.0f}" y="{(sy + ty) / 2 - 4:.0f}" font-size="11" '
+                f'<text x="{(sx + tx) / 2:.0f}" y="{(sy + ty) / 2 - 6:.0f}" font-size="12" '
                 f'text-anchor="middle" fill="#1a1a1a">{escape(edge.label)}</text>'
             )
     for step_id, (x, y) in where.items():
@@ -112,11 +122,12 @@ def diagram(flow, lang: str = "nl") -> Markup:
         )
         if step:
             body.append(
-                f'<text x="{x + 10}" y="{y + 44}" font-size="11" fill="#1a1a1a">'
-                f"{escape(prompt_text(flow, step, lang)[:38])}</text>"
+                f'<text x="{x + 10}" y="{y + 46}" font-size="12" fill="#1a1a1a">'
+                f"{escape(prompt_text(flow, step, lang)[:32])}</text>"
             )
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart '
-        f'flow" role="img" aria-labelledby="flow-t"><title id="flow-t">{escape(title)}</title>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" class="chart flow" role="img" '
+        f'aria-labelledby="flow-t"><title id="flow-t">{escape(title)}</title>'
     )
     return Markup(head + "".join(body) + "</svg>")
