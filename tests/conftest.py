@@ -228,3 +228,38 @@ def make_world(redis_url):
     yield make
     for world in worlds:
         world.stop()
+
+
+def keys_holding(redis_url: str, needle: str) -> list[str]:
+    """Every Redis key whose value holds ``needle`` anywhere: strings, hashes, lists, sets,
+    sorted sets, streams, and RQ's compressed job data."""
+    import zlib
+
+    client = redis.Redis.from_url(redis_url)
+    wanted = needle.encode()
+    found = []
+    for key in client.scan_iter(match="*", count=1000):
+        kind = client.type(key).decode()
+        if kind == "string":
+            values = [client.get(key) or b""]
+        elif kind == "hash":
+            values = [b"%s=%s" % pair for pair in client.hgetall(key).items()]
+        elif kind == "list":
+            values = client.lrange(key, 0, -1)
+        elif kind == "set":
+            values = list(client.smembers(key))
+        elif kind == "zset":
+            values = client.zrange(key, 0, -1)
+        elif kind == "stream":
+            values = [b"%s" % repr(entry).encode() for entry in client.xrange(key)]
+        else:
+            values = []
+        for value in list(values):
+            try:
+                values.append(zlib.decompress(value.split(b"=", 1)[-1]))
+            except zlib.error:
+                pass
+        if any(wanted in value for value in values):
+            found.append(key.decode())
+    client.close()
+    return found

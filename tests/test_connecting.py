@@ -7,6 +7,7 @@ import pytest
 
 from helpline import keys
 from helpline.simulator.people import Caller, PhoneOwner, press, silence
+from tests.conftest import keys_holding
 from tests.world import World
 
 
@@ -178,6 +179,8 @@ def test_a_callback_is_made_retried_when_unanswered_and_bridged_when_answered(re
         assert len(citizen_legs) == 2
         assert "U wordt teruggebeld door de DigiHulplijn." in citizen_legs[-1].said()
         assert redis.hget(keys.party(member), "number") is None  # forgotten once done
+        # and nowhere else: not in the call, the events, the reports' facts, nor RQ's jobs
+        assert keys_holding(world.config["REDIS_URL"], "201234567") == []
     finally:
         world.stop()
 
