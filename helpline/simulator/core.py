@@ -7,6 +7,7 @@ timeouts take simulated seconds, and the clock can run faster than the wall cloc
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 import uuid
@@ -316,6 +317,13 @@ class Simulator:
         self.phones: dict[str, PhoneOwner] = {}
         self.http = requests.Session()
         self.requests_made = 0
+        # Faults Twilio's network can show (for fault tests): a request delivered twice with
+        # the same idempotency token, and status callbacks duplicated or delayed (so they
+        # arrive out of order; their SequenceNumber still says the true order).
+        self.redeliver_requests = 0.0  # probability per webhook request
+        self.duplicate_callbacks = 0.0  # probability per status callback
+        self.delay_callbacks = 0.0  # up to this many (real) seconds
+        self._chaos = random.Random(20261129)
 
     # -- test controls ----------------------------------------------------------------------
 
@@ -398,6 +406,15 @@ class Simulator:
     def _sign_and_send(self, url: str, method: str, params: dict[str, str]) -> requests.Response:
         url = urlunsplit(urlsplit(url)._replace(fragment=""))
         headers = {"User-Agent": "TwilioProxy/1.1", "I-Twilio-Idempotency-Token": str(uuid.uuid4())}
+        if self.redeliver_requests and self._chaos.random() < self.redeliver_requests:
+            try:  # the first delivery's answer is lost on the way back; Twilio tries again
+                self._send(url, method, params, headers)
+            except requests.RequestException:
+                pass
+        return self._send(url, method, params, headers)
+
+    def _send(self, url: str, method: str, params, headers: dict) -> requests.Response:
+        headers = dict(headers)
         self.requests_made += 1
         if method.upper() == "GET":
             sep = "&" if urlsplit(url).query else "?"
@@ -458,6 +475,21 @@ class Simulator:
         """A callback whose answer is not executed (status callbacks); returns the status."""
         if not url:
             return 0
+        if self.duplicate_callbacks or self.delay_callbacks:
+            copies = 2 if self._chaos.random() < self.duplicate_callbacks else 1
+            for _ in range(copies):
+                delay = self._chaos.random() * self.delay_callbacks
+                threading.Thread(
+                    target=self._notify_later, args=(leg, url, params, method, delay), daemon=True
+                ).start()
+            return 200
+        return self._notify_now(leg, url, params, method)
+
+    def _notify_later(self, leg: Leg, url: str, params, method: str, delay: float) -> None:
+        time.sleep(delay)
+        self._notify_now(leg, url, params, method)
+
+    def _notify_now(self, leg: Leg, url: str, params: dict[str, str], method: str) -> int:
         try:
             response = self._sign_and_send(url, method, params)
             leg.record("callback", url=url, params=params, status=response.status_code)
