@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 from rq import Queue, Worker
@@ -50,5 +51,21 @@ def build_cron(helpline) -> CronScheduler:
 
 
 def run_cron(helpline) -> None:
+    """Run the periodic schedule; when Redis goes away, wait and start again (a scheduler
+    that died with Redis would leave every periodic job unscheduled)."""
+    import time
+
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
     configure_logging(helpline.config["HELPLINE_LOG_FORMAT"])
-    build_cron(helpline).start()
+    log = logging.getLogger(__name__)
+    pause = 1.0
+    while True:
+        try:
+            build_cron(helpline).start()
+            return  # stopped on purpose (SIGTERM, Ctrl-C)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            log.warning("cron lost Redis (%s); starting again in %.0f s", exc, pause)
+            time.sleep(pause)
+            pause = min(pause * 2, 15.0)

@@ -139,7 +139,7 @@ def repair_routing() -> dict:
     h = _state()
     router = h.router
     now = router.clock.now_ms()
-    fixed = {"expired": 0, "wrapups": 0}
+    fixed = {"expired": 0, "wrapups": 0, "lost_status": 0}
     stuck_ms = (h.config["HELPLINE_RING_TIMEOUT"] + h.config["HELPLINE_OFFER_TIMEOUT"] + 30) * 1000
     for volunteer_id in router.volunteer_ids():
         data = h.redis.hgetall(keys.volunteer(volunteer_id))
@@ -154,6 +154,8 @@ def repair_routing() -> dict:
             # accepted, but the volunteer's phone was never rung (a lost or failing job)
             router.connect_failed(volunteer_id, data.get("offer", ""), "not_rung")
             fixed["expired"] += 1
+        elif data.get("state") in ("connecting", "on_call") and data.get("leg"):
+            fixed["lost_status"] += _check_leg(h, volunteer_id, data, now)
         elif data.get("state") == "wrapup" and now >= int(data.get("wrapup_until") or 0):
             if router.end_wrapup(volunteer_id, only_if_due=True) == "available":
                 fixed["wrapups"] += 1
@@ -162,6 +164,30 @@ def repair_routing() -> dict:
     fixed["gone"] = _forget_vanished_callers(h, now)
     fixed["matched"] = router.match_everyone()
     return fixed
+
+
+LEG_CHECK_AFTER_MS = 60 * 1000
+TERMINAL = ("completed", "busy", "failed", "no-answer", "canceled")
+
+
+def _check_leg(h, volunteer_id: str, data: dict, now: int) -> int:
+    """A volunteer connecting or talking for a while: ask Twilio whether their phone leg is
+    still there. A status callback lost in an outage (Twilio does not resend them) would
+    otherwise keep the volunteer busy for ever."""
+    if now - int(data.get("state_since") or now) < LEG_CHECK_AFTER_MS:
+        return 0
+    try:
+        status = h.twilio.calls(data["leg"]).fetch().status
+    except TwilioRestException as exc:
+        if exc.status != 404:
+            raise
+        status = "completed"
+    if status not in TERMINAL:
+        return 0
+    member = data.get("offer", "")
+    if data.get("state") == "on_call":
+        return int(h.router.call_done(volunteer_id, member) == "wrapup")
+    return int(h.router.connect_failed(volunteer_id, member, status) != "stale")
 
 
 STALE_AFTER_MS = 10 * 60 * 1000  # a waiting caller's waitUrl is requested far more often

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import functools
 import hmac
+import logging
 
 from flask import Blueprint, current_app, g, jsonify, request
+from redis import RedisError
 
 from helpline import keys
 from helpline.accounts import Accounts, Throttled
@@ -18,6 +20,7 @@ from helpline.api.messages import localize, request_language
 from helpline.api.spec import OPENAPI
 from helpline.extensions import helpline
 
+log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api")
 COOKIE = "hl_session"
 MESSAGES = {
@@ -35,6 +38,28 @@ def error(status: int, message: str, **extra):
 
 def accounts() -> Accounts:
     return Accounts(helpline().redis)
+
+
+@bp.app_errorhandler(RedisError)
+def redis_unavailable(exc):
+    """Redis is away for a moment: say so (503), never a bare server error."""
+    log.warning("redis unavailable path=%s error=%s", request.path, type(exc).__name__)
+    if request.path.startswith("/voice/"):
+        return current_app.response_class(
+            '<?xml version="1.0" encoding="UTF-8"?><Response />', status=503, mimetype="text/xml"
+        )
+    message = localize(
+        "Even geen verbinding met de server. Probeer het zo opnieuw.", request_language()
+    )
+    if not request.path.startswith("/api/"):
+        page = (
+            f'<!doctype html><html lang="{request_language()}"><meta charset="utf-8">'
+            f"<title>DigiHulplijn</title><main><h1>{message}</h1></main></html>"
+        )
+        return current_app.response_class(page, status=503, mimetype="text/html")
+    response = error(503, message)
+    response[0].headers["Retry-After"] = "5"
+    return response
 
 
 @bp.app_errorhandler(404)

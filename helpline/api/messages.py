@@ -88,6 +88,9 @@ TABLE: list[tuple[str, str, str]] = [
     (r"Het bestand is te groot\.", "Het bestand is te groot.", "The file is too large."),
     (r"Dit is geen leesbaar CSV-bestand \((.*)\)\.", "Dit is geen leesbaar CSV-bestand ({0}).",
      "This is not a readable CSV file ({0})."),
+    (r"Even geen verbinding met de server\..*",
+     "Even geen verbinding met de server. Probeer het zo opnieuw.",
+     "No connection to the server for a moment. Please try again shortly."),
     (r"limit is een getal van 1 tot 100\.", "limit is een getal van 1 tot 100.",
      "limit is a number from 1 to 100."),
 ]  # fmt: skip

@@ -101,7 +101,8 @@ REPLAYED_ENDPOINTS: set[str] = set()
 def answer_redelivery():
     """A webhook redelivered with the same idempotency token gets the same answer.
 
-    Only for routes whose answer depends on changing state (the wait, the callback dialog);
+    Only for routes whose answer depends on changing state (the wait, the callback dialog, the
+    steps that connect a volunteer and a caller);
     the others are pure or their state change is idempotent in its Lua script.
     """
     if request.endpoint not in REPLAYED_ENDPOINTS:

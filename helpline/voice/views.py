@@ -64,13 +64,13 @@ def fallback():
     return twiml.reply(caller.sorry_then_queue(request.args.get("lang", "")))
 
 
-@voice_route("/volunteer/answer", fallback=caller.empty)
+@voice_route("/volunteer/answer", fallback=caller.empty, replay=True)
 def volunteer_answer():
     """The volunteer's phone was answered (calls.create Url)."""
     return twiml.reply(volunteer.answer(request.args, params()))
 
 
-@voice_route("/volunteer/press", fallback=caller.empty)
+@voice_route("/volunteer/press", fallback=caller.empty, replay=True)
 def volunteer_press():
     return twiml.reply(volunteer.press(request.args, params()))
 
@@ -80,13 +80,13 @@ def volunteer_status():
     return twiml.reply(volunteer.status(request.args, params()))
 
 
-@voice_route("/bridge", fallback=caller.sorry_then_queue)
+@voice_route("/bridge", fallback=caller.sorry_then_queue, replay=True)
 def bridge():
     """The caller, taken out of the queue, joins the volunteer's conference."""
     return twiml.reply(volunteer.bridge(request.args, params()))
 
 
-@voice_route("/callback/citizen", fallback=caller.empty)
+@voice_route("/callback/citizen", fallback=caller.empty, replay=True)
 def callback_citizen():
     """A citizen we call back answered (calls.create Url)."""
     return twiml.reply(volunteer.citizen_answer(request.args, params()))
