@@ -346,6 +346,15 @@ class Stack:
             data = h.redis.hgetall(keys.volunteer(volunteer_id))
             print("volunteer:", volunteer_id, data.get("state"), data.get("offer"), data.get("leg"))
 
+    def describe_leg(self, sid: str) -> None:
+        leg = self.sim.calls[sid]
+        print("leg:", sid, leg.status, leg.hangup_requested)
+        for entry in leg.transcript:
+            shown = {k: v for k, v in entry.items() if k not in ("params", "twiml")}
+            if entry.get("kind") == "request":
+                shown["twiml"] = (entry.get("twiml") or "")[:160]
+            print("   ", shown)
+
     def account(self) -> Account:
         h = self.app.extensions["helpline"]
         result = Account(callers=len(self.legs))

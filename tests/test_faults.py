@@ -32,6 +32,8 @@ def assert_accounted(stack: Stack) -> None:
     time.sleep(2)
     result = stack.account()
     print(result)
+    for sid in result.lost + result.twice:
+        stack.describe_leg(sid)
     assert result.lost == [] and result.twice == [] and result.stuck == []
     assert result.callers == (
         result.connected + result.called_back + result.hung_up + result.waiting

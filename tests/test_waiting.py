@@ -265,3 +265,20 @@ def test_a_caller_without_a_keypad_can_confirm_the_callback_by_speech(client, r)
     done = phone.say("ja dat klopt")
     assert done.verbs()[-1] == "Leave"
     assert r.hget(keys.callback(f"cb-{phone.sid}"), "number") == phone.number
+
+
+def test_a_redelivered_join_step_keeps_the_caller_in_line_even_once_offered(app, client, r):
+    router = app.extensions["helpline"].router
+    router.save_volunteer("vol", name="Vol", phone="+31611111111", skills=["digid"],
+                          languages=["nl"])  # fmt: skip
+    router.set_state("vol", "available")
+    phone = Phone(client)
+    phone.call()
+    phone.silence()
+    phone.press("3")
+    step = phone.last.first("Redirect").text  # the referral question, skipped: join the line
+    first = phone.post(step, idempotency="same-token")
+    assert first.first("Enqueue") is not None
+    assert r.hget(keys.call(phone.sid), "state") == "offered"  # a volunteer was free
+    again = phone.post(step, idempotency="same-token")
+    assert again.first("Enqueue") is not None  # not an empty answer that hangs up

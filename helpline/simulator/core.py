@@ -436,7 +436,14 @@ class Simulator:
             leg.record("request", url=url, params=params, status=None, error=11200)
             raise AppError(11200, url, str(exc)) from None
         text = response.text
-        leg.record("request", url=url, params=params, status=response.status_code, twiml=text)
+        leg.record(
+            "request",
+            url=url,
+            params=params,
+            status=response.status_code,
+            twiml=text,
+            ms=round(response.elapsed.total_seconds() * 1000, 2),
+        )
         if not 200 <= response.status_code < 300:
             raise AppError(11200, url, f"HTTP {response.status_code}")
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip()

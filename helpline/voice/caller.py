@@ -144,7 +144,9 @@ def join_queue(params, topic: str, lang: str, referral: str | None) -> VoiceResp
         h.router.match_line(topic, lang)  # a volunteer may be free right now
         if h.jobs:
             h.jobs.caller_waiting(topic, lang)  # look again when widening applies
-    if state in ("queued", "waiting"):
+    if state in ("queued", "waiting", "offered", "connecting"):
+        # also a redelivery of this step after the first answer already put the caller in
+        # line (and a volunteer may have been offered them since): the same answer again
         twiml.say(response, h.flow, "queued", lang)
         return _enqueue_twiml(response, topic, lang)
     if state == "callback":
