@@ -360,10 +360,13 @@ class Stack:
         result = Account(callers=len(self.legs))
         for leg in self.legs:
             joins = len(leg.entries("conference-join"))
+            # taken from the line by the app for a volunteer (Twilio's QueueResult=redirected);
+            # a caller may still hang up while hearing "U wordt nu verbonden"
+            taken = sum(e.get("result") == "redirected" for e in leg.entries("queue-result"))
             callback = any(e.get("result") == "leave" for e in leg.entries("queue-result"))
-            if joins > 1:
+            if joins > 1 or taken > 1:
                 result.twice.append(leg.sid)
-            if joins >= 1:
+            if joins >= 1 or taken >= 1:
                 result.connected += 1
             elif callback:
                 done = h.redis.hget(keys.party(f"b:cb-{leg.sid}"), "state")
@@ -406,5 +409,9 @@ class Stack:
         enqueued = {
             leg.sid for leg in self.legs if leg.entries("enqueued")
         }  # reached a line at least once
-        answered = {leg.sid for leg in self.legs if leg.entries("conference-join")}
+        answered = {
+            leg.sid
+            for leg in self.legs
+            if any(e.get("result") == "redirected" for e in leg.entries("queue-result"))
+        }
         return report, {"offered": len(enqueued), "answered": len(answered)}

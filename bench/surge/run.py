@@ -57,7 +57,7 @@ def run(callers: int, minutes: float, speed: float, volunteers: int) -> dict:
         # quiet: a few callers, one at a time
         for n in range(20):
             stack.caller(900_000 + n, rng.choice(list(TOPIC_KEYS)), patience=600)
-            time.sleep(60 / speed)
+            time.sleep(3)
         quiet_legs = list(stack.legs)
         quiet = latencies(stack, quiet_legs)
         # the surge: arrivals spread evenly over `minutes` of helpline time
