@@ -3,6 +3,7 @@ login throttling. A disabled account loses its sessions at once."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -23,6 +24,11 @@ FAILURE_WINDOW = 15 * 60
 _hasher = PasswordHasher()
 # A real hash to verify against when the account does not exist, so both take the same time.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+def _fingerprint(password_hash: str) -> str:
+    """Which password a session was opened with (never the hash itself)."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 class AccountError(ValueError):
@@ -104,26 +110,28 @@ class Accounts:
 
     # -- signing in ---------------------------------------------------------------------------
 
-    def _check_throttle(self, username: str, address: str) -> None:
-        for kind, who, limit in (
-            ("account", username, FAILURES_PER_ACCOUNT),
-            ("address", address, FAILURES_PER_ADDRESS),
+    def _count_attempt(self, username: str, address: str) -> None:
+        """Count this sign-in attempt before the password is checked (so parallel requests
+        cannot all slip under the limit); Throttled when over it."""
+        names = [
+            keys.login_failures("account", username),
+            keys.login_failures("address", address),
+        ]
+        with self.redis.pipeline() as pipe:  # MULTI: both counters together
+            for name in names:
+                pipe.incr(name)
+                pipe.expire(name, FAILURE_WINDOW, nx=True)
+            counts = pipe.execute()[0::2]
+        for name, count, limit in zip(
+            names, counts, (FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS), strict=True
         ):
-            key = keys.login_failures(kind, who)
-            if int(self.redis.get(key) or 0) >= limit:
-                raise Throttled(max(1, self.redis.ttl(key)))
-
-    def _failed(self, username: str, address: str) -> None:
-        with self.redis.pipeline() as pipe:
-            for kind, who in (("account", username), ("address", address)):
-                pipe.incr(keys.login_failures(kind, who))
-                pipe.expire(keys.login_failures(kind, who), FAILURE_WINDOW, nx=True)
-            pipe.execute()
+            if count > limit:
+                raise Throttled(max(1, self.redis.ttl(name)))
 
     def login(self, username: str, password: str, address: str) -> Session | None:
         """A new session for the right password; None otherwise. Raises Throttled."""
         username = (username or "").strip().lower()[:40]
-        self._check_throttle(username, address)
+        self._count_attempt(username, address)
         stored = self.redis.hget(keys.user(username), "password")
         account = self.get(username)
         try:
@@ -132,14 +140,20 @@ class Accounts:
         except (VerificationError, InvalidHashError):
             valid = False
         if not valid:
-            self._failed(username, address)
             return None
         if _hasher.check_needs_rehash(stored):
-            self.redis.hset(keys.user(username), "password", _hasher.hash(password))
-        self.redis.delete(keys.login_failures("account", username))
+            stored = _hasher.hash(password)
+            self.redis.hset(keys.user(username), "password", stored)
+        with self.redis.pipeline() as pipe:  # a success does not count against anyone
+            pipe.delete(keys.login_failures("account", username))
+            pipe.decr(keys.login_failures("address", address))
+            pipe.execute()
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         with self.redis.pipeline() as pipe:
-            pipe.hset(keys.session(token), mapping={"user": username, "csrf": csrf})
+            pipe.hset(
+                keys.session(token),
+                mapping={"user": username, "csrf": csrf, "pw": _fingerprint(stored)},
+            )
             pipe.expire(keys.session(token), SESSION_SECONDS)
             pipe.sadd(keys.user_sessions(username), token)
             pipe.expire(keys.user_sessions(username), SESSION_SECONDS)
@@ -154,7 +168,10 @@ class Accounts:
         if not data:
             return None
         account = self.get(data["user"])
-        if account is None or account.disabled:
+        stored = self.redis.hget(keys.user(data["user"]), "password") or ""
+        if account is None or account.disabled or data.get("pw") != _fingerprint(stored):
+            # disabled, or the password changed since this session began (also a sign-in
+            # that was still checking the old password while it was reset)
             self.logout(token)
             return None
         return Session(token, data["user"], data["csrf"]), account

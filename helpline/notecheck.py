@@ -8,12 +8,14 @@ that an ordinary note ("DigiD app opnieuw geactiveerd, versie 6.2") passes.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MAX_NOTE = 500
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # Where an IBAN may start: two letters and two check digits, then letters, digits, spaces.
-IBAN_START = re.compile(r"\b[A-Za-z]{2}\d{2}[A-Za-z0-9 ]{11,44}")
+# A lookahead, so that candidates overlap: an earlier "AB12" cannot hide a real IBAN after it.
+IBAN_START = re.compile(r"(?=(\b[A-Za-z]{2}\d{2}[A-Za-z0-9 ]{11,44}))")
 # Runs of digits, allowing the separators people type inside numbers.
 # IBAN lengths of the countries callers are likely to bank in (SEPA countries).
 IBAN_LENGTHS = {
@@ -66,19 +68,36 @@ def problems(note: str) -> list[str]:
     """What the note holds that it must not, as kinds: 'email', 'iban', 'card', 'bsn', 'phone',
     'too_long'. Empty when the note is fine."""
     found: list[str] = []
+    note = unicodedata.normalize("NFKC", note)  # full-width digits are digits too
     if len(note) > MAX_NOTE:
         found.append("too_long")
     if EMAIL.search(note):
         found.append("email")
-    if any(_holds_iban(m.group(0)) for m in IBAN_START.finditer(note)):
+    if any(_holds_iban(m.group(1)) for m in IBAN_START.finditer(note)):
         found.append("iban")
     for match in DIGIT_RUN.finditer(note):
         raw = match.group(0).strip()
-        digits = re.sub(r"\D", "", raw)
-        if 13 <= len(digits) <= 19 and _luhn(digits) and not raw.startswith("+"):
-            found.append("card")
-        elif _phone(raw, digits):
-            found.append("phone")
-        elif _bsn(digits):
-            found.append("bsn")
+        kind = _number_kind(raw)
+        if kind is None:
+            # several numbers written next to each other ("06 12345678 / 020 1234567"):
+            # look at each piece, and at each pair of neighbouring pieces
+            pieces = [p for p in re.split(r"\s*/\s*|\s{2,}|\s(?=\+|0)", raw) if p]
+            for i, piece in enumerate(pieces):
+                for candidate in (piece, " ".join(pieces[i : i + 2])):
+                    kind = _number_kind(candidate)
+                    if kind:
+                        found.append(kind)
+        else:
+            found.append(kind)
     return sorted(set(found), key=found.index)
+
+
+def _number_kind(raw: str) -> str | None:
+    digits = re.sub(r"\D", "", raw)
+    if 13 <= len(digits) <= 19 and _luhn(digits) and not raw.startswith("+"):
+        return "card"
+    if _phone(raw, digits):
+        return "phone"
+    if _bsn(digits):
+        return "bsn"
+    return None

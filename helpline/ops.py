@@ -230,4 +230,7 @@ def configure_logging(fmt: str) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    # the twilio library logs every REST request at INFO (URLs and headers): too much noise,
+    # and nothing it says there is needed to run the helpline
+    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
     root._helpline_configured = True

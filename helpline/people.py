@@ -66,6 +66,8 @@ class People:
         account = self.accounts.get(username)
         if account is None:
             raise KeyError(username)
+        if "disabled" in changes and not isinstance(changes["disabled"], bool):
+            raise AccountError("disabled must be true or false.")
         volunteer = self.h.router.volunteer(username)
         name = str(changes.get("name") or account.name).strip()[:80]
         phone = str(changes.get("phone", volunteer.phone if volunteer else "") or "").strip()
@@ -83,12 +85,15 @@ class People:
                 self.disable(username)
             else:
                 self.accounts.enable(username)
+                self.h.redis.hdel(keys.volunteer(username), "retire")
 
     def disable(self, username: str) -> None:
         """No more sign-ins and no more offers; a call in progress is left to finish."""
         self.accounts.disable(username)
         if self.h.router.volunteer(username):
-            self.h.router.set_state(username, "offline", "disabled")
+            if self.h.router.set_state(username, "offline", "disabled") == "busy":
+                # on a call: let it finish, then offline instead of available (wrapup_end.lua)
+                self.h.redis.hset(keys.volunteer(username), "retire", "1")
 
     def reset_password(self, username: str) -> str:
         """A new temporary password (shown once to the coordinator); old sessions end."""

@@ -316,3 +316,60 @@ def test_a_csrf_token_with_odd_characters_is_refused_not_a_crash(people, r):
     )
     assert response.status_code == 403
     assert r.hget(keys.volunteer("anna"), "state") == "offline"
+
+
+def test_a_volunteer_disabled_during_a_call_finishes_it_and_gets_no_next_caller(people, r):
+    finished_call(people, "anna", "CA1")  # anna is in wrap-up: bert gets the next caller
+    h = people.extensions["helpline"]
+    h.store.enqueue("CA2", "+31201234568", "digid", "nl", None)
+    h.store.enqueue("CA3", "+31201234569", "digid", "nl", None)
+    # a second volunteer takes a call and is disabled while on it
+    bert, bert_csrf = sign_in(people, "bert")
+    bert.post("/api/status", json={"status": "available"}, headers={"X-CSRF-Token": bert_csrf})
+    offer = bert.get("/api/offer").json["offer"]
+    bert.post(f"/api/offers/{offer['id']}/accept", headers={"X-CSRF-Token": bert_csrf})
+    assert h.router.connected("bert", offer["id"]) == "connected"
+    cora, cora_csrf = sign_in(people, "cora")
+    response = cora.patch(
+        "/api/people/bert", json={"disabled": True}, headers={"X-CSRF-Token": cora_csrf}
+    )
+    assert response.status_code == 200
+    assert r.hget(keys.volunteer("bert"), "state") == "on_call"  # the call goes on
+    assert h.router.call_done("bert", offer["id"]) == "wrapup"
+    assert h.router.end_wrapup("bert") == "offline"  # no next caller
+    assert r.zscore(keys.waiting("digid", "nl"), "c:CA3") is not None
+
+
+def test_disabled_must_be_a_boolean(people):
+    cora, csrf = sign_in(people, "cora")
+    response = cora.patch(
+        "/api/people/anna", json={"disabled": "false"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert response.status_code == 400
+    assert (
+        people.test_client()
+        .post("/api/login", json={"username": "anna", "password": PASSWORD})
+        .status_code
+        == 200
+    )
+
+
+def test_a_session_opened_with_an_old_password_is_no_longer_valid(people, r):
+    """Even one a sign-in created while the password was being reset (the fingerprint of the
+    password it checked no longer matches)."""
+    client, _ = sign_in(people, "anna")
+    assert client.get("/api/me").status_code == 200
+    r.hset(keys.user("anna"), "password", "$argon2id$v=19$m=65536,t=3,p=4$bmV3$bmV3")
+    assert client.get("/api/me").status_code == 401
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "/\\evil.example", "/%09/evil.example",
+                                    "https://evil.example", "/\t/evil.example"])  # fmt: skip
+def test_after_sign_in_the_page_goes_only_to_our_own_pages(client, target):
+    page = client.get("/login", query_string={"next": target}).get_data(as_text=True)
+    assert 'data-next="/calls"' in page
+
+
+def test_after_sign_in_the_page_returns_to_the_page_asked_for(client):
+    page = client.get("/login", query_string={"next": "/coordinator/report"}).get_data(as_text=True)
+    assert 'data-next="/coordinator/report"' in page

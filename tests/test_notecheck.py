@@ -39,6 +39,12 @@ def test_ordinary_notes_pass(note):
         ("020 123 4567", "phone"),
         ("0031612345678", "phone"),
         ("mail: piet@voorbeeld.nl", "email"),
+        ("tel 0612345678 06 87654321", "phone"),
+        ("bel 06-12345678 / 020-1234567", "phone"),
+        ("bsn 111222333 0612345678", "bsn"),
+        ("bsn 111222333 0612345678", "phone"),
+        ("AB12 en DE89 3704 0044 0532 0130 00", "iban"),
+        ("\uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18", "phone"),
     ],
 )
 def test_personal_details_are_refused_by_kind(note, kind):

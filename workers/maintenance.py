@@ -11,7 +11,10 @@ def purge(h, retention_days: int | None = None) -> dict:
     callback, and drop callback requests left open past the retention period. Idempotent."""
     days = retention_days or h.config["HELPLINE_EVENT_RETENTION_DAYS"]
     cutoff_ms = h.store.clock.now_ms() - days * 86_400_000
-    events = h.redis.xtrim(keys.EVENTS, minid=f"{cutoff_ms}-0", approximate=False)
+    cursor = h.redis.get(keys.AGG_CURSOR) or "0-0"
+    # never drop events the reports have not counted yet (a stalled counter catches up first)
+    limit_ms = min(cutoff_ms, int(cursor.split("-")[0]) + 1)
+    events = h.redis.xtrim(keys.EVENTS, minid=f"{limit_ms}-0", approximate=False)
     numbers = 0
     for key in h.redis.scan_iter(match=keys.callback("*"), count=500):
         callback_id = key.rsplit(":", 1)[1]

@@ -79,15 +79,22 @@ def call_citizen(volunteer_id: str, member: str) -> str:
         return "already-ringing"
     public = h.config["PUBLIC_URL"]
     params = {"member": member, "vol": volunteer_id}
-    call = h.twilio.calls.create(
-        to=callback["number"],
-        from_=h.config["HELPLINE_PHONE_NUMBER"],
-        url=public_url(public, "/voice/callback/citizen", **params),
-        status_callback=public_url(public, "/voice/callback/citizen-status", **params),
-        status_callback_event=["answered", "completed"],
-        timeout=h.config["HELPLINE_RING_TIMEOUT"],
-        machine_detection="Enable",
-    )
+    try:
+        call = h.twilio.calls.create(
+            to=callback["number"],
+            from_=h.config["HELPLINE_PHONE_NUMBER"],
+            url=public_url(public, "/voice/callback/citizen", **params),
+            status_callback=public_url(public, "/voice/callback/citizen-status", **params),
+            status_callback_event=["answered", "completed"],
+            timeout=h.config["HELPLINE_RING_TIMEOUT"],
+            machine_detection="Enable",
+        )
+    except TwilioRestException as exc:
+        # Twilio's message can quote the number it could not call: keep it out of the logs
+        # and out of RQ's failed-job registry; the code and status say enough
+        raise RuntimeError(
+            f"calling the citizen failed: Twilio {exc.code} ({exc.status})"
+        ) from None
     if h.router.callback_attempt(volunteer_id, member, call.sid) == 0:
         cancel_leg(call.sid)
         return "cancelled"

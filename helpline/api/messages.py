@@ -25,6 +25,8 @@ TABLE: list[tuple[str, str, str]] = [
      "Unknown skills or languages: {0}."),
     (r"Use the international format .*", "Schrijf het telefoonnummer internationaal, zoals "
      "+31612345678.", "Write the phone number in the international format: +31612345678."),
+    (r"disabled must be true or false\.", "Uitgezet is ja of nee (true of false).",
+     "disabled must be true or false."),
     (r"Skills and languages are lists\.", "Onderwerpen en talen zijn lijsten.",
      "Skills and languages are lists."),
     (r"Alleen voor coördinatoren\.", "Alleen voor coördinatoren.", "Only for coordinators."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
@@ -21,6 +22,7 @@ bp = Blueprint(
     static_url_path="/dashboard-static",
 )
 LANG_COOKIE = "hl_lang"
+SAFE_NEXT = re.compile(r"^/[A-Za-z0-9_-][A-Za-z0-9/_-]*$|^/$")
 
 
 def language() -> str:
@@ -87,7 +89,7 @@ def home():
 @bp.get("/login")
 def login():
     target = request.args.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
+    if not SAFE_NEXT.match(target):  # only our own pages: no //host, no \host, no tabs
         target = url_for("dashboard.calls")
     return render_template("login.html", next=target)
 

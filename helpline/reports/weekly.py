@@ -138,7 +138,7 @@ class WeeklyReport:
         writer = csv.writer(out)
         writer.writerow(headers)
         for row in rows:  # a cell starting with = + - @ is text, never a formula
-            writer.writerow([f"'{v}" if str(v)[:1] in "=+-@" else v for v in row])
+            writer.writerow([f"'{v}" if str(v)[:1] and str(v)[0] in "=+-@\t\r" else v for v in row])
         return out.getvalue()
 
     def totals(self) -> Row:
