@@ -196,3 +196,22 @@ def test_the_repair_pass_forgets_a_caller_whose_call_ended_unheard(world):
         lambda: redis.hget(keys.call("CA" + "e" * 32), "state") == "abandoned", timeout=20
     )
     assert redis.zcard(keys.waiting("digid")) == 0
+
+
+def test_a_caller_left_alone_in_the_conversation_is_told_and_not_left_in_silence(world):
+    from rq import Queue
+
+    from helpline.twiml import public_url
+
+    sim, h = world.sim, world.helpline
+    leg = sim.place_call(digid_caller())
+    assert sim.wait_for(lambda: h.redis.hget(keys.call(leg.sid), "queue_sid"), timeout=40)
+    # taken from the line into the conversation, but the volunteer is already gone
+    bridge = public_url(world.config["PUBLIC_URL"], "/voice/bridge", member=f"c:{leg.sid}")
+    h.twilio.queues(h.redis.hget(keys.call(leg.sid), "queue_sid")).members(leg.sid).update(
+        url=bridge, method="POST"
+    )
+    assert sim.wait_for(lambda: leg.entries("conference-join"), timeout=20)
+    Queue("high", connection=h.rq_redis).enqueue("workers.routing.end_lone_caller", f"c:{leg.sid}")
+    assert sim.wait_done(leg, timeout=30)
+    assert "De vrijwilliger heeft het gesprek beëindigd" in leg.said()

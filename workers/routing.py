@@ -120,6 +120,38 @@ def tell_volunteer_unreachable(leg_sid: str, lang: str) -> str:
     return "told"
 
 
+def end_lone_caller(member: str) -> str:
+    """After a conversation ended: a caller still on the line sits alone in the volunteer's
+    conference (the volunteer hung up before they joined). Tell them and end the call, rather
+    than leave them in silence."""
+    from twilio.twiml.voice_response import VoiceResponse
+
+    from helpline import twiml
+
+    h = _state()
+    sid = member.split(":", 1)[1]
+    try:
+        call = h.twilio.calls(sid).fetch()
+    except TwilioRestException as exc:
+        if exc.status == 404:
+            return "over"
+        raise
+    if call.status != "in-progress":
+        return "over"
+    lang = h.redis.hget(keys.call(sid), "lang") or h.flow.default_language
+    response = VoiceResponse()
+    twiml.say(response, h.flow, "conversation_over_alone", lang)
+    response.hangup()
+    try:
+        h.twilio.calls(sid).update(twiml=str(response))
+    except TwilioRestException as exc:
+        if exc.status in (400, 404):
+            return "over"
+        raise
+    log.info("ended a lone caller call=%s", sid)
+    return "ended"
+
+
 def release_callbacks() -> int:
     return _state().router.release_due_callbacks()
 

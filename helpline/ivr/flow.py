@@ -54,6 +54,7 @@ ENGINE_PROMPTS = (
     "connected_caller",
     "callback_citizen_greeting",
     "conversation_over",
+    "conversation_over_alone",
 )
 
 

@@ -71,6 +71,11 @@ class RoutingJobs:
     def callback_due(self, seconds: float) -> None:
         self._later(seconds, "workers.routing.release_callbacks")
 
+    def conversation_over(self, member: str) -> None:
+        """A caller should have left with their volunteer; check a little later that nobody
+        is left alone in the conversation (a volunteer who hung up before they joined)."""
+        self._later(10, "workers.routing.end_lone_caller", member)
+
     def cancel_leg(self, leg_sid: str) -> None:
         self.high.enqueue(
             "workers.routing.cancel_leg", leg_sid, retry=Retry(max=3, interval=[1, 3, 10])

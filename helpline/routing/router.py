@@ -364,6 +364,8 @@ class Router:
         )
         if result == "wrapup" and self.jobs:
             self.jobs.wrapup_started(volunteer_id)
+            if member.startswith("c:"):
+                self.jobs.conversation_over(member)
         return result
 
     def end_wrapup(self, volunteer_id: str, *, only_if_due: bool = False) -> str:
