@@ -67,7 +67,8 @@ def test_a_call_signed_with_the_wrong_token_is_rejected_by_the_app(world, r):
     requests = leg.entries("request")
     assert [e["status"] for e in requests] == [403, 403]  # the number's URL, then the fallback
     assert leg.said() == "We're sorry, an application error has occurred. Goodbye."
-    assert r.keys("*") == []
+    # the app stored nothing (RQ's own worker and scheduler keys may be there)
+    assert [key for key in r.keys("*") if not key.startswith("rq:")] == []
 
 
 def twilio_client(world):
