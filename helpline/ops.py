@@ -86,7 +86,9 @@ class HelplineCollector:
         yield failed
         lag = Aggregator(h.redis, h.config, h.store.clock).lag()
         yield GaugeMetricFamily(
-            "helpline_events_not_counted", "Events not yet counted in the reports", value=lag
+            "helpline_events_not_counted",
+            "Events not yet counted in the reports (up to 10,000)",
+            value=lag,
         )
 
 

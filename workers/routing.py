@@ -101,33 +101,35 @@ def call_citizen(volunteer_id: str, member: str) -> str:
     return "ringing"
 
 
-def tell_volunteer_unreachable(leg_sid: str, lang: str) -> str:
-    """Take the volunteer out of the empty conference with a short explanation."""
-    h = _state()
+def _say_and_hang_up(h, call_sid: str, prompt: str, lang: str) -> bool:
+    """Replace what a live call is doing with one prompt and a hang-up; False when the call
+    was already over."""
     from twilio.twiml.voice_response import VoiceResponse
 
     from helpline import twiml
 
     response = VoiceResponse()
-    twiml.say(response, h.flow, "volunteer_citizen_unreachable", lang)
+    twiml.say(response, h.flow, prompt, lang)
     response.hangup()
     try:
-        h.twilio.calls(leg_sid).update(twiml=str(response))
+        h.twilio.calls(call_sid).update(twiml=str(response))
     except TwilioRestException as exc:
         if exc.status in (400, 404):
-            return "over"
+            return False
         raise
-    return "told"
+    return True
+
+
+def tell_volunteer_unreachable(leg_sid: str, lang: str) -> str:
+    """Take the volunteer out of the empty conference with a short explanation."""
+    told = _say_and_hang_up(_state(), leg_sid, "volunteer_citizen_unreachable", lang)
+    return "told" if told else "over"
 
 
 def end_lone_caller(member: str) -> str:
     """After a conversation ended: a caller still on the line sits alone in the volunteer's
     conference (the volunteer hung up before they joined). Tell them and end the call, rather
     than leave them in silence."""
-    from twilio.twiml.voice_response import VoiceResponse
-
-    from helpline import twiml
-
     h = _state()
     sid = member.split(":", 1)[1]
     try:
@@ -139,15 +141,8 @@ def end_lone_caller(member: str) -> str:
     if call.status != "in-progress":
         return "over"
     lang = h.redis.hget(keys.call(sid), "lang") or h.flow.default_language
-    response = VoiceResponse()
-    twiml.say(response, h.flow, "conversation_over_alone", lang)
-    response.hangup()
-    try:
-        h.twilio.calls(sid).update(twiml=str(response))
-    except TwilioRestException as exc:
-        if exc.status in (400, 404):
-            return "over"
-        raise
+    if not _say_and_hang_up(h, sid, "conversation_over_alone", lang):
+        return "over"
     log.info("ended a lone caller call=%s", sid)
     return "ended"
 

@@ -149,13 +149,11 @@ class Aggregator:
         self.zone = ZoneInfo(config.get("HELPLINE_TIMEZONE", "Europe/Amsterdam"))
         self.scripts = Scripts(client)
 
-    def lag(self) -> int:
-        """Events not yet counted."""
+    def lag(self, cap: int = 10_000) -> int:
+        """Events not yet counted (at most ``cap``: enough to say the counting is behind,
+        without reading a whole backlog on every metrics scrape)."""
         cursor = self.redis.get(keys.AGG_CURSOR) or "0-0"
-        newest = self.redis.xrevrange(keys.EVENTS, count=1)
-        if not newest or newest[0][0] == cursor:
-            return 0
-        return len(self.redis.xrange(keys.EVENTS, min=f"({cursor}", count=100_000))
+        return len(self.redis.xrange(keys.EVENTS, min=f"({cursor}", count=cap))
 
     def process(self, batch: int = 500, max_batches: int = 200) -> int:
         """Count the events after the cursor; returns how many were counted by this call."""
