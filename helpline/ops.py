@@ -155,20 +155,15 @@ def readyz():
     return {"status": "ready" if ready else "not ready", **checks}, 200 if ready else 503
 
 
-def observe_webhooks(voice_bp) -> None:
-    """Time every webhook (only the voice blueprint's requests pay for it)."""
+_WEBHOOK_TIMERS: dict = {}
 
-    @voice_bp.before_request
-    def start_timer():
-        g.started = time.perf_counter()
 
-    @voice_bp.after_request
-    def record(response):
-        started = g.get("started")
-        if started is not None:
-            route = request.url_rule.rule if request.url_rule else "unknown"
-            WEBHOOK_SECONDS.labels(route).observe(time.perf_counter() - started)
-        return response
+def observe_webhook(route: str, seconds: float) -> None:
+    """Count one webhook's time (its route's histogram child is looked up once)."""
+    timer = _WEBHOOK_TIMERS.get(route)
+    if timer is None:
+        timer = _WEBHOOK_TIMERS[route] = WEBHOOK_SECONDS.labels(route)
+    timer.observe(seconds)
 
 
 # -- structured logs -----------------------------------------------------------------------

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpline import create_app, keys
+from helpline.voice import MAX_FIELDS, parse_form
 from tests.conftest import PUBLIC_URL, Phone, RedisServer, make_config, sign
 
 VOICE_ROUTES = [
@@ -171,3 +175,40 @@ def test_a_malformed_request_is_refused_without_an_html_page(client):
     assert response.status_code in (400, 403)
     assert response.content_type.startswith("text/xml")
     assert b"<html" not in response.data.lower()
+
+
+form_text = st.text(st.characters(codec="utf-8"), max_size=12)
+
+
+@given(st.lists(st.tuples(form_text, form_text), max_size=30))
+def test_the_webhook_form_parser_reads_any_body_as_the_standard_library_does(fields):
+    body = urlencode(fields)
+    expected: dict[str, list[str]] = {}
+    for name, value in parse_qsl(body, keep_blank_values=True):
+        expected.setdefault(name, []).append(value)
+    assert dict(parse_form(body)) == expected
+
+
+@given(st.text(alphabet="ab=&%+236BDdZé;", max_size=40))
+def test_the_webhook_form_parser_agrees_with_the_standard_library_on_odd_bodies(body):
+    expected: dict[str, list[str]] = {}
+    for name, value in parse_qsl(body, keep_blank_values=True):
+        expected.setdefault(name, []).append(value)
+    assert dict(parse_form(body)) == expected
+
+
+def test_a_body_with_more_fields_than_twilio_sends_is_refused():
+    with pytest.raises(ValueError):
+        parse_form("&".join(f"f{i}=1" for i in range(MAX_FIELDS + 1)))
+
+
+def test_a_body_larger_than_any_twilio_request_is_refused_with_twiml(client, r):
+    before = snapshot(r)
+    response = client.post(
+        "/voice/incoming",
+        data=b"CallSid=CA1&SpeechResult=" + b"a" * 70_000,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 413
+    assert response.content_type.startswith("text/xml")
+    assert snapshot(r) == before

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import functools
 import hmac
+import io
 import logging
-from urllib.parse import parse_qsl
+import re
+import time
+from urllib.parse import unquote_plus
 
 from flask import Blueprint, Response, abort, current_app, g, request
 from redis.exceptions import RedisError
@@ -15,18 +18,20 @@ from werkzeug.exceptions import HTTPException
 
 from helpline import keys
 from helpline.extensions import helpline
-from helpline.ops import observe_webhooks
+from helpline.ops import observe_webhook
 
 log = logging.getLogger("helpline.voice")
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
-observe_webhooks(bp)  # first, so the signature check is timed too
+
+MAX_FIELDS = 200  # Twilio sends about 20; more is not Twilio
+MAX_BODY_BYTES = 64 * 1024  # a long spoken answer is a few kB
 
 
-def _public_url() -> str:
+def _public_url(req) -> str:
     base = current_app.config["PUBLIC_URL"].rstrip("/")
-    query = request.query_string.decode("latin-1")
-    return f"{base}{request.path}" + (f"?{query}" if query else "")
+    query = req.query_string.decode("latin-1")
+    return f"{base}{req.path}" + (f"?{query}" if query else "")
 
 
 class Params(dict):
@@ -44,48 +49,86 @@ class Params(dict):
         return dict.__getitem__(self, name)
 
 
-def params() -> Params:
-    """The webhook's parameters, parsed once: the form body of a POST, the query of a GET.
+_ESCAPED_SEPARATOR = re.compile(r"%(?:26|3[dD])")  # an escaped & or =
 
-    A plain parse of the urlencoded body (Twilio sends nothing else), cheaper than the general
-    form machinery on the hottest path of the app.
+
+def parse_form(body: str) -> Params:
+    """A urlencoded body (``a=1&b=%2B31...``), parsed as ``urllib.parse.parse_qsl`` with
+    blank values kept would, grouped by name.
+
+    Written out because it runs on every webhook. A body with no escaped ``&`` or ``=`` (any
+    Twilio body) is unquoted once as a whole; otherwise each name and value is unquoted on its
+    own. More than ``MAX_FIELDS`` fields is a ``ValueError``.
     """
+    out = Params()
+    if not body:
+        return out
+    if body.count("&") >= MAX_FIELDS:
+        raise ValueError("too many fields")
+    escaped = "%" in body or "+" in body
+    if escaped and not _ESCAPED_SEPARATOR.search(body):
+        body, escaped = unquote_plus(body), False
+    for part in body.split("&"):
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        if escaped:
+            name, value = unquote_plus(name), unquote_plus(value)
+        out.setdefault(name, []).append(value)
+    return out
+
+
+def _body(req) -> str:
+    """The request body as text, at most ``MAX_BODY_BYTES`` (else 413).
+
+    With a Content-Length (every Twilio request) it is read straight from the WSGI input,
+    which costs half of werkzeug's general stream machinery, and the input is replaced by the
+    bytes read, so a later reader still finds them.
+    """
+    if req.method != "POST":
+        return ""
+    length = req.environ.get("CONTENT_LENGTH")
+    if length and length.isdigit():
+        size = int(length)
+        if size > MAX_BODY_BYTES:
+            abort(413)
+        raw = req.environ["wsgi.input"].read(size)
+        req.environ["wsgi.input"] = io.BytesIO(raw)
+    else:  # chunked, or no length given
+        raw = req.stream.read(MAX_BODY_BYTES + 1)
+        if len(raw) > MAX_BODY_BYTES:
+            abort(413)
+    return raw.decode("utf-8", "replace")
+
+
+def params() -> Params:
+    """The webhook's parameters, parsed once: the form body of a POST, nothing for a GET."""
     cached = g.get("twilio_params")
     if cached is None:
-        cached = Params()
-        if request.method == "POST":
-            body = request.get_data(cache=True).decode("utf-8", "replace")
-            pairs = parse_qsl(body, keep_blank_values=True, max_num_fields=200)
-        else:
-            pairs = []
-        for name, value in pairs:
-            cached.setdefault(name, []).append(value)
-        g.twilio_params = cached
+        cached = g.twilio_params = parse_form(_body(request._get_current_object()))
     return cached
 
 
-@bp.before_request
-def check_signature():
+def check_signature(req) -> None:
     """Refuse (403, no change) any request not signed by Twilio with our auth token.
 
     Twilio signs the URL it requested; that is ``PUBLIC_URL`` plus path and query. The exact
     URL is checked first (one HMAC); only a mismatch runs the validator's full check, which
     also tries the URL with and without a default port.
     """
-    signature = request.headers.get("X-Twilio-Signature", "")
+    signature = req.headers.get("X-Twilio-Signature", "")
     validator = helpline().validator
     try:
         form = params()
     except ValueError:  # more fields than any Twilio request has
         abort(400)
-    url = _public_url()
+    url = _public_url(req)
     expected = validator.compute_signature(url, form).encode()
     if signature and hmac.compare_digest(expected, signature.encode("utf-8", "replace")):
-        return None
+        return
     if not signature or not validator.validate(url, form, signature):
-        log.warning("rejected unsigned or forged webhook path=%s", request.path)
+        log.warning("rejected unsigned or forged webhook path=%s", req.path)
         abort(403)
-    return None
 
 
 @bp.errorhandler(HTTPException)
@@ -94,43 +137,19 @@ def http_error(error: HTTPException):
     return Response(str(VoiceResponse()), status=error.code or 400, mimetype="text/xml")
 
 
-REPLAYED_ENDPOINTS: set[str] = set()
-
-
-@bp.before_request
-def answer_redelivery():
-    """A webhook redelivered with the same idempotency token gets the same answer.
-
-    Only for routes whose answer depends on changing state (the wait, the callback dialog, the
-    steps that connect a volunteer and a caller);
-    the others are pure or their state change is idempotent in its Lua script.
-    """
-    if request.endpoint not in REPLAYED_ENDPOINTS:
-        return None
-    token = request.headers.get("I-Twilio-Idempotency-Token", "")
-    g.idempotency_token = token[:200]
+def replayed_answer(token: str) -> Response | None:
+    """The answer already given to this idempotency token, if any (a redelivered webhook)."""
     if not token:
         return None
     try:
-        cached = helpline().redis.get(keys.idempotency(g.idempotency_token))
+        cached = helpline().redis.get(keys.idempotency(token))
     except RedisError:
         return None
-    if cached is not None:
-        g.idempotency_replayed = True
-        return Response(cached, mimetype="text/xml")
-    return None
+    return None if cached is None else Response(cached, mimetype="text/xml")
 
 
-@bp.after_request
-def remember_answer(response: Response) -> Response:
-    token = g.get("idempotency_token")
-    if (
-        token
-        and response.status_code == 200
-        and not g.get("idempotency_replayed")
-        and not g.get("voice_degraded")
-        and not g.get("skip_replay_cache")
-    ):
+def remember_answer(token: str, response: Response) -> None:
+    if token and response.status_code == 200 and not g.get("skip_replay_cache"):
         try:
             helpline().redis.set(
                 keys.idempotency(token),
@@ -140,38 +159,57 @@ def remember_answer(response: Response) -> Response:
             )
         except RedisError:
             pass
-    return response
 
 
 def voice_route(rule: str, fallback, *, replay: bool = False):
-    """Register a webhook; any failure inside answers ``fallback(lang)`` TwiML instead.
+    """Register a webhook. Each request to it, in order: the signature check (403 and no
+    change when it fails); for ``replay`` routes, a redelivery (same idempotency token) gets
+    the first answer again; then the view, and if anything inside it fails, ``fallback(lang)``
+    TwiML instead. Every request's time is counted per route for /metrics.
 
-    ``replay``: answer a redelivery (same idempotency token) with the first answer.
+    ``replay`` is for routes whose answer depends on changing state (the wait, the callback
+    dialog, the steps that connect a volunteer and a caller); the others are pure, or their
+    state change is idempotent in its Lua script.
+
+    Done here, not in Flask's request hooks: this is the app's hottest path.
     """
+    route = f"{bp.url_prefix}{rule}"
 
     def decorate(view):
         @functools.wraps(view)
         def wrapped():
+            started = time.perf_counter()
             try:
-                return view()
-            except Exception:
-                g.voice_degraded = True
-                log.exception(
-                    "webhook failed path=%s call=%s",
-                    request.path,
-                    g.get("twilio_params", Params()).get("CallSid", "-")[:40],
-                )
-                from helpline import twiml
-
-                lang = request.args.get("lang", "")
-                return twiml.reply(fallback(lang))
+                return _answer(view, fallback, replay)
+            finally:
+                observe_webhook(route, time.perf_counter() - started)
 
         bp.add_url_rule(rule, view_func=wrapped, methods=["GET", "POST"])
-        if replay:
-            REPLAYED_ENDPOINTS.add(f"{bp.name}.{view.__name__}")
         return wrapped
 
     return decorate
+
+
+def _answer(view, fallback, replay: bool) -> Response:
+    req = request._get_current_object()
+    check_signature(req)
+    token = req.headers.get("I-Twilio-Idempotency-Token", "")[:200] if replay else ""
+    known = replayed_answer(token)
+    if known is not None:
+        return known
+    try:
+        response = view()
+    except Exception:
+        log.exception(
+            "webhook failed path=%s call=%s",
+            req.path,
+            g.get("twilio_params", Params()).get("CallSid", "-")[:40],
+        )
+        from helpline import twiml
+
+        return twiml.reply(fallback(req.args.get("lang", "")))
+    remember_answer(token, response)
+    return response
 
 
 from helpline.voice import views  # noqa: E402,F401  (registers the routes)

@@ -85,18 +85,22 @@ def incoming(params) -> VoiceResponse | str:
     return present(h.engine.begin(closed=True), params)
 
 
-def step(args, params, query: bytes = b"") -> VoiceResponse | str:
+def step(req, params) -> VoiceResponse | str:
     """A menu step: its first rendering, an answer to it, or silence.
 
     A menu's answer depends only on the URL and the key pressed, so menu answers are kept
-    (by ``query`` and key) and reused; answers that touch state are never kept.
+    (by the request's query string and key) and reused; answers that touch state are never
+    kept. The query's arguments are only parsed when the answer is not known yet.
     """
     engine = helpline().engine
-    key = None if params.get("SpeechResult") else (query, (params.get("Digits") or "")[:1])
+    key = (
+        None if params.get("SpeechResult") else (req.query_string, (params.get("Digits") or "")[:1])
+    )
     if key is not None:
         known = engine.recall(key)
         if known is not None:
             return known
+    args = req.args
     ctx = Context.from_args(engine.flow, args)
     if args.get("silent"):
         outcome = engine.silence(ctx)

@@ -30,7 +30,7 @@ def incoming():
 
 @voice_route("/step", fallback=caller.sorry_then_queue)
 def step():
-    return twiml.reply(caller.step(request.args, params(), request.query_string))
+    return twiml.reply(caller.step(request._get_current_object(), params()))
 
 
 @voice_route("/queue/wait", fallback=caller.sorry_keep_waiting, replay=True)
