@@ -106,6 +106,26 @@ class CallStore:
         self._schedule_cache = (time.monotonic(), schedule)
         return schedule
 
+    def opening_status(self) -> hours.Status:
+        """Whether the helpline is open now (the hours, holidays and closure in force).
+
+        Every incoming call asks. Without a closure, an "open" answer cannot change within a
+        whole second (hours change on whole minutes, holidays on whole days), so it is kept for
+        the rest of that second.
+        """
+        schedule = self.schedule()
+        now_ms = self.clock.now_ms()
+        second = now_ms // 1000
+        kept = self._open_kept
+        if kept is not None and kept[0] is schedule and kept[1] == second:
+            return kept[2]
+        status = hours.status(schedule, datetime.fromtimestamp(now_ms / 1000, tz=UTC))
+        if status.open and schedule.closure is None:
+            self._open_kept = (schedule, second, status)
+        return status
+
+    _open_kept: tuple | None = None
+
     def _load_schedule(self, stored: dict | None = None) -> hours.Schedule:
         if stored is None:
             stored = self.redis.hgetall(keys.HOURS)
@@ -200,7 +220,7 @@ class CallStore:
         """The call is over; a waiting caller is removed at once and counted as abandoned."""
         now = self.clock.now_ms()
         try:
-            is_open = hours.status(self.schedule(), self.clock.now()).open
+            is_open = self.opening_status().open
         except (redis.RedisError, ValueError):
             is_open = True
         extra = [

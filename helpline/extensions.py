@@ -36,6 +36,7 @@ class Helpline:
         self.jobs = None  # set by init_app: RQ follow-ups for routing
         self.router = Router(self.redis, config, self.flow, self.store.clock, None)
         self.validator = RequestValidator(config["TWILIO_AUTH_TOKEN"])
+        self.public_base = config["PUBLIC_URL"].rstrip("/")  # Twilio signs URLs under it
         self._rq_redis = None
         self._twilio = None
 

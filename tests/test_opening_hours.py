@@ -171,3 +171,26 @@ def test_a_failure_in_the_closed_callback_never_queues_the_caller(tmp_path, app_
     assert "Enqueue" not in answer.verbs()
     assert answer.verbs()[-1] == "Hangup"
     assert "Wij zijn open maandag tot en met vrijdag" in answer.spoken()
+
+
+def test_the_kept_open_answer_never_outlives_closing_time_or_a_closure(redis_server):
+    from tests.conftest import ManualClock
+
+    clock = ManualClock(int(at(2026, 12, 1, 16, 59, 59).timestamp() * 1000) + 999)
+    app = create_app(
+        make_config(
+            redis_server.url,
+            HELPLINE_OPENING_HOURS="mo-fr 09:00-17:00",
+            HELPLINE_HOLIDAYS="",
+            CLOCK=clock,
+        )
+    )
+    store = app.extensions["helpline"].store
+    assert store.opening_status().open
+    assert store.opening_status().open  # asked again within the same millisecond
+    clock.advance(0.001)  # 17:00:00.000
+    assert not store.opening_status().open
+    clock.advance(-1)  # back before closing time, then a coordinator closes
+    assert store.opening_status().open
+    store.close({"nl": "Storing.", "en": "Outage."}, None)
+    assert store.opening_status().reason == "closure"

@@ -11,7 +11,7 @@ import re
 import time
 from urllib.parse import unquote_plus
 
-from flask import Blueprint, Response, abort, current_app, g, request
+from flask import Blueprint, Response, abort, g, request
 from redis.exceptions import RedisError
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
@@ -28,10 +28,10 @@ MAX_FIELDS = 200  # Twilio sends about 20; more is not Twilio
 MAX_BODY_BYTES = 64 * 1024  # a long spoken answer is a few kB
 
 
-def _public_url(req) -> str:
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
-    query = req.query_string.decode("latin-1")
-    return f"{base}{req.path}" + (f"?{query}" if query else "")
+def _public_url(h, req) -> str:
+    """The URL Twilio requested: ``PUBLIC_URL`` plus path and query."""
+    query = req.query_string
+    return h.public_base + req.path + ("?" + query.decode("latin-1") if query else "")
 
 
 class Params(dict):
@@ -109,20 +109,20 @@ def params() -> Params:
     return cached
 
 
-def check_signature(req) -> None:
+def check_signature(h, req) -> None:
     """Refuse (403, no change) any request not signed by Twilio with our auth token.
 
     Twilio signs the URL it requested; that is ``PUBLIC_URL`` plus path and query. The exact
     URL is checked first (one HMAC); only a mismatch runs the validator's full check, which
     also tries the URL with and without a default port.
     """
-    signature = req.headers.get("X-Twilio-Signature", "")
-    validator = helpline().validator
+    signature = req.environ.get("HTTP_X_TWILIO_SIGNATURE", "")
+    validator = h.validator
     try:
         form = params()
     except ValueError:  # more fields than any Twilio request has
         abort(400)
-    url = _public_url(req)
+    url = _public_url(h, req)
     expected = validator.compute_signature(url, form).encode()
     if signature and hmac.compare_digest(expected, signature.encode("utf-8", "replace")):
         return
@@ -137,24 +137,24 @@ def http_error(error: HTTPException):
     return Response(str(VoiceResponse()), status=error.code or 400, mimetype="text/xml")
 
 
-def replayed_answer(token: str) -> Response | None:
+def replayed_answer(h, token: str) -> Response | None:
     """The answer already given to this idempotency token, if any (a redelivered webhook)."""
     if not token:
         return None
     try:
-        cached = helpline().redis.get(keys.idempotency(token))
+        cached = h.redis.get(keys.idempotency(token))
     except RedisError:
         return None
     return None if cached is None else Response(cached, mimetype="text/xml")
 
 
-def remember_answer(token: str, response: Response) -> None:
+def remember_answer(h, token: str, response: Response) -> None:
     if token and response.status_code == 200 and not g.get("skip_replay_cache"):
         try:
-            helpline().redis.set(
+            h.redis.set(
                 keys.idempotency(token),
                 response.get_data(as_text=True),
-                ex=current_app.config["HELPLINE_IDEMPOTENCY_TTL"],
+                ex=h.config["HELPLINE_IDEMPOTENCY_TTL"],
                 nx=True,
             )
         except RedisError:
@@ -192,9 +192,10 @@ def voice_route(rule: str, fallback, *, replay: bool = False):
 
 def _answer(view, fallback, replay: bool) -> Response:
     req = request._get_current_object()
-    check_signature(req)
-    token = req.headers.get("I-Twilio-Idempotency-Token", "")[:200] if replay else ""
-    known = replayed_answer(token)
+    h = helpline()
+    check_signature(h, req)
+    token = req.environ.get("HTTP_I_TWILIO_IDEMPOTENCY_TOKEN", "")[:200] if replay else ""
+    known = replayed_answer(h, token)
     if known is not None:
         return known
     try:
@@ -208,7 +209,7 @@ def _answer(view, fallback, replay: bool) -> Response:
         from helpline import twiml
 
         return twiml.reply(fallback(req.args.get("lang", "")))
-    remember_answer(token, response)
+    remember_answer(h, token, response)
     return response
 
 

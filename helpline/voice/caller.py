@@ -74,8 +74,7 @@ def incoming(params) -> VoiceResponse | str:
     callback, and a call that ends in the menu is recorded by its final status callback.
     """
     h = helpline()
-    status = hours.status(h.store.schedule(), h.store.clock.now())
-    if status.open:  # the opening menu is the same for every caller: build it once
+    if h.store.opening_status().open:  # the opening menu is the same for every caller
         known = h.engine.recall(("incoming",))
         if known is None:
             known = present(h.engine.begin(), params)
