@@ -54,6 +54,15 @@ def test_forged_or_missing_signature_gets_403_and_changes_nothing(client, r, rou
     assert snapshot(r) == before
 
 
+@pytest.mark.parametrize("method", ["OPTIONS", "HEAD", "GET", "PUT"])
+def test_any_other_method_without_a_signature_gets_no_answer_but_twiml(client, r, method):
+    before = snapshot(r)
+    response = client.open("/voice/queue/wait?topic=digid", method=method)
+    assert response.status_code in (403, 405)
+    assert response.content_type.startswith("text/xml")
+    assert snapshot(r) == before
+
+
 def test_signature_is_checked_against_the_public_url_behind_a_proxy(client):
     phone = Phone(client)
     params = phone.params(CallStatus="ringing")

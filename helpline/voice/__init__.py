@@ -88,7 +88,8 @@ def _body(req) -> str:
     if req.method != "POST":
         return ""
     length = req.environ.get("CONTENT_LENGTH")
-    if length and length.isdigit():
+    chunked = "chunked" in req.environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if length and length.isdigit() and not chunked:
         size = int(length)
         if size > MAX_BODY_BYTES:
             abort(413)
@@ -184,7 +185,13 @@ def voice_route(rule: str, fallback, *, replay: bool = False):
             finally:
                 observe_webhook(route, time.perf_counter() - started)
 
-        bp.add_url_rule(rule, view_func=wrapped, methods=["GET", "POST"])
+        # OPTIONS too, so that Flask does not answer it by itself, unsigned
+        bp.add_url_rule(
+            rule,
+            view_func=wrapped,
+            methods=["GET", "POST", "OPTIONS"],
+            provide_automatic_options=False,
+        )
         return wrapped
 
     return decorate
