@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from helpline import keys
+from helpline.calls import Scripts
 
 ROLES = ("volunteer", "coordinator")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
@@ -61,8 +62,11 @@ class Session:
 
 
 class Accounts:
+    """Every change that touches more than one key is one Lua script (``helpline/lua``)."""
+
     def __init__(self, client: redis.Redis):
         self.redis = client
+        self.scripts = Scripts(client)
 
     def create(self, username: str, password: str, *, role: str, name: str = "") -> Account:
         username = username.strip().lower()
@@ -72,19 +76,12 @@ class Accounts:
             raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
         if len(password) < 10:
             raise AccountError("A password needs at least 10 characters.")
-        created = self.redis.hsetnx(keys.user(username), "username", username)
+        created = self.scripts.account_create(
+            keys=[keys.user(username), keys.USERS],
+            args=[username, role, name or username, _hasher.hash(password)],
+        )
         if not created:
             raise AccountError(f"The account {username} already exists.")
-        self.redis.hset(
-            keys.user(username),
-            mapping={
-                "role": role,
-                "name": name or username,
-                "disabled": "0",
-                "password": _hasher.hash(password),
-            },
-        )
-        self.redis.sadd(keys.USERS, username)
         return self.get(username)
 
     def get(self, username: str) -> Account | None:
@@ -95,38 +92,47 @@ class Accounts:
             data["username"], data["role"], data.get("name", ""), data.get("disabled") == "1"
         )
 
+    def _change(self, username: str, fields: dict[str, str], *, end_sessions: bool) -> None:
+        changed = self.scripts.account_change(
+            keys=[keys.user(username), keys.user_sessions(username)],
+            args=[
+                keys.session(""),
+                "1" if end_sessions else "0",
+                *[item for pair in fields.items() for item in pair],
+            ],
+        )
+        if not changed:
+            raise AccountError(f"There is no account {username}.")
+
     def set_password(self, username: str, password: str) -> None:
+        """A new password; every session opened with the old one ends."""
         if len(password) < 10:
             raise AccountError("A password needs at least 10 characters.")
-        self.redis.hset(keys.user(username), "password", _hasher.hash(password))
-        self.end_sessions(username)
+        self._change(username, {"password": _hasher.hash(password)}, end_sessions=True)
 
     def disable(self, username: str) -> None:
-        self.redis.hset(keys.user(username), "disabled", "1")
-        self.end_sessions(username)
+        self._change(username, {"disabled": "1"}, end_sessions=True)
 
     def enable(self, username: str) -> None:
-        self.redis.hset(keys.user(username), "disabled", "0")
+        self._change(username, {"disabled": "0"}, end_sessions=False)
 
     # -- signing in ---------------------------------------------------------------------------
 
     def _count_attempt(self, username: str, address: str) -> None:
         """Count this sign-in attempt before the password is checked (so parallel requests
         cannot all slip under the limit); Throttled when over it."""
-        names = [
-            keys.login_failures("account", username),
-            keys.login_failures("address", address),
-        ]
-        with self.redis.pipeline() as pipe:  # MULTI: both counters together
-            for name in names:
-                pipe.incr(name)
-                pipe.expire(name, FAILURE_WINDOW, nx=True)
-            counts = pipe.execute()[0::2]
-        for name, count, limit in zip(
-            names, counts, (FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS), strict=True
+        counts = self.scripts.login_attempt(
+            keys=[
+                keys.login_failures("account", username),
+                keys.login_failures("address", address),
+            ],
+            args=[FAILURE_WINDOW],
+        )
+        for (count, ttl), limit in zip(
+            (counts[0:2], counts[2:4]), (FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS), strict=True
         ):
             if count > limit:
-                raise Throttled(max(1, self.redis.ttl(name)))
+                raise Throttled(max(1, ttl))
 
     def login(self, username: str, password: str, address: str) -> Session | None:
         """A new session for the right password; None otherwise. Raises Throttled."""
@@ -144,20 +150,16 @@ class Accounts:
         if _hasher.check_needs_rehash(stored):
             stored = _hasher.hash(password)
             self.redis.hset(keys.user(username), "password", stored)
-        with self.redis.pipeline() as pipe:  # a success does not count against anyone
-            pipe.delete(keys.login_failures("account", username))
-            pipe.decr(keys.login_failures("address", address))
-            pipe.execute()
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        with self.redis.pipeline() as pipe:
-            pipe.hset(
+        self.scripts.session_open(  # a success does not count against anyone
+            keys=[
                 keys.session(token),
-                mapping={"user": username, "csrf": csrf, "pw": _fingerprint(stored)},
-            )
-            pipe.expire(keys.session(token), SESSION_SECONDS)
-            pipe.sadd(keys.user_sessions(username), token)
-            pipe.expire(keys.user_sessions(username), SESSION_SECONDS)
-            pipe.execute()
+                keys.user_sessions(username),
+                keys.login_failures("account", username),
+                keys.login_failures("address", address),
+            ],
+            args=[token, username, csrf, _fingerprint(stored), SESSION_SECONDS],
+        )
         return Session(token, username, csrf)
 
     def session(self, token: str | None) -> tuple[Session, Account] | None:
@@ -177,13 +179,4 @@ class Accounts:
         return Session(token, data["user"], data["csrf"]), account
 
     def logout(self, token: str) -> None:
-        user = self.redis.hget(keys.session(token), "user")
-        self.redis.delete(keys.session(token))
-        if user:
-            self.redis.srem(keys.user_sessions(user), token)
-
-    def end_sessions(self, username: str) -> None:
-        tokens = self.redis.smembers(keys.user_sessions(username))
-        if tokens:
-            self.redis.delete(*[keys.session(t) for t in tokens])
-        self.redis.delete(keys.user_sessions(username))
+        self.scripts.session_close(keys=[keys.session(token)], args=[keys.user_sessions(""), token])

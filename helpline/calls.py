@@ -6,6 +6,7 @@ only prepares keys and arguments and reads results.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from dataclasses import dataclass
@@ -20,12 +21,17 @@ from helpline import hours, keys, privacy
 LUA_DIR = Path(__file__).resolve().parent / "lua"
 
 
+@functools.cache
+def _lua_sources() -> tuple[tuple[str, str], ...]:
+    return tuple((path.stem, path.read_text()) for path in sorted(LUA_DIR.glob("*.lua")))
+
+
 class Scripts:
     """The Lua scripts, registered once per client; redis-py reloads them after NOSCRIPT."""
 
     def __init__(self, client: redis.Redis):
-        for path in sorted(LUA_DIR.glob("*.lua")):
-            setattr(self, path.stem, client.register_script(path.read_text()))
+        for name, source in _lua_sources():
+            setattr(self, name, client.register_script(source))
 
 
 class Clock:

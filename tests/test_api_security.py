@@ -373,3 +373,49 @@ def test_after_sign_in_the_page_goes_only_to_our_own_pages(client, target):
 def test_after_sign_in_the_page_returns_to_the_page_asked_for(client):
     page = client.get("/login", query_string={"next": "/coordinator/report"}).get_data(as_text=True)
     assert 'data-next="/coordinator/report"' in page
+
+
+def test_signing_in_and_out_leaves_no_session_or_counter_behind(people, r):
+    client, csrf = sign_in(people, "anna")
+    assert r.scard(keys.user_sessions("anna")) == 1
+    client.post("/api/logout", headers={"X-CSRF-Token": csrf})
+    assert r.scard(keys.user_sessions("anna")) == 0
+    assert not r.keys(f"{keys.PREFIX}:session:*")
+    # a success takes its attempt off the counters, and leaves none without an expiry
+    assert not r.exists(keys.login_failures("account", "anna"))
+    for name in r.keys(f"{keys.PREFIX}:login_failures:*"):
+        assert int(r.get(name)) == 0 and r.ttl(name) > 0
+
+
+def test_a_password_change_ends_every_session_of_that_account_only(people, r):
+    anna_one, _ = sign_in(people, "anna")
+    anna_two, _ = sign_in(people, "anna")
+    bert, _ = sign_in(people, "bert")
+    Accounts(r).set_password("anna", "another long password")
+    assert anna_one.get("/api/me").status_code == 401
+    assert anna_two.get("/api/me").status_code == 401
+    assert not r.exists(keys.user_sessions("anna"))
+    assert bert.get("/api/me").status_code == 200
+
+
+def test_changing_an_account_that_does_not_exist_is_refused_and_stores_nothing(people, r):
+    from helpline.accounts import AccountError
+
+    before = set(r.keys("*"))
+    for change in (
+        lambda a: a.set_password("nobody", "a long enough password"),
+        lambda a: a.disable("nobody"),
+        lambda a: a.enable("nobody"),
+    ):
+        with pytest.raises(AccountError):
+            change(Accounts(r))
+    assert set(r.keys("*")) == before
+
+
+def test_an_account_name_is_taken_once(people, r):
+    from helpline.accounts import AccountError
+
+    with pytest.raises(AccountError):
+        Accounts(r).create("anna", "a long enough password", role="volunteer")
+    assert r.hget(keys.user("anna"), "role") == "volunteer"
+    assert r.smembers(keys.USERS) == {"anna", "bert", "cora"}
