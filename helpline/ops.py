@@ -8,6 +8,7 @@ Webhook latency is measured per process; with several gunicorn workers set
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import os
@@ -119,7 +120,8 @@ class _ProcessMetrics:
 @bp.get("/metrics")
 def metrics():
     token = current_app.config.get("HELPLINE_METRICS_TOKEN")
-    if token and request.headers.get("Authorization") != f"Bearer {token}":
+    given = request.headers.get("Authorization", "").encode("utf-8", "replace")
+    if token and not hmac.compare_digest(given, f"Bearer {token}".encode()):
         return Response("unauthorised\n", status=401, mimetype="text/plain")
     body = generate_latest(metrics_registry(helpline()))
     return Response(body, mimetype="text/plain; version=0.0.4")
