@@ -180,3 +180,33 @@ def test_a_volunteer_whose_dashboard_vanished_goes_offline_and_their_offer_moves
     vol = r.hgetall(keys.volunteer("gone"))
     assert vol["state"] == "offline" and "offer" not in vol
     assert r.hget(keys.volunteer("here"), "offer") == member
+
+
+def test_an_available_volunteer_whose_skills_change_stays_available_for_the_new_topics(r, clock):
+    router, store = make(r, clock)
+    volunteer(router, "first")
+    volunteer(router, "second", skills=("digid", "bank"))
+    router.set_state("first", "available")
+    clock.advance(10)
+    router.set_state("second", "available")
+    clock.advance(10)
+    volunteer(router, "first", skills=("bank",))  # a coordinator changes the skills
+    assert r.hget(keys.volunteer("first"), "state") == "available"
+    assert r.zscore(keys.available("digid", "nl"), "first") is None
+    member = arrive(router, store, clock, "CA1", topic="bank")
+    assert r.hget(keys.volunteer("first"), "offer") == member  # kept their place in line
+    digid = arrive(router, store, clock, "CA2", topic="digid")
+    assert r.hget(keys.volunteer("second"), "offer") == digid
+
+
+def test_a_profile_changed_since_it_was_read_is_not_saved_over(r, clock):
+    router, _ = make(r, clock)
+    volunteer(router, "first")
+    router.set_state("first", "available")
+    before = {k: r.dump(k) for k in r.keys("*")}
+    result = router.scripts.vol_save(
+        keys=[keys.volunteer("first"), keys.VOLUNTEERS, keys.available("bank", "nl")],
+        args=["first", "first", "+31600000000", "bank", "nl", 0, "", ""],  # read before it existed
+    )
+    assert result == "changed"
+    assert {k: r.dump(k) for k in r.keys("*")} == before

@@ -65,27 +65,27 @@ class Router:
         unknown = set(languages) - set(self.flow.languages)
         if unknown:
             raise ValueError(f"unknown languages: {', '.join(sorted(unknown))}")
-        key = keys.volunteer(volunteer_id)
-        before = self.volunteer(volunteer_id)
-        old_sets = self.availability_keys(before) if before else []
-        with self.redis.pipeline() as pipe:  # MULTI: one hash and the index set, together
-            for stale in old_sets:
-                pipe.zrem(stale, volunteer_id)
-            if before and before.state == "available":
-                pipe.hset(key, "state", "offline")  # back to available with the new sets
-            pipe.hset(
-                key,
-                mapping={
-                    "id": volunteer_id,
-                    "name": name,
-                    "phone": phone,
-                    "skills": ",".join(skills),
-                    "languages": ",".join(languages),
-                },
+        new_sets = self._sets(skills, languages)
+        for _ in range(5):  # another change between the read and the script: read again
+            raw = self.redis.hgetall(keys.volunteer(volunteer_id))
+            stored = Volunteer.from_hash({"id": volunteer_id, **raw})
+            old_sets = self.availability_keys(stored)
+            result = self.scripts.vol_save(
+                keys=[keys.volunteer(volunteer_id), keys.VOLUNTEERS, *old_sets, *new_sets],
+                args=[
+                    volunteer_id,
+                    name,
+                    phone,
+                    ",".join(skills),
+                    ",".join(languages),
+                    len(old_sets),
+                    raw.get("skills", ""),
+                    raw.get("languages", ""),
+                ],
             )
-            pipe.hsetnx(key, "state", "offline")
-            pipe.sadd(keys.VOLUNTEERS, volunteer_id)
-            pipe.execute()
+            if result == "saved":
+                return
+        raise RuntimeError(f"the profile of {volunteer_id} kept changing; not saved")
 
     def volunteer(self, volunteer_id: str) -> Volunteer | None:
         data = self.redis.hgetall(keys.volunteer(volunteer_id))
@@ -104,12 +104,13 @@ class Router:
         return own, other
 
     def availability_keys(self, volunteer: Volunteer) -> list[str]:
-        found = [
-            keys.available(skill, lang)
-            for skill in volunteer.skills
-            for lang in volunteer.languages
-        ]
-        return found + [keys.available("*", lang) for lang in volunteer.languages]
+        return self._sets(volunteer.skills, volunteer.languages)
+
+    @staticmethod
+    def _sets(skills, languages) -> list[str]:
+        """The availability sets of these skills and languages (and 'any skill' per language)."""
+        found = [keys.available(skill, lang) for skill in skills for lang in languages]
+        return found + [keys.available("*", lang) for lang in languages]
 
     def today(self) -> str:
         zone = ZoneInfo(self.config.get("HELPLINE_TIMEZONE", "Europe/Amsterdam"))
