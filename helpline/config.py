@@ -51,6 +51,13 @@ class Setting:
 
 
 DEV_ACCOUNT_SID = "AC" + "0" * 31 + "1"
+# Secrets whose default is public (it is in this file): never accepted in production.
+DEVELOPMENT_ONLY = (
+    "SECRET_KEY",
+    "HELPLINE_PSEUDONYM_KEY",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_ACCOUNT_SID",
+)
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
@@ -365,15 +372,21 @@ def load(environ: dict[str, str] | None = None, overrides: dict[str, Any] | None
             raise ConfigError(f"{setting.name} is not valid: {exc}") from None
     values.update(overrides or {})
     if values["HELPLINE_ENV"] == "production":
+        given = {**{k: v for k, v in environ.items() if k in _BY_NAME}, **(overrides or {})}
         missing = [
             s.name
             for s in SETTINGS
-            if s.required_in_production
-            and (s.name not in environ and s.name not in (overrides or {}))
+            if s.required_in_production and not str(given.get(s.name, "")).strip()
         ]
         if missing:
             raise ConfigError(
                 "Production start refused; these settings are required: " + ", ".join(missing)
+            )
+        development = [name for name in DEVELOPMENT_ONLY if values[name] == _BY_NAME[name].default]
+        if development:
+            raise ConfigError(
+                "Production start refused; these settings still have their development value: "
+                + ", ".join(development)
             )
     validate(values)
     return values

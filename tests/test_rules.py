@@ -121,6 +121,16 @@ def test_production_start_names_every_missing_setting():
     assert "REDIS_URL" not in message
 
 
+@pytest.mark.parametrize("name", ["SECRET_KEY", "TWILIO_AUTH_TOKEN", "HELPLINE_PSEUDONYM_KEY"])
+def test_production_start_refuses_an_empty_or_development_secret(name):
+    env = {s.name: "x" for s in config.SETTINGS if s.required_in_production}
+    env.update(HELPLINE_ENV="production", PUBLIC_URL="https://hulplijn.example.nl")
+    for value in ("", "   ", config.setting(name).default):
+        with pytest.raises(config.ConfigError) as info:
+            config.load({**env, name: value})
+        assert name in str(info.value)
+
+
 def test_production_start_with_every_setting_succeeds():
     env = {s.name: "x" for s in config.SETTINGS if s.required_in_production}
     env.update(HELPLINE_ENV="production", PUBLIC_URL="https://hulplijn.example.nl")
