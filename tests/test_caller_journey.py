@@ -59,6 +59,29 @@ def test_caller_reaches_each_topic_line_by_speech(phone, r, topic, lang):
     assert waiting_members(r, topic, lang) == [f"c:{phone.sid}"]
 
 
+@pytest.mark.parametrize(
+    "lang, said, topic",
+    [
+        ("nl", "ik moet mijn DigiD opnieuw aanvragen", "digid"),
+        ("en", "I forgot my password again", "password"),
+        ("nl", "ik weet het niet", "general"),
+        ("nl", "weet ik veel", "general"),
+        ("en", "not sure", "general"),
+    ],
+)
+def test_a_sentence_with_again_in_it_still_reaches_its_topic(phone, r, lang, said, topic):
+    reach_topic_menu(phone, lang)
+    phone.say(said)
+    phone.silence()
+    assert waiting_members(r, topic, lang) == [f"c:{phone.sid}"]
+
+
+@pytest.mark.parametrize("lang, said", [("nl", "nog een keer alstublieft"), ("en", "again")])
+def test_asking_for_the_menu_again_by_speech_repeats_it(phone, lang, said):
+    first = reach_topic_menu(phone, lang)
+    assert phone.say(said).spoken() == first.spoken()
+
+
 def test_menu_speaks_dutch_with_a_dutch_voice_and_listens_for_dutch(phone):
     answer = reach_topic_menu(phone, "nl")
     gather = answer.first("Gather")

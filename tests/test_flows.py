@@ -41,6 +41,9 @@ def test_each_broken_example_fails_naming_the_problem(name):
     result = CliRunner().invoke(main, ["flows", "check", str(BROKEN / f"{name}.yaml")])
     assert result.exit_code == 1
     assert EXPECTED[name] in result.output
+    # only the defect it is named for (after changing the shipped flow:
+    # python tests/flows/regenerate.py)
+    assert "1 problem(s)" in result.output
 
 
 def test_every_broken_example_has_an_expectation():
@@ -120,3 +123,29 @@ def test_spoken_answers_are_matched_in_english(said, key):
 def test_a_tie_between_two_topics_is_not_a_guess():
     options = [("1", ("tablet",)), ("2", ("laptop",))]
     assert speech.match("tablet laptop", options, "nl") is None
+
+
+@pytest.mark.parametrize("max_tries, short_on_try", [(3, 3), (2, 2)])
+def test_the_last_retry_offers_fewer_options_whatever_the_number_of_tries(
+    app, tmp_path, max_tries, short_on_try
+):
+    import yaml
+
+    from helpline.ivr.engine import Context, Engine
+
+    data = yaml.safe_load(DEFAULT_FLOW.read_text())
+    data["settings"]["max_tries"] = max_tries
+    path = tmp_path / "flow.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    engine = Engine(flow_module.load(path), {"ask_referral": True})
+    ctx = Context.from_args(engine.flow, {"step": "topic", "lang": "nl"})
+    heard = []
+    with app.app_context():
+        for _ in range(max_tries - 1):
+            outcome = engine.silence(ctx)
+            ctx = outcome.ctx
+            heard.append(engine.render_xml(outcome))
+    last = heard[short_on_try - 2]
+    assert "Blijf anders aan de lijn" in last and "Gaat het over uw telefoon" not in last
+    if short_on_try > 2:
+        assert "Gaat het over uw telefoon" in heard[0]

@@ -90,15 +90,17 @@ class Engine:
         if step.type != "menu":
             return self.enter(ctx)
         key = (digits or "").strip()[:1]
-        if key == self.flow.setting("repeat_key") or (
-            not key and said and speech.asks_repeat(said, ctx.lang)
-        ):
+        if key == self.flow.setting("repeat_key"):
             return self.enter(ctx)
         if not key and said:
             key = (
                 speech.match(said, [(o.key, o.speech[ctx.lang]) for o in step.options], ctx.lang)
                 or ""
             )
+            # "again" asks for the menu only when nothing else was recognised: "ik moet mijn
+            # DigiD opnieuw aanvragen" is about DigiD
+            if not key and speech.asks_repeat(said, ctx.lang):
+                return self.enter(ctx)
         for option in step.options:
             if option.key == key:
                 return self.enter(self._follow(ctx, option.route))
@@ -176,7 +178,10 @@ class Engine:
         if outcome.notice:
             twiml.say(gather, flow, outcome.notice, ctx.lang)
         prompt = step.prompt
-        if ctx.tries >= 3 and step.short_prompt:
+        last_try = step.max_tries or flow.setting("max_tries")
+        # try 2 is said more slowly; try 3, or the last retry when fewer are allowed, also
+        # with fewer options
+        if step.short_prompt and ctx.tries >= min(3, max(2, last_try)):
             prompt = step.short_prompt
         twiml.say(gather, flow, prompt, ctx.lang, values, slow=ctx.tries >= 2)
         response.append(gather)
