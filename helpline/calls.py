@@ -238,7 +238,12 @@ class CallStore:
         return self._with_line(
             sid,
             lambda line, topic: self.scripts.end_call(
-                keys=[keys.call(sid), line or keys.waiting("-", "-"), keys.EVENTS],
+                keys=[
+                    keys.call(sid),
+                    line or keys.waiting("-", "-"),
+                    keys.EVENTS,
+                    keys.number_draft(sid),
+                ],
                 args=[sid, now, line, status, self.config["HELPLINE_CALL_TTL"], *extra],
             ),
         )

@@ -131,6 +131,18 @@ def test_callback_to_another_number_is_typed_read_back_and_confirmed(client, clo
     assert r.get(keys.number_draft(phone.sid)) is None
 
 
+def test_a_number_typed_by_a_caller_who_then_hangs_up_is_not_kept(client, clock, r):
+    phone = queue_caller(client)
+    wait(phone)
+    phone.press("1")
+    phone.press("2")
+    phone.press("0612345678")  # read back, then the caller hangs up instead of confirming
+    assert r.get(keys.number_draft(phone.sid)) == "+31612345678"
+    phone.post("/voice/status", CallStatus="completed", CallDuration="60")
+    assert r.get(keys.number_draft(phone.sid)) is None
+    assert not r.exists(keys.callback(f"cb-{phone.sid}"))
+
+
 def test_silence_in_the_callback_question_returns_the_caller_to_the_line(client, r):
     phone = queue_caller(client)
     wait(phone)

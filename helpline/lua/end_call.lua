@@ -3,10 +3,12 @@
 -- with no state never reached the line and ended in the menu; any other call is marked ended.
 -- Safe to run twice and in any order with other callbacks.
 -- KEYS[1] call hash   KEYS[2] waiting list of the call's topic   KEYS[3] event stream
+-- KEYS[4] the number the caller was typing for a callback (gone with the call)
 -- ARGV[1] call sid   ARGV[2] now (ms)   ARGV[3] the waiting list the caller thinks the call is in ('' none)
 -- ARGV[4] final call status   ARGV[5] ttl of the call hash (s)   ARGV[6] caller pseudonym
 -- ARGV[7] region   ARGV[8] call duration (s, '' if unknown)   ARGV[9] open ('1'/'0')
 -- Returns the state after the change, or 'moved' when ARGV[3] is stale (read again, retry).
+redis.call('DEL', KEYS[4])
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then
   redis.call('HSET', KEYS[1], 'state', 'ended', 'ended_at', ARGV[2], 'final_status', ARGV[4],
