@@ -326,10 +326,11 @@ class CallStore:
 
     # -- while waiting ---------------------------------------------------------------------
 
-    def wait_snapshot(self, sid: str, topic: str, lang: str) -> WaitSnapshot:
-        """The call, the people ahead of it and recent answers, in one round trip."""
+    def wait_snapshot(self, sid: str, topic: str, lang: str, window_s: int) -> WaitSnapshot:
+        """The call, the people ahead of it and the answers of the last ``window_s`` seconds,
+        in one round trip."""
         now = self.clock.now_ms()
-        window = self.config["HELPLINE_ESTIMATE_WINDOW"] * 1000
+        window = window_s * 1000
         with self.redis.pipeline(transaction=False) as pipe:
             pipe.hgetall(keys.call(sid))
             pipe.zrank(keys.waiting(topic, lang), keys.call_member(sid))

@@ -192,7 +192,8 @@ SETTINGS: tuple[Setting, ...] = (
         3600,
         _positive_int,
         False,
-        "Seconds of recent history used to estimate waits.",
+        "Seconds of recent history used to estimate waits (shortly after opening only the "
+        "time open, at least 10 minutes).",
     ),
     Setting(
         "HELPLINE_REPEAT_WINDOW_DAYS",

@@ -219,6 +219,25 @@ def status(schedule: Schedule, now: datetime) -> Status:
     return Status(False, "hours", next_opening(schedule, now))
 
 
+def open_since(schedule: Schedule, now: datetime, horizon_days: int = 7) -> datetime | None:
+    """When the current opening began (aware, local), following opening hours that run on
+    past midnight; None when closed now. Open without a break for ``horizon_days``: that far
+    back. (The end of a manual closure is not tracked: the hours' start is used.)"""
+    if not status(schedule, now).open:
+        return None
+    local = now.astimezone(schedule.tz)
+    minute = local.hour * 60 + local.minute
+    day = local.date()
+    start = next(a for a, b in schedule.weekly.get(day.weekday(), ()) if a <= minute < b)
+    for _ in range(horizon_days):
+        before = day - timedelta(days=1)
+        joined = [a for a, b in schedule.weekly.get(before.weekday(), ()) if b == 24 * 60]
+        if start > 0 or not joined or schedule.holidays.is_holiday(before):
+            break
+        day, start = before, joined[0]
+    return datetime.combine(day, time(0), tzinfo=schedule.tz) + timedelta(minutes=start)
+
+
 def next_opening(schedule: Schedule, now: datetime, horizon_days: int = 400) -> datetime | None:
     """The next moment (aware, local) the helpline is open, strictly after closure and holidays."""
     local = now.astimezone(schedule.tz)

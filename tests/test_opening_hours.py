@@ -173,13 +173,13 @@ def test_a_failure_in_the_closed_callback_never_queues_the_caller(tmp_path, app_
     assert "Wij zijn open maandag tot en met vrijdag" in answer.spoken()
 
 
-def test_the_kept_open_answer_never_outlives_closing_time_or_a_closure(redis_server):
+def test_the_kept_open_answer_never_outlives_closing_time_or_a_closure(redis_url):
     from tests.conftest import ManualClock
 
     clock = ManualClock(int(at(2026, 12, 1, 16, 59, 59).timestamp() * 1000) + 999)
     app = create_app(
         make_config(
-            redis_server.url,
+            redis_url,
             HELPLINE_OPENING_HOURS="mo-fr 09:00-17:00",
             HELPLINE_HOLIDAYS="",
             CLOCK=clock,
@@ -194,3 +194,37 @@ def test_the_kept_open_answer_never_outlives_closing_time_or_a_closure(redis_ser
     assert store.opening_status().open
     store.close({"nl": "Storing.", "en": "Outage."}, None)
     assert store.opening_status().reason == "closure"
+
+
+def test_the_current_opening_began_at_the_start_of_its_hours_across_midnight():
+    office = schedule("mo-fr 09:00-17:00", holidays="")
+    assert hours.open_since(office, at(2026, 12, 1, 9, 20)) == at(2026, 12, 1, 9, 0)
+    assert hours.open_since(office, at(2026, 12, 1, 20, 0)) is None
+    nights = schedule("mo-fr 00:00-24:00", holidays="")
+    assert hours.open_since(nights, at(2026, 12, 2, 1, 0)) == at(2026, 11, 30, 0, 0)  # Monday
+
+
+@pytest.mark.parametrize(
+    "moment, window",
+    [
+        (at(2026, 12, 1, 9, 3), 600),  # just opened: at least ten minutes
+        (at(2026, 12, 1, 9, 20), 1200),  # twenty minutes of answers so far
+        (at(2026, 12, 1, 16, 0), 3600),  # the configured window
+    ],
+)
+def test_shortly_after_opening_the_wait_estimate_counts_only_the_time_open(
+    redis_url, moment, window
+):
+    from helpline.voice.caller import _estimate_window
+
+    app = create_app(
+        make_config(
+            redis_url,
+            HELPLINE_OPENING_HOURS="mo-fr 09:00-17:00",
+            HELPLINE_HOLIDAYS="",
+            HELPLINE_ESTIMATE_WINDOW=3600,
+            CLOCK=FixedClock(moment),
+        )
+    )
+    with app.app_context():
+        assert _estimate_window() == window

@@ -166,7 +166,8 @@ def wait_round(args, params) -> VoiceResponse:
     """One round of waiting (the Enqueue waitUrl): messages when due, then music."""
     h, config = helpline(), helpline().config
     sid, lang, topic = params.get("CallSid", ""), _lang(args.get("lang")), _topic(args.get("topic"))
-    snap = h.store.wait_snapshot(sid, topic, lang)
+    window = _estimate_window()
+    snap = h.store.wait_snapshot(sid, topic, lang, window)
     state = snap.call.get("state")
     response = VoiceResponse()
     if state is None:
@@ -178,7 +179,7 @@ def wait_round(args, params) -> VoiceResponse:
         )
         if state == "queued":
             h.router.match_line(topic, lang)
-        snap = h.store.wait_snapshot(sid, topic, lang)
+        snap = h.store.wait_snapshot(sid, topic, lang, window)
         state = snap.call.get("state")
     if state in ("callback", "left"):
         response.leave()
@@ -218,7 +219,7 @@ def wait_round(args, params) -> VoiceResponse:
         twiml.say(gather, h.flow, "wait_too_long", lang)
         noted.update(said_at=now, too_long_at=now)
     elif plan.position:
-        _say_position(gather, snap.ahead, snap.answered_recently, lang)
+        _say_position(gather, snap.ahead, snap.answered_recently, window, lang)
         if plan.callback_hint:
             twiml.say(gather, h.flow, "wait_callback_hint", lang)
         noted.update(said_at=now, said_position_at=now, said_ahead=snap.ahead)
@@ -228,7 +229,19 @@ def wait_round(args, params) -> VoiceResponse:
     return response
 
 
-def _say_position(parent, ahead: int, answered_recently: int, lang: str) -> None:
+def _estimate_window() -> int:
+    """Seconds of answers the estimate's rate is taken over: HELPLINE_ESTIMATE_WINDOW, or less
+    shortly after opening (no answers before it), but at least ten minutes."""
+    h = helpline()
+    window = h.config["HELPLINE_ESTIMATE_WINDOW"]
+    now = h.store.clock.now()
+    opened = hours.open_since(h.store.schedule(), now)
+    if opened is None:
+        return window
+    return min(window, max(600, int((now - opened).total_seconds())))
+
+
+def _say_position(parent, ahead: int, answered_recently: int, window: int, lang: str) -> None:
     h = helpline()
     flow = h.flow
     if ahead == 0:
@@ -237,7 +250,7 @@ def _say_position(parent, ahead: int, answered_recently: int, lang: str) -> None
         twiml.say(parent, flow, "wait_one_ahead", lang)
     else:
         twiml.say(parent, flow, "wait_people_ahead", lang, {"people": ahead})
-    minutes = wait.estimate_minutes(ahead, answered_recently, h.config["HELPLINE_ESTIMATE_WINDOW"])
+    minutes = wait.estimate_minutes(ahead, answered_recently, window)
     if minutes is None:
         twiml.say(parent, flow, "wait_unknown", lang)
     elif minutes <= 1:
