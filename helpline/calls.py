@@ -261,6 +261,7 @@ class CallStore:
     def dequeued(self, sid: str, how: str) -> str:
         now = self.clock.now_ms()
         window_ms = self.config["HELPLINE_ESTIMATE_WINDOW"] * 1000 * 2
+        lang = self.redis.hget(keys.call(sid), "lang") or "-"
         return self._with_line(
             sid,
             lambda line, topic: self.scripts.dequeued(
@@ -268,7 +269,7 @@ class CallStore:
                     keys.call(sid),
                     line or keys.waiting("-", "-"),
                     keys.EVENTS,
-                    keys.answered(topic or "-"),
+                    keys.answered(topic or "-", lang),
                 ],
                 args=[sid, now, line, how, window_ms],
             ),
@@ -334,7 +335,7 @@ class CallStore:
         with self.redis.pipeline(transaction=False) as pipe:
             pipe.hgetall(keys.call(sid))
             pipe.zrank(keys.waiting(topic, lang), keys.call_member(sid))
-            pipe.zcount(keys.answered(topic), now - window, "+inf")
+            pipe.zcount(keys.answered(topic, lang), now - window, "+inf")
             call, rank, answered = pipe.execute()
         return WaitSnapshot(call, rank, int(answered), now)
 

@@ -36,9 +36,9 @@ def caller(pseudonym: str) -> str:
     return f"{PREFIX}:caller:{pseudonym}"
 
 
-def answered(topic: str) -> str:
-    """Recent moments callers of a topic were taken from the line (wait estimates)."""
-    return f"{PREFIX}:answered:{topic}"
+def answered(topic: str, lang: str) -> str:
+    """Recent moments callers were taken from one line (topic and language): wait estimates."""
+    return f"{PREFIX}:answered:{topic}:{lang}"
 
 
 def idempotency(token: str) -> str:

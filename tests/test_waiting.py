@@ -56,7 +56,7 @@ def test_waiting_caller_hears_their_position_and_that_the_wait_is_not_yet_known(
 
 def test_wait_estimate_comes_from_the_recent_answer_rate(client, clock, r):
     for minute in range(6):  # 6 callers answered in the last hour: one per 10 minutes
-        r.zadd(keys.answered("digid"), {f"CAold{minute}": clock.ms - minute * 60_000})
+        r.zadd(keys.answered("digid", "nl"), {f"CAold{minute}": clock.ms - minute * 60_000})
     queue_caller(client)
     clock.advance(1)
     phone = queue_caller(client, number="+31301234567")
@@ -212,12 +212,26 @@ def test_anonymous_caller_at_the_hold_limit_hears_when_to_call_again(client, clo
     assert r.hget(keys.call(phone.sid), "state") == "left"
 
 
+def test_an_english_callers_estimate_comes_from_the_english_line_only(client, clock, r):
+    for n in range(4):  # the Dutch line is answered quickly; nobody on the English one yet
+        dutch = queue_caller(client, number=f"+3120123450{n}")
+        clock.advance(60)
+        dutch.post(dutch.enqueue_action(), QueueResult="redirected", QueueTime="60")
+    english = Phone(client, number="+31201234599")
+    english.call()
+    english.press("9")
+    english.press("3")
+    english.silence()
+    assert "We do not know yet exactly how long it will take." in wait(english).spoken()
+    assert "Dat duurt" in wait(queue_caller(client, number="+31201234598")).spoken()
+
+
 def test_answered_caller_is_recorded_for_future_estimates(client, clock, r):
     phone = queue_caller(client)
     clock.advance(42)
     phone.post(phone.enqueue_action(), QueueResult="redirected", QueueTime="42")
     assert r.hget(keys.call(phone.sid), "state") == "answered"
-    assert r.zcard(keys.answered("digid")) == 1
+    assert r.zcard(keys.answered("digid", "nl")) == 1
     assert r.zcard(keys.waiting("digid")) == 0
 
 

@@ -326,13 +326,13 @@ class Router:
         )
 
     def connected(self, volunteer_id: str, member: str) -> str:
-        topic = self.redis.hget(keys.party(member), "topic") or "-"
+        topic, lang = self.redis.hmget(keys.party(member), ["topic", "lang"])
         return self.scripts.connected(
             keys=[
                 keys.volunteer(volunteer_id),
                 keys.party(member),
                 keys.EVENTS,
-                keys.answered(topic),
+                keys.answered(topic or "-", lang or "-"),
             ],
             args=[
                 volunteer_id,
