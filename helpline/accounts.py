@@ -66,7 +66,7 @@ class Accounts:
 
     def __init__(self, client: redis.Redis):
         self.redis = client
-        self.scripts = Scripts(client)
+        self.scripts = Scripts.of(client)
 
     def create(self, username: str, password: str, *, role: str, name: str = "") -> Account:
         username = username.strip().lower()
@@ -85,12 +85,17 @@ class Accounts:
         return self.get(username)
 
     def get(self, username: str) -> Account | None:
+        return self._read(username)[0]
+
+    def _read(self, username: str) -> tuple[Account | None, str | None]:
+        """The account and its password hash, in one read."""
         data = self.redis.hgetall(keys.user(username))
         if not data.get("role"):
-            return None
-        return Account(
+            return None, None
+        account = Account(
             data["username"], data["role"], data.get("name", ""), data.get("disabled") == "1"
         )
+        return account, data.get("password")
 
     def _change(self, username: str, fields: dict[str, str], *, end_sessions: bool) -> None:
         changed = self.scripts.account_change(
@@ -138,8 +143,7 @@ class Accounts:
         """A new session for the right password; None otherwise. Raises Throttled."""
         username = (username or "").strip().lower()[:40]
         self._count_attempt(username, address)
-        stored = self.redis.hget(keys.user(username), "password")
-        account = self.get(username)
+        account, stored = self._read(username)
         try:
             _hasher.verify(stored or _DUMMY_HASH, password or "")
             valid = stored is not None and account is not None and not account.disabled
@@ -169,9 +173,8 @@ class Accounts:
         data = self.redis.hgetall(keys.session(token))
         if not data:
             return None
-        account = self.get(data["user"])
-        stored = self.redis.hget(keys.user(data["user"]), "password") or ""
-        if account is None or account.disabled or data.get("pw") != _fingerprint(stored):
+        account, stored = self._read(data["user"])
+        if account is None or account.disabled or data.get("pw") != _fingerprint(stored or ""):
             # disabled, or the password changed since this session began (also a sign-in
             # that was still checking the old password while it was reset)
             self.logout(token)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import time
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -29,9 +30,19 @@ def _lua_sources() -> tuple[tuple[str, str], ...]:
 class Scripts:
     """The Lua scripts, registered once per client; redis-py reloads them after NOSCRIPT."""
 
+    _by_client: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
     def __init__(self, client: redis.Redis):
         for name, source in _lua_sources():
             setattr(self, name, client.register_script(source))
+
+    @classmethod
+    def of(cls, client: redis.Redis) -> Scripts:
+        """The scripts of this client (objects made per request share them)."""
+        found = cls._by_client.get(client)
+        if found is None:
+            found = cls._by_client[client] = cls(client)
+        return found
 
 
 class Clock:
@@ -87,13 +98,14 @@ class CallStore:
 
     @cached_property
     def scripts(self) -> Scripts:
-        return Scripts(self.redis)
+        return Scripts.of(self.redis)
 
     def pseudonym(self, number: str | None) -> str:
         return privacy.pseudonym(number or "", self.config["HELPLINE_PSEUDONYM_KEY"])
 
     # -- opening hours ---------------------------------------------------------------------
 
+    _open_kept: tuple | None = None  # (schedule, second, open status): see opening_status
     SCHEDULE_TTL = 5.0  # seconds another process may see old hours after a change
 
     def schedule(self) -> hours.Schedule:
@@ -129,8 +141,6 @@ class CallStore:
         if status.open and schedule.closure is None:
             self._open_kept = (schedule, second, status)
         return status
-
-    _open_kept: tuple | None = None
 
     def _load_schedule(self, stored: dict | None = None) -> hours.Schedule:
         if stored is None:
@@ -213,11 +223,12 @@ class CallStore:
     def _with_line(self, sid: str, run) -> str:
         """Run a script that needs the call's waiting list as a key, retrying if it moved.
 
-        ``run(line, topic)`` gets the list key ('' when the call has none) and the topic.
+        ``run(line, topic, lang)`` gets the list key ('' when the call has none), the topic
+        and the language.
         """
         for _ in range(3):
-            line, topic = self.redis.hmget(keys.call(sid), ["line", "topic"])
-            result = run(line or "", topic or "")
+            line, topic, lang = self.redis.hmget(keys.call(sid), ["line", "topic", "lang"])
+            result = run(line or "", topic or "", lang or "")
             if result != "moved":
                 return result
         return "moved"
@@ -237,7 +248,7 @@ class CallStore:
         ]
         return self._with_line(
             sid,
-            lambda line, topic: self.scripts.end_call(
+            lambda line, topic, _lang: self.scripts.end_call(
                 keys=[
                     keys.call(sid),
                     line or keys.waiting("-", "-"),
@@ -252,7 +263,7 @@ class CallStore:
         now = self.clock.now_ms()
         return self._with_line(
             sid,
-            lambda line, topic: self.scripts.leave_queue(
+            lambda line, topic, _lang: self.scripts.leave_queue(
                 keys=[keys.call(sid), line or keys.waiting("-", "-"), keys.EVENTS],
                 args=[sid, now, line, reason],
             ),
@@ -261,15 +272,14 @@ class CallStore:
     def dequeued(self, sid: str, how: str) -> str:
         now = self.clock.now_ms()
         window_ms = self.config["HELPLINE_ESTIMATE_WINDOW"] * 1000 * 2
-        lang = self.redis.hget(keys.call(sid), "lang") or "-"
         return self._with_line(
             sid,
-            lambda line, topic: self.scripts.dequeued(
+            lambda line, topic, lang: self.scripts.dequeued(
                 keys=[
                     keys.call(sid),
                     line or keys.waiting("-", "-"),
                     keys.EVENTS,
-                    keys.answered(topic or "-", lang),
+                    keys.answered(topic or "-", lang or "-"),
                 ],
                 args=[sid, now, line, how, window_ms],
             ),
@@ -292,7 +302,7 @@ class CallStore:
         now = self.clock.now_ms()
         callback_id = f"cb-{sid}"
 
-        def run(line: str, current_topic: str):
+        def run(line: str, current_topic: str, _lang: str):
             use_topic = current_topic or topic
             result, cid = self.scripts.to_callback(
                 keys=[

@@ -67,7 +67,7 @@ def _clean(data: dict, place_id: str | None = None) -> Place:
 class Places:
     def __init__(self, client: redis.Redis):
         self.redis = client
-        self.scripts = Scripts(client)
+        self.scripts = Scripts.of(client)
 
     def _put(self, places: list[Place]) -> None:
         args: list = []

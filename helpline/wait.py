@@ -23,6 +23,15 @@ def estimate_minutes(ahead: int, answered_recently: int, window_s: int) -> int |
     return max(1, math.ceil(seconds / 60))
 
 
+def estimate_window(configured_s: int, open_for_s: int | None) -> int:
+    """Seconds of recent answers to take the rate over: the configured window, or only the
+    time open when the helpline opened more recently (there are no answers before that), but
+    never less than ten minutes. ``open_for_s`` is None when not known or closed."""
+    if open_for_s is None:
+        return configured_s
+    return min(configured_s, max(600, open_for_s))
+
+
 @dataclass(frozen=True)
 class WaitState:
     waited_s: int  # since the caller joined the line

@@ -178,10 +178,10 @@ class Engine:
         if outcome.notice:
             twiml.say(gather, flow, outcome.notice, ctx.lang)
         prompt = step.prompt
-        last_try = step.max_tries or flow.setting("max_tries")
-        # try 2 is said more slowly; try 3, or the last retry when fewer are allowed, also
-        # with fewer options
-        if step.short_prompt and ctx.tries >= min(3, max(2, last_try)):
+        # try 2 is said more slowly; from try 3 (from try 2 when only 2 are allowed) also with
+        # fewer options
+        short_from = 2 if (step.max_tries or flow.setting("max_tries")) <= 2 else 3
+        if step.short_prompt and ctx.tries >= short_from:
             prompt = step.short_prompt
         twiml.say(gather, flow, prompt, ctx.lang, values, slow=ctx.tries >= 2)
         response.append(gather)

@@ -147,7 +147,7 @@ class Aggregator:
         self.config = config
         self.clock = clock
         self.zone = ZoneInfo(config.get("HELPLINE_TIMEZONE", "Europe/Amsterdam"))
-        self.scripts = Scripts(client)
+        self.scripts = Scripts.of(client)
 
     def lag(self, cap: int = 10_000) -> int:
         """Events not yet counted (at most ``cap``: enough to say the counting is behind,

@@ -53,7 +53,7 @@ class Router:
     @property
     def scripts(self) -> Scripts:
         if self._scripts is None:
-            self._scripts = Scripts(self.redis)
+            self._scripts = Scripts.of(self.redis)
         return self._scripts
 
     # -- volunteers ---------------------------------------------------------------------------

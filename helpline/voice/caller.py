@@ -230,15 +230,12 @@ def wait_round(args, params) -> VoiceResponse:
 
 
 def _estimate_window() -> int:
-    """Seconds of answers the estimate's rate is taken over: HELPLINE_ESTIMATE_WINDOW, or less
-    shortly after opening (no answers before it), but at least ten minutes."""
+    """The window of recent answers for this moment (see ``wait.estimate_window``)."""
     h = helpline()
-    window = h.config["HELPLINE_ESTIMATE_WINDOW"]
     now = h.store.clock.now()
     opened = hours.open_since(h.store.schedule(), now)
-    if opened is None:
-        return window
-    return min(window, max(600, int((now - opened).total_seconds())))
+    open_for = None if opened is None else int((now - opened).total_seconds())
+    return wait.estimate_window(h.config["HELPLINE_ESTIMATE_WINDOW"], open_for)
 
 
 def _say_position(parent, ahead: int, answered_recently: int, window: int, lang: str) -> None:
