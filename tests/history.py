@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import itertools
 import time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from helpline import keys
 from helpline.reports.aggregate import buckets
 
 DAY = 86_400_000
+ZONE = ZoneInfo("Europe/Amsterdam")
 _ids = itertools.count(1)
 
 
@@ -25,11 +27,15 @@ class History:
         t = self.now - int(days * DAY)
         if hour is None:
             return t
-        zone = ZoneInfo("Europe/Amsterdam")
-        from datetime import datetime
-
-        moment = datetime.fromtimestamp(t / 1000, tz=zone).replace(hour=hour, minute=15)
+        moment = datetime.fromtimestamp(t / 1000, tz=ZONE).replace(hour=hour, minute=15)
         return int(moment.timestamp() * 1000)
+
+    def days_back_to(self, weekday: int) -> int:
+        """Days back from now to the latest ``weekday`` (0 is Monday) in the helpline's zone,
+        at least one day back. The zone matters: late on a Sunday in UTC it is already Monday
+        in Amsterdam."""
+        today = datetime.fromtimestamp(self.now / 1000, tz=ZONE).weekday()
+        return (today - weekday) % 7 or 7
 
     def call(
         self,

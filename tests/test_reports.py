@@ -94,19 +94,11 @@ def pattern_history(r) -> History:
     for _ in range(12):  # device callers wait five minutes
         history.call(history.ago(2), "device", wait_s=300)
     for week in range(4):  # Monday 10:00: 30 DigiD calls an hour, one volunteer on duty
-        monday = history.ago(7 * week + (history_weekday_offset(history)), hour=10)
+        monday = history.ago(7 * week + history.days_back_to(0), hour=10)
         for n in range(30):
             history.call(monday + n * 1000, "digid", wait_s=20)
         history.duty(monday, "digid", 60)
     return history
-
-
-def history_weekday_offset(history: History) -> int:
-    """Days back from now to the latest Monday (at least one day back)."""
-    from datetime import datetime
-
-    today = datetime.fromtimestamp(history.now / 1000).weekday()
-    return today if today > 0 else 7
 
 
 def test_each_kind_of_finding_appears_with_its_evidence(h, r, redis_url):
