@@ -146,7 +146,7 @@ def test_a_history_without_the_pattern_gives_no_findings(h, r, redis_url):
     for n in range(20):
         history.call(history.ago(2), "password", wait_s=30, abandoned=n == 0)
     history.duty(history.ago(2), "password", 600)  # enough hands that hour
-    monday = history.ago(history_weekday_offset(history), hour=10)
+    monday = history.ago(history.days_back_to(0), hour=10)
     for n in range(3):
         history.call(monday + n * 1000, "bank", wait_s=10)
     history.duty(monday, "bank", 120)
