@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import itertools
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from zoneinfo import ZoneInfo
 
 from helpline import keys
@@ -23,19 +24,20 @@ class History:
         self.events: list[dict] = []
 
     def ago(self, days: float, hour: int | None = None) -> int:
-        """A moment ``days`` ago (at ``hour`` local time when given)."""
-        t = self.now - int(days * DAY)
+        """A moment ``days`` ago; with ``hour``, that many calendar days back in the helpline's
+        zone, at a quarter past ``hour`` local time (so the weekday is right across a clock
+        change and around midnight, whatever zone the machine is in)."""
         if hour is None:
-            return t
-        moment = datetime.fromtimestamp(t / 1000, tz=ZONE).replace(hour=hour, minute=15)
+            return self.now - int(days * DAY)
+        today = datetime.fromtimestamp(self.now / 1000, tz=ZONE).date()
+        day = today - timedelta(days=days)
+        moment = datetime.combine(day, dt_time(hour, 15), tzinfo=ZONE)
         return int(moment.timestamp() * 1000)
 
-    def days_back_to(self, weekday: int) -> int:
-        """Days back from now to the latest ``weekday`` (0 is Monday) in the helpline's zone,
-        at least one day back. The zone matters: late on a Sunday in UTC it is already Monday
-        in Amsterdam."""
-        today = datetime.fromtimestamp(self.now / 1000, tz=ZONE).weekday()
-        return (today - weekday) % 7 or 7
+    def week_of(self, t: int) -> str:
+        """The ISO week ('2026-W48') of a moment, in the helpline's zone."""
+        year, week, _ = datetime.fromtimestamp(t / 1000, tz=ZONE).isocalendar()
+        return f"{year}-W{week:02d}"
 
     def call(
         self,

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import signal
 import time
+from datetime import datetime
 
 import pytest
 from rq import Queue
 
 from helpline import keys
 from helpline.reports.aggregate import Aggregator, buckets
-from helpline.reports.bottlenecks import detect
+from helpline.reports.bottlenecks import WEEKDAYS_NL, detect
 from helpline.reports.tables import Reports
-from tests.history import History
+from tests.history import ZONE, History
 from tests.test_workers import start
 
 
@@ -76,14 +77,19 @@ def test_a_generated_history_gives_the_expected_counts_per_hour_day_and_week(h, 
 
 
 def pattern_history(r) -> History:
-    """Eight quiet weeks, then a week with every kind of problem."""
+    """Eight quiet weeks, then a week with every kind of problem.
+
+    Yesterday is the busy day, whatever day the tests run: it is whole, it lies in the last
+    seven days, and its weekday came four times in the four whole weeks the capacity rule
+    looks at."""
     history = History(r)
     for week in range(1, 9):
         for n in range(2):
             history.call(history.ago(7 * week + 1 + n), "digid", subtopic="sms_code",
                          note="sms kwam wel")  # fmt: skip
+    afternoon = history.ago(1, hour=14)
     for n in range(12):  # recurring: the sms code does not arrive, this week only
-        history.call(history.ago(1 + n / 10), "digid", subtopic="sms_code", recurring=True,
+        history.call(afternoon + n * 60_000, "digid", subtopic="sms_code", recurring=True,
                      note="SMS-code komt niet aan na update")  # fmt: skip
     for n in range(4):  # repeat callers about their bank, twice within 14 days
         caller = f"repeat{n:010d}"
@@ -93,12 +99,17 @@ def pattern_history(r) -> History:
         history.call(history.ago(2), "password", wait_s=200, abandoned=n % 4 == 0)
     for _ in range(12):  # device callers wait five minutes
         history.call(history.ago(2), "device", wait_s=300)
-    for week in range(4):  # Monday 10:00: 30 DigiD calls an hour, one volunteer on duty
-        monday = history.ago(7 * week + history.days_back_to(0), hour=10)
+    for week in range(4):  # this weekday at 10:00: 30 DigiD calls an hour, one volunteer
+        busy = history.ago(7 * week + 1, hour=10)
         for n in range(30):
-            history.call(monday + n * 1000, "digid", wait_s=20)
-        history.duty(monday, "digid", 60)
+            history.call(busy + n * 1000, "digid", wait_s=20)
+        history.duty(busy, "digid", 60)
     return history
+
+
+def busy_weekday(history: History) -> str:
+    """The busy day's weekday, as the report names it."""
+    return WEEKDAYS_NL[datetime.fromtimestamp(history.ago(1, hour=10) / 1000, ZONE).weekday()]
 
 
 def test_each_kind_of_finding_appears_with_its_evidence(h, r, redis_url):
@@ -132,7 +143,7 @@ def test_each_kind_of_finding_appears_with_its_evidence(h, r, redis_url):
         f for f in report["findings"] if f["kind"] == "capacity" and f["subject"] == "digid"
     )
     capacity = digid["evidence"]["hours"][0]
-    assert capacity["weekday"] == "maandag" and capacity["hour"] == "10:00"
+    assert capacity["weekday"] == busy_weekday(history) and capacity["hour"] == "10:00"
     assert capacity["volunteers_needed"] > capacity["volunteers_on_duty"] == 1.0
     assert json.loads(json.dumps(detect(h)))["findings"] == report["findings"]  # stable
 
@@ -146,10 +157,10 @@ def test_a_history_without_the_pattern_gives_no_findings(h, r, redis_url):
     for n in range(20):
         history.call(history.ago(2), "password", wait_s=30, abandoned=n == 0)
     history.duty(history.ago(2), "password", 600)  # enough hands that hour
-    monday = history.ago(history.days_back_to(0), hour=10)
+    busy = history.ago(1, hour=10)
     for n in range(3):
-        history.call(monday + n * 1000, "bank", wait_s=10)
-    history.duty(monday, "bank", 120)
+        history.call(busy + n * 1000, "bank", wait_s=10)
+    history.duty(busy, "bank", 120)
     history.write()
     results = in_a_worker(
         h, redis_url, "workers.reports.process_events", "workers.reports.detect_bottlenecks"

@@ -14,7 +14,7 @@ or ``subtopic:<topic>/<sub>``; wait histograms are ``wait_bin<i>|<dimension>``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from helpline import keys
@@ -27,13 +27,18 @@ REPEAT_WINDOW_MS = 14 * 86_400_000
 FACTS_TTL = 3 * 86_400  # what we know of a call, kept while its events can still arrive
 
 
+def week_name(day: date) -> str:
+    """The ISO week a day lies in, as the week buckets are named ('2026-W48')."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def buckets(t_ms: int, zone: ZoneInfo) -> dict[str, str]:
     moment = datetime.fromtimestamp(t_ms / 1000, tz=zone)
-    year, week, _ = moment.isocalendar()
     return {
         "hour": moment.strftime("%Y-%m-%dT%H"),
         "day": moment.strftime("%Y-%m-%d"),
-        "week": f"{year}-W{week:02d}",
+        "week": week_name(moment.date()),
     }
 
 

@@ -8,7 +8,7 @@ judge it. The rules, in order:
   at least 5 cases; with the most frequent words of their notes;
 - repeat callers: pseudonymous callers who called again about the same topic within 14 days;
 - capacity: weekday hours in which a skill's demand needed more volunteers (Erlang C, at the
-  service level) than were on duty, over the last 4 weeks;
+  service level) than were on duty, over the last 4 whole weeks (the 28 days before today);
 - service: topics with high abandonment or long waits in the last 7 days, and callbacks not
   made within a day.
 """
@@ -22,7 +22,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from helpline import keys
-from helpline.reports.aggregate import buckets
+from helpline.reports.aggregate import week_name
 from helpline.reports.erlang import agents_needed
 from helpline.reports.tables import Reports
 
@@ -94,7 +94,7 @@ def detect(h) -> dict:
     }
     findings += _recurring(h, recent, baselines, period, baseline_period, now_ms)
     findings += _repeat_callers(h, reports, today, period)
-    findings += _capacity(h, reports, today)
+    findings += _capacity(h, reports)
     findings += _service(h, reports, recent, period, now_ms)
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -152,11 +152,7 @@ def _recurring(h, recent, baselines, period, baseline_period, now_ms) -> list[di
 def _repeat_callers(h, reports, today, period) -> list[dict]:
     per_topic: dict[str, list[tuple[str, int]]] = {}
     for back in (0, 1):
-        week = buckets(
-            int(datetime.combine(today - timedelta(weeks=back), datetime.min.time()).timestamp())
-            * 1000,
-            reports.zone,
-        )["week"]
+        week = week_name(today - timedelta(weeks=back))
         for member, score in h.redis.zrange(keys.agg_repeats(week), 0, -1, withscores=True):
             caller, _, topic = member.rpartition("|")
             per_topic.setdefault(topic, []).append((caller, int(score)))
@@ -185,13 +181,13 @@ def _repeat_callers(h, reports, today, period) -> list[dict]:
     return found
 
 
-def _capacity(h, reports, today) -> list[dict]:
-    first = today - timedelta(days=7 * CAPACITY_WEEKS - 1)
-    hours = reports.hours(first, today)
+def _capacity(h, reports) -> list[dict]:
+    first, last = reports.whole_weeks(CAPACITY_WEEKS)
+    hours = reports.hours(first, last)
     share = float(h.config.get("HELPLINE_SERVICE_LEVEL_TARGET", 0.8))
     target = reports.sl_seconds
     wrapup = int(h.config.get("HELPLINE_WRAPUP_SECONDS", 60))
-    recent = reports.days(first, today)
+    recent = reports.days(first, last)
     found = []
     for topic in h.flow.topics.values():
         counts = recent.get(f"topic:{topic.id}", {})
@@ -230,7 +226,7 @@ def _capacity(h, reports, today) -> list[dict]:
                     f"{len(short)} uur per week",
                     "subject": topic.skill,
                     "evidence": {
-                        "period": {"from": first.isoformat(), "to": today.isoformat()},
+                        "period": {"from": first.isoformat(), "to": last.isoformat()},
                         "handle_seconds": round(handle),
                         "service_level": {"share": share, "seconds": target},
                         "method": "Erlang C per weekday hour, averaged over the period",

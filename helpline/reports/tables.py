@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from helpline import keys
-from helpline.reports.aggregate import WAIT_BINS, percentile
+from helpline.reports.aggregate import WAIT_BINS, percentile, week_name
 
 METRICS = (
     "offered",
@@ -119,6 +119,12 @@ class Reports:
     def today(self) -> date:
         return datetime.fromtimestamp(self.clock.now_ms() / 1000, tz=self.zone).date()
 
+    def whole_weeks(self, count: int) -> tuple[date, date]:
+        """The first and last day of the ``count`` weeks before today (today is not over, so
+        it is left out; each weekday comes exactly ``count`` times)."""
+        today = self.today()
+        return today - timedelta(days=7 * count), today - timedelta(days=1)
+
     def days(self, first: date, last: date) -> dict[str, dict[str, int]]:
         """The sum of the daily buckets from ``first`` to ``last`` (inclusive)."""
         names = []
@@ -176,8 +182,7 @@ class Reports:
         today = self.today()
         out = []
         for back in range(count - 1, -1, -1):
-            year, week, _ = (today - timedelta(weeks=back)).isocalendar()
-            name = f"{year}-W{week:02d}"
+            name = week_name(today - timedelta(weeks=back))
             out.append((name, self.bucket("week", name)))
         return out
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from helpline import keys
 from helpline.reports import charts
+from helpline.reports.aggregate import week_name
 from helpline.reports.tables import Reports, Row
 
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -80,8 +81,7 @@ def parse_week(text: str | None, today: date) -> str:
             return text
         except ValueError:
             pass
-    year, week, _ = today.isocalendar()
-    return f"{year}-W{week:02d}"
+    return week_name(today)
 
 
 def week_days(week: str) -> tuple[date, date]:
@@ -92,8 +92,7 @@ def week_days(week: str) -> tuple[date, date]:
 
 def shift_week(week: str, weeks: int) -> str:
     monday, _ = week_days(week)
-    year, number, _ = (monday + timedelta(weeks=weeks)).isocalendar()
-    return f"{year}-W{number:02d}"
+    return week_name(monday + timedelta(weeks=weeks))
 
 
 class WeeklyReport:
@@ -165,8 +164,7 @@ class WeeklyReport:
         )
 
     def heatmap_chart(self):
-        today = self.reports.today()
-        grid = self.reports.heatmap(today - timedelta(days=27), today)
+        grid = self.reports.heatmap(*self.reports.whole_weeks(4))
         title = (
             "Drukte per dag en uur (gemiddeld aantal bellers, 4 weken)"
             if self.lang == "nl"
