@@ -118,7 +118,9 @@ def run_demo(*, port: int, phone_port: int, data_dir: Path, speed: float = 1.0) 
             "TWILIO_AUTH_TOKEN": token,
             "TWILIO_ACCOUNT_SID": account,
             "TWILIO_API_URL": rest_server.url,
+            # the local system is always open, also on public holidays, unless told otherwise
             "HELPLINE_OPENING_HOURS": os.environ.get("HELPLINE_OPENING_HOURS", "always"),
+            "HELPLINE_HOLIDAYS": os.environ.get("HELPLINE_HOLIDAYS", ""),
             "HELPLINE_HOLD_MUSIC_URL": "",
             "HELPLINE_ENV": "development",
             "HELPLINE_CLOCK_SPEED": speed,

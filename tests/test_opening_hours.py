@@ -228,3 +228,15 @@ def test_shortly_after_opening_the_wait_estimate_counts_only_the_time_open(
     )
     with app.app_context():
         assert _estimate_window() == window
+
+
+def test_on_a_public_holiday_the_caller_hears_why_the_helpline_is_closed(redis_url):
+    christmas = {"CLOCK": FixedClock(at(2026, 12, 25, 11, 0))}  # a Friday, 11:00
+    for lang, text in (("nl", "Vandaag is het een feestdag."), ("en", "public holiday")):
+        config = make_config(
+            redis_url, HELPLINE_OPENING_HOURS="always", HELPLINE_HOLIDAYS="NL", **christmas
+        )
+        phone = Phone(create_app(config).test_client())
+        closed = phone.call() if lang == "nl" else (phone.call(), phone.press("9"))[1]
+        assert text in closed.spoken()
+        assert "Waar gaat uw vraag over?" not in closed.spoken()

@@ -19,6 +19,7 @@ ENGINE_PROMPTS = (
     "no_input",
     "wrong_input",
     "queued",
+    "closed_holiday",
     "wait_first_in_line",
     "wait_people_ahead",
     "wait_one_ahead",

@@ -52,9 +52,13 @@ def _hours_values(lang: str, now: datetime | None = None) -> dict[str, str]:
     now = now or h.store.clock.now()
     status = hours.status(schedule, now)
     opening = status.next_opening
+    if status.reason == "holiday":
+        reason = " ".join(line.text for line in h.flow.prompts["closed_holiday"][lang])
+    else:
+        reason = (status.closure_reason or {}).get(lang, "")
     return {
         "hours": hours.describe_weekly(schedule.weekly, lang),
-        "reason": (status.closure_reason or {}).get(lang, ""),
+        "reason": reason,
         "next_opening": hours.describe_moment(opening, now, lang) if opening else "",
     }
 
