@@ -225,12 +225,5 @@ def test_each_periodic_job_runs_once_per_period_with_two_schedulers(h, r, redis_
     for job in ("process_events", "repair_routing"):
         periods = [json.loads(run)["period"] for run in r.lrange(keys.runs(job), 0, -1)]
         assert periods and len(periods) == len(set(periods)), (job, periods)
-    finished = Queue("default", connection=h.rq_redis).finished_job_registry
-    results = [
-        job.return_value()
-        for job in (
-            Queue("default", connection=h.rq_redis).fetch_job(i) for i in finished.get_job_ids()
-        )
-        if job is not None and job.func_name == "workers.reports.process_events"
-    ]
-    assert "ran-this-period" in results  # the second scheduler's runs did no work
+    # (whether the second scheduler's copy falls in the same period depends on where the
+    # clock is; tests/test_periodic.py pins it to show the copy does no work)
