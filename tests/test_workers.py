@@ -7,9 +7,14 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
+import redis
+from rq import Queue
+
 from helpline import keys
+from helpline.localredis import RedisServer
 
 BIN = Path(sys.executable).parent
 
@@ -41,3 +46,49 @@ def test_event_retention_job_runs_from_the_cron_in_a_real_worker(r, redis_url):
             process.send_signal(signal.SIGTERM)
         for process in processes:
             process.wait(timeout=30)
+
+
+def finished(job) -> bool:
+    try:
+        return job.get_status(refresh=True) == "finished"
+    except Exception:  # Redis still coming back
+        return False
+
+
+def within(seconds: float, condition) -> bool:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if condition():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def test_a_worker_outlives_redis_going_away_and_runs_delayed_jobs_soon_after(tmp_path):
+    """Started while Redis is down, the worker waits for it; after a later outage (which ends
+    RQ's scheduler process) it still runs jobs, and a delayed job runs within about a minute, not
+    after RQ's ten-minute maintenance pass."""
+    server = RedisServer(tmp_path / "breakable").start()
+    url = server.url
+    server.stop()
+    worker = start(["worker"], url)  # Redis is down
+    try:
+        time.sleep(3)
+        assert worker.poll() is None  # still there, waiting
+        server.start()
+        rq_redis = redis.Redis.from_url(url)
+        now = Queue("high", connection=rq_redis).enqueue("workers.routing.release_callbacks")
+        assert within(60, lambda: finished(now))
+
+        server.stop()
+        time.sleep(8)  # long enough for the scheduler's heartbeat to fail
+        server.start()
+        assert worker.poll() is None
+        later = Queue("high", connection=rq_redis).enqueue_in(
+            timedelta(seconds=1), "workers.routing.release_callbacks"
+        )
+        assert within(90, lambda: finished(later))
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+        server.stop()
