@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime
 
 from twilio.base.exceptions import TwilioRestException
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
-from helpline import keys, twiml
+from helpline import hours, keys, twiml
 from helpline.extensions import helpline
 
 log = logging.getLogger("helpline.voice")
@@ -199,8 +200,6 @@ def citizen_answer(args, params) -> VoiceResponse:
 
 def citizen_status(args, params) -> VoiceResponse:
     """The citizen's leg ended: unanswered (or voicemail) means another try later."""
-    from helpline import hours
-
     h = helpline()
     member, volunteer_id = args.get("member", ""), args.get("vol", "")
     call_status = params.get("CallStatus", "")
@@ -213,8 +212,6 @@ def citizen_status(args, params) -> VoiceResponse:
     now = h.store.clock.now()
     retry_at = now.timestamp() + h.config["HELPLINE_CALLBACK_RETRY_MINUTES"] * 60
     schedule = h.store.schedule()
-    from datetime import UTC, datetime
-
     moment = datetime.fromtimestamp(retry_at, tz=UTC)
     if not hours.status(schedule, moment).open:
         opening = hours.next_opening(schedule, moment)
