@@ -29,6 +29,7 @@ from helpline.simulator.core import SimClock
 from helpline.simulator.people import Caller, PhoneOwner, press, silence
 from helpline.simulator.rest import create_rest_app
 from helpline.simulator.server import Served
+from tests.test_workers import crash
 
 BIN = Path(sys.executable).parent
 ACCOUNT_SID = "AC" + "7" * 32
@@ -218,7 +219,7 @@ class Stack:
     def start_worker(self) -> subprocess.Popen:
         worker = subprocess.Popen(
             [str(BIN / "helpline"), "worker"], env=self.env(), stdout=self._log("worker"),
-            stderr=subprocess.STDOUT,
+            stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         self.workers.append(worker)
         return worker
@@ -281,10 +282,9 @@ class Stack:
     # -- faults -------------------------------------------------------------------------
 
     def kill_worker(self) -> None:
-        """SIGKILL a worker (mid-job when jobs are running) and start a new one."""
-        victim = self.workers.pop(0)
-        victim.send_signal(signal.SIGKILL)
-        victim.wait(timeout=10)
+        """SIGKILL a worker with its children (mid-job when jobs are running), as when its
+        container dies, and start a new one."""
+        crash(self.workers.pop(0))
         self.start_worker()
 
     def kill_web_process(self) -> None:

@@ -15,7 +15,7 @@ from helpline.reports.aggregate import Aggregator, buckets
 from helpline.reports.bottlenecks import WEEKDAYS_NL, detect
 from helpline.reports.tables import Reports
 from tests.history import ZONE, History
-from tests.test_workers import start
+from tests.test_workers import crash, start
 
 
 @pytest.fixture
@@ -190,8 +190,7 @@ def test_a_worker_killed_mid_job_is_recovered_and_every_event_counts_once(h, r, 
     try:
         queue.enqueue("workers.reports.process_events")
         assert wait_for(lambda: r.get(keys.AGG_CURSOR) not in (None, last_id), step=0.005)
-        worker.send_signal(signal.SIGKILL)  # mid-job: some batches counted, most not
-        worker.wait(timeout=10)
+        crash(worker)  # mid-job: some batches counted, most not
         assert r.get(keys.AGG_CURSOR) != last_id
         worker = start(["worker"], redis_url)
 

@@ -20,13 +20,22 @@ BIN = Path(sys.executable).parent
 
 
 def start(args, redis_url):
+    """A `helpline` process in its own process group (with the children RQ forks)."""
     env = {**os.environ, "REDIS_URL": redis_url, "HELPLINE_ENV": "test"}
     return subprocess.Popen(
         [str(BIN / "helpline"), *args],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
+
+
+def crash(process: subprocess.Popen) -> None:
+    """SIGKILL a process with its children, as when its machine or container dies: RQ's
+    worker forks a scheduler process and a work horse, which would otherwise live on."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
 
 
 def test_event_retention_job_runs_from_the_cron_in_a_real_worker(r, redis_url):

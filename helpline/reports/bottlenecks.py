@@ -20,6 +20,7 @@ import math
 import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 
 from helpline import keys
 from helpline.reports.aggregate import week_name
@@ -92,7 +93,8 @@ def detect(h) -> dict:
         "from": (recent_first - timedelta(days=56)).isoformat(),
         "to": (recent_first - timedelta(days=1)).isoformat(),
     }
-    findings += _recurring(h, recent, baselines, period, baseline_period, now_ms)
+    since_ms = int(datetime.combine(recent_first, dt_time.min, reports.zone).timestamp() * 1000)
+    findings += _recurring(h, recent, baselines, period, baseline_period, since_ms)
     findings += _repeat_callers(h, reports, today, period)
     findings += _capacity(h, reports)
     findings += _service(h, reports, recent, period, now_ms)
@@ -108,7 +110,7 @@ def _series(data: dict, dim: str, metric: str) -> int:
     return data.get(dim, {}).get(metric, 0)
 
 
-def _recurring(h, recent, baselines, period, baseline_period, now_ms) -> list[dict]:
+def _recurring(h, recent, baselines, period, baseline_period, since_ms) -> list[dict]:
     candidates = [(d, "wrapups") for d in recent if d.startswith("subtopic:")]
     candidates += [(d, "recurring") for d in recent if d.startswith("topic:")]
     notes = None
@@ -121,7 +123,7 @@ def _recurring(h, recent, baselines, period, baseline_period, now_ms) -> list[di
         if count < MIN_CASES or p >= ALPHA:
             continue
         if notes is None:
-            notes = _notes(h, now_ms - 7 * 86_400_000)
+            notes = _notes(h, since_ms)  # the notes of the days counted
         what = dim.split(":", 1)[1]
         key = f"subtopic:{what}" if metric == "wrapups" else f"recurring:{what}"
         label = (
