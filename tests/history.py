@@ -29,6 +29,7 @@ class History:
         change and around midnight, whatever zone the machine is in)."""
         if hour is None:
             return self.now - int(days * DAY)
+        assert days == int(days), "whole days when an hour is given"
         today = datetime.fromtimestamp(self.now / 1000, tz=ZONE).date()
         day = today - timedelta(days=days)
         moment = datetime.combine(day, dt_time(hour, 15), tzinfo=ZONE)
@@ -36,8 +37,7 @@ class History:
 
     def week_of(self, t: int) -> str:
         """The ISO week ('2026-W48') of a moment, in the helpline's zone."""
-        year, week, _ = datetime.fromtimestamp(t / 1000, tz=ZONE).isocalendar()
-        return f"{year}-W{week:02d}"
+        return buckets(t, ZONE)["week"]
 
     def call(
         self,
@@ -107,7 +107,7 @@ class History:
 
     def duty(self, t: int, skill: str, minutes: int) -> None:
         """Volunteer-minutes on duty in the hour of ``t`` (as the duty sampler adds them)."""
-        hour = buckets(t, ZoneInfo("Europe/Amsterdam"))["hour"]
+        hour = buckets(t, ZONE)["hour"]
         self.r.eval(
             "for i = 3, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end "
             "redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[1])",

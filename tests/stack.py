@@ -14,7 +14,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -29,9 +28,8 @@ from helpline.simulator.core import SimClock
 from helpline.simulator.people import Caller, PhoneOwner, press, silence
 from helpline.simulator.rest import create_rest_app
 from helpline.simulator.server import Served
-from tests.test_workers import crash
+from tests.processes import BIN, children, crash
 
-BIN = Path(sys.executable).parent
 ACCOUNT_SID = "AC" + "7" * 32
 TOKEN = "stack-auth-token"
 PASSWORD = "correct horse battery"
@@ -225,16 +223,7 @@ class Stack:
         return worker
 
     def web_children(self) -> list[int]:
-        children = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                if self.web and int(fields[1]) == self.web.pid:
-                    children.append(int(entry.name))
-        return children
+        return children(self.web.pid) if self.web else []
 
     def stop(self) -> None:
         for agent in self.agents:
@@ -248,7 +237,7 @@ class Stack:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                process.kill()
+                crash(process)
         self.rest.stop()
         self.redis.stop()
 

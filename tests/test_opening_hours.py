@@ -230,13 +230,23 @@ def test_shortly_after_opening_the_wait_estimate_counts_only_the_time_open(
         assert _estimate_window() == window
 
 
-def test_on_a_public_holiday_the_caller_hears_why_the_helpline_is_closed(redis_url):
-    christmas = {"CLOCK": FixedClock(at(2026, 12, 25, 11, 0))}  # a Friday, 11:00
-    for lang, text in (("nl", "Vandaag is het een feestdag."), ("en", "public holiday")):
+def test_on_a_public_holiday_or_a_closing_day_the_caller_hears_why_the_helpline_is_closed(
+    redis_url,
+):
+    christmas = FixedClock(at(2026, 12, 25, 11, 0))  # a Friday
+    eve = FixedClock(at(2026, 12, 24, 11, 0))  # closed by date, not a public holiday
+    for clock, nl, en in (
+        (christmas, "Vandaag is het een feestdag.", "Today is a public holiday."),
+        (eve, "Vandaag zijn wij de hele dag dicht.", "We are closed all day today."),
+    ):
         config = make_config(
-            redis_url, HELPLINE_OPENING_HOURS="always", HELPLINE_HOLIDAYS="NL", **christmas
+            redis_url,
+            HELPLINE_OPENING_HOURS="always",
+            HELPLINE_HOLIDAYS="NL, 2026-12-24",
+            CLOCK=clock,
         )
         phone = Phone(create_app(config).test_client())
-        closed = phone.call() if lang == "nl" else (phone.call(), phone.press("9"))[1]
-        assert text in closed.spoken()
-        assert "Waar gaat uw vraag over?" not in closed.spoken()
+        closed = phone.call()
+        assert "Wij zijn nu gesloten." in closed.spoken() and nl in closed.spoken()
+        assert en not in closed.spoken()
+        assert en in phone.press("9").spoken()  # in English

@@ -15,7 +15,7 @@ from helpline.reports.aggregate import Aggregator, buckets
 from helpline.reports.bottlenecks import WEEKDAYS_NL, detect
 from helpline.reports.tables import Reports
 from tests.history import ZONE, History
-from tests.test_workers import crash, start
+from tests.processes import crash, start
 
 
 @pytest.fixture
@@ -36,10 +36,6 @@ def in_a_worker(h, redis_url, *jobs: str) -> list:
     return [job.latest_result().return_value for job in enqueued]
 
 
-def week_of(h, t):
-    return buckets(t, Reports(h.redis, h.config, h.store.clock).zone)["week"]
-
-
 def test_a_generated_history_gives_the_expected_counts_per_hour_day_and_week(h, r, redis_url):
     history = History(r)
     t = history.ago(1, hour=10)
@@ -53,7 +49,7 @@ def test_a_generated_history_gives_the_expected_counts_per_hour_day_and_week(h, 
     assert count_all(h) == 0  # nothing twice
 
     reports = Reports(r, h.config, h.store.clock)
-    week = reports.bucket("week", week_of(h, t))
+    week = reports.bucket("week", history.week_of(t))
     digid = reports.rows(week, "topic")[0]
     assert digid.key == "digid"
     assert (digid.get("offered"), digid.get("answered"), digid.get("abandoned")) == (5, 4, 1)
@@ -205,7 +201,7 @@ def test_a_worker_killed_mid_job_is_recovered_and_every_event_counts_once(h, r, 
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
-    week = Reports(r, h.config, h.store.clock).bucket("week", week_of(h, t))
+    week = Reports(r, h.config, h.store.clock).bucket("week", history.week_of(t))
     assert week["all"]["offered"] == 6000
     assert week["all"]["answered"] == 6000
     assert written == 6000 * 4

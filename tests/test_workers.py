@@ -2,40 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import redis
 from rq import Queue
 
 from helpline import keys
 from helpline.localredis import RedisServer
-
-BIN = Path(sys.executable).parent
-
-
-def start(args, redis_url):
-    """A `helpline` process in its own process group (with the children RQ forks)."""
-    env = {**os.environ, "REDIS_URL": redis_url, "HELPLINE_ENV": "test"}
-    return subprocess.Popen(
-        [str(BIN / "helpline"), *args],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
-def crash(process: subprocess.Popen) -> None:
-    """SIGKILL a process with its children, as when its machine or container dies: RQ's
-    worker forks a scheduler process and a work horse, which would otherwise live on."""
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
+from tests.processes import crash, start
 
 
 def test_event_retention_job_runs_from_the_cron_in_a_real_worker(r, redis_url):
@@ -97,7 +73,25 @@ def test_a_worker_outlives_redis_going_away_and_runs_delayed_jobs_soon_after(tmp
             timedelta(seconds=1), "workers.routing.release_callbacks"
         )
         assert within(90, lambda: finished(later))
-    finally:
         worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
+        assert worker.wait(timeout=30) == 0
+    finally:
+        if worker.poll() is None:
+            crash(worker)
         server.stop()
+
+
+def test_a_worker_or_scheduler_waiting_for_redis_stops_when_asked(tmp_path):
+    server = RedisServer(tmp_path / "gone").start()
+    server.stop()
+    processes = [start(["worker"], server.url), start(["cron"], server.url)]
+    try:
+        time.sleep(4)  # both are waiting to start again
+        for process in processes:
+            assert process.poll() is None
+            process.send_signal(signal.SIGTERM)
+        assert [process.wait(timeout=10) for process in processes] == [0, 0]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                crash(process)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
 from functools import lru_cache
 
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 from rq import Queue, Worker
 from rq.cron import CronScheduler
 
@@ -39,16 +40,27 @@ def state():
     return helpline
 
 
-class HelplineWorker(Worker):
-    """RQ's worker, remembering whether it was asked to stop: RQ's loop also just returns
-    when it gives up after an error (such as Redis going away), and then it should start
-    again."""
+# Set by SIGTERM or SIGINT: the worker or scheduler then ends, it does not start again.
+_stop_requested = threading.Event()
 
-    stopping = False
+
+class HelplineWorker(Worker):
+    """RQ's worker, noting a stop request (RQ's loop also just returns when it gives up after
+    an error such as losing Redis, and then it should start again)."""
+
+    max_connection_wait_time = 15.0  # RQ's reconnect back-off stops growing here (RQ: 60 s)
 
     def request_stop(self, signum, frame):
-        self.stopping = True
+        _stop_requested.set()
         super().request_stop(signum, frame)
+
+
+class HelplineCron(CronScheduler):
+    """RQ's cron scheduler, noting a stop request."""
+
+    def _request_stop(self, signum, frame):
+        _stop_requested.set()
+        super()._request_stop(signum, frame)
 
 
 def run_worker(helpline, *, burst: bool = False, name: str | None = None) -> None:
@@ -56,11 +68,12 @@ def run_worker(helpline, *, burst: bool = False, name: str | None = None) -> Non
 
     RQ restarts a scheduler process that died, say because Redis was gone for a while, only
     in its maintenance pass; that pass runs every SCHEDULER_CHECK_SECONDS here instead of
-    RQ's ten minutes, so delayed jobs (ending a lone caller, an offer's expiry) run soon after
-    Redis is back. A worker that loses Redis waits and starts again."""
+    RQ's ten minutes, so delayed jobs (ending a lone caller, an offer's expiry) run again
+    within about half a minute of Redis coming back. A worker that loses Redis, or starts
+    while it is down, waits and starts again; a burst worker just fails."""
     configure_logging(helpline.config["HELPLINE_LOG_FORMAT"])
 
-    def work() -> bool:
+    def work() -> None:
         queues = [Queue(q, connection=helpline.rq_redis) for q in QUEUES]
         worker = HelplineWorker(
             queues,
@@ -71,16 +84,23 @@ def run_worker(helpline, *, burst: bool = False, name: str | None = None) -> Non
             # its maintenance again
             worker_ttl=SCHEDULER_CHECK_SECONDS + 15,
         )
-        worker.work(burst=burst, with_scheduler=True)
-        return burst or worker.stopping
+        try:
+            worker.work(burst=burst, with_scheduler=True)
+        except RedisError:
+            if worker.pubsub_thread:  # RQ's teardown did not get that far
+                worker.pubsub_thread.stop()
+            raise
 
-    _keep_running("worker", work)
+    if burst:
+        work()
+    else:
+        _keep_running("worker", work)
 
 
 def build_cron(helpline) -> CronScheduler:
     from rq.utils import import_attribute
 
-    scheduler = CronScheduler(connection=helpline.rq_redis, name=None)
+    scheduler = HelplineCron(connection=helpline.rq_redis, name=None)
     for path, queue, interval in PERIODIC:
         scheduler.register(import_attribute(path), queue_name=queue, interval=interval)
     return scheduler
@@ -90,29 +110,33 @@ def run_cron(helpline) -> None:
     """Run the periodic schedule (a scheduler that died with Redis would leave every periodic
     job unscheduled, so it starts again when Redis is back)."""
     configure_logging(helpline.config["HELPLINE_LOG_FORMAT"])
-
-    def schedule() -> bool:
-        build_cron(helpline).start()
-        return True  # it returns only when stopped on purpose
-
-    _keep_running("cron", schedule)
+    _keep_running("cron", lambda: build_cron(helpline).start())
 
 
 def _keep_running(what: str, run) -> None:
-    """Call ``run`` until it says it was stopped on purpose (SIGTERM, Ctrl-C); when it loses
-    Redis or gives up, wait (doubling, at most 15 s) and call it again."""
+    """Call ``run`` again whenever it ends without a stop request (it lost Redis or gave up),
+    after a pause that doubles up to 15 s."""
     log = logging.getLogger(__name__)
     pause = 1.0
     while True:
         started = time.monotonic()
         try:
-            if run():
-                return
+            run()
             trouble = "stopped by itself"
-        except (RedisConnectionError, RedisTimeoutError) as exc:
+        except RedisError as exc:
             trouble = f"lost Redis ({exc})"
+        if _stop_requested.is_set():
+            return
         if time.monotonic() - started > 60:
             pause = 1.0  # it ran well for a while: this is a new trouble
         log.warning("%s %s; starting again in %.0f s", what, trouble, pause)
+        # RQ's signal handlers belong to the worker or scheduler that ended: while waiting,
+        # a stop request ends the process at once
+        signal.signal(signal.SIGTERM, _leave)
+        signal.signal(signal.SIGINT, _leave)
         time.sleep(pause)
         pause = min(pause * 2, 15.0)
+
+
+def _leave(signum, frame):
+    raise SystemExit(0)

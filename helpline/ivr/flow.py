@@ -20,6 +20,7 @@ ENGINE_PROMPTS = (
     "wrong_input",
     "queued",
     "closed_holiday",
+    "closed_day",
     "wait_first_in_line",
     "wait_people_ahead",
     "wait_one_ahead",

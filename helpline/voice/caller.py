@@ -53,7 +53,9 @@ def _hours_values(lang: str, now: datetime | None = None) -> dict[str, str]:
     status = hours.status(schedule, now)
     opening = status.next_opening
     if status.reason == "holiday":
-        reason = " ".join(line.text for line in h.flow.prompts["closed_holiday"][lang])
+        public = schedule.holidays.name(now.astimezone(schedule.tz).date())
+        prompt = "closed_holiday" if public else "closed_day"
+        reason = " ".join(line.text for line in h.flow.prompts[prompt][lang])
     else:
         reason = (status.closure_reason or {}).get(lang, "")
     return {
