@@ -15,22 +15,10 @@ from playwright.sync_api import expect, sync_playwright
 
 from helpline.demo import DEMO_PASSWORD
 from helpline.localredis import free_port
+from tests import processes
 from tests.browser import launch
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-
-
-def children_of(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.add(int(entry.name))
-    return found
 
 
 def alive(pid: int) -> bool:
@@ -84,7 +72,7 @@ def test_demo_places_a_call_in_the_browser_phone_and_stops_cleanly(tmp_path):
             if "Press Ctrl-C" in line or not line:
                 break
         assert "Browser phone" in "".join(output), "".join(output)
-        children = children_of(demo.pid)
+        children = set(processes.children(demo.pid))
         assert len(children) >= 3  # redis-server, worker, scheduler
 
         with sync_playwright() as playwright:
