@@ -22,12 +22,16 @@ class _NoSessionsForTwilio(SecureCookieSessionInterface):
 def create_app(test_config: dict | None = None) -> Flask:
     """The WSGI factory (``helpline:create_app``)."""
     app = Flask(__name__)
-    app.config.update(config_module.load(overrides=test_config))
+    settings = config_module.load(overrides=test_config)
+    names = {s.name for s in config_module.SETTINGS}
+    # Flask's own keys (and test hooks such as CLOCK); the helpline reads ``settings``.
+    app.config.update({k: v for k, v in (test_config or {}).items() if k not in names})
+    app.config.update(SECRET_KEY=settings.secret_key, HELPLINE_SETTINGS=settings)
     app.session_interface = _NoSessionsForTwilio()
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     from helpline.ops import configure_logging
 
-    configure_logging(app.config["HELPLINE_LOG_FORMAT"])
+    configure_logging(settings.log_format)
 
     extensions.init_app(app)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import redis
 
 from helpline import hours, keys, privacy
+from helpline.config import Settings
 
 LUA_DIR = Path(__file__).resolve().parent / "lua"
 
@@ -71,11 +72,11 @@ class ScaledClock(Clock):
         return int(self.epoch_ms + (wall - self.epoch_ms) * self.speed)
 
 
-def clock_from_config(config: dict) -> Clock:
-    speed = float(config.get("HELPLINE_CLOCK_SPEED") or 1)
+def clock_from_settings(settings: Settings) -> Clock:
+    speed = settings.clock_speed or 1.0
     if speed == 1:
         return Clock()
-    return ScaledClock(speed, int(config.get("HELPLINE_CLOCK_EPOCH") or time.time() * 1000))
+    return ScaledClock(speed, int(settings.clock_epoch or time.time() * 1000))
 
 
 @dataclass(frozen=True)
@@ -91,17 +92,17 @@ def _ms(moment: datetime | None) -> int:
 
 
 class CallStore:
-    def __init__(self, client: redis.Redis, config: dict, clock: Clock | None = None):
+    def __init__(self, client: redis.Redis, settings: Settings, clock: Clock | None = None):
         self.redis = client
-        self.config = config
-        self.clock = clock or clock_from_config(config)
+        self.settings = settings
+        self.clock = clock or clock_from_settings(settings)
 
     @cached_property
     def scripts(self) -> Scripts:
         return Scripts.of(self.redis)
 
     def pseudonym(self, number: str | None) -> str:
-        return privacy.pseudonym(number or "", self.config["HELPLINE_PSEUDONYM_KEY"])
+        return privacy.pseudonym(number or "", self.settings.pseudonym_key)
 
     # -- opening hours ---------------------------------------------------------------------
 
@@ -145,10 +146,10 @@ class CallStore:
     def _load_schedule(self, stored: dict | None = None) -> hours.Schedule:
         if stored is None:
             stored = self.redis.hgetall(keys.HOURS)
-        tz = hours.zone(self.config["HELPLINE_TIMEZONE"])
-        weekly = hours.parse_weekly(stored.get("weekly") or self.config["HELPLINE_OPENING_HOURS"])
+        tz = hours.zone(self.settings.timezone)
+        weekly = hours.parse_weekly(stored.get("weekly") or self.settings.opening_hours)
         holiday_spec = hours.parse_holidays(
-            stored["holidays"] if "holidays" in stored else self.config["HELPLINE_HOLIDAYS"]
+            stored["holidays"] if "holidays" in stored else self.settings.holidays
         )
         closure = None
         if stored.get("closure"):
@@ -208,10 +209,10 @@ class CallStore:
                 lang,
                 0,
                 referral or "",
-                self.config["HELPLINE_REPEAT_WINDOW_DAYS"] * 86_400_000,
-                self.config["HELPLINE_PRIORITY_REPEAT"],
-                self.config["HELPLINE_CALL_TTL"],
-                self.config["HELPLINE_REPEAT_WINDOW_DAYS"] * 86_400 + 86_400,
+                self.settings.repeat_window_days * 86_400_000,
+                self.settings.priority_repeat,
+                self.settings.call_ttl,
+                self.settings.repeat_window_days * 86_400 + 86_400,
                 caller,
                 privacy.region(number),
                 keys.PRIORITY_SPAN,
@@ -255,7 +256,7 @@ class CallStore:
                     keys.EVENTS,
                     keys.number_draft(sid),
                 ],
-                args=[sid, now, line, status, self.config["HELPLINE_CALL_TTL"], *extra],
+                args=[sid, now, line, status, self.settings.call_ttl, *extra],
             ),
         )
 
@@ -271,7 +272,7 @@ class CallStore:
 
     def dequeued(self, sid: str, how: str) -> str:
         now = self.clock.now_ms()
-        window_ms = self.config["HELPLINE_ESTIMATE_WINDOW"] * 1000 * 2
+        window_ms = self.settings.estimate_window * 1000 * 2
         return self._with_line(
             sid,
             lambda line, topic, lang: self.scripts.dequeued(
@@ -321,7 +322,7 @@ class CallStore:
                     use_topic,
                     lang,
                     _ms(due_at) or now,
-                    self.config["HELPLINE_CALL_TTL"],
+                    self.settings.call_ttl,
                     keys.score(0, now),
                     self.pseudonym(caller_number),
                     privacy.region(caller_number),

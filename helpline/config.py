@@ -1,10 +1,17 @@
-"""Configuration in one place: defaults, then the environment, shared by web, worker and CLI."""
+"""Configuration in one place: defaults, then the environment, shared by web, worker and CLI.
+
+``Settings`` is the table: one field per setting, with its environment name, its one default,
+how it is read and what it does. Code reads ``settings.offer_timeout``, never a string key; the
+README's configuration table is generated from it (``markdown_table``) and a test
+keeps the two the same.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -41,16 +48,319 @@ def _positive_int(value: str) -> int:
     return number
 
 
+DEV_ACCOUNT_SID = "AC" + "0" * 31 + "1"
+DEVELOPMENT_VALUE = "a development-only value"  # how the README shows a secret's default
+
+
+def _setting(
+    name: str,
+    default: Any,
+    doc: str,
+    *,
+    cast: Callable[[str], Any] = str,
+    required: bool = False,
+    shown: str | None = None,
+) -> Any:
+    """A field of ``Settings``: its default, and how it is read from the environment."""
+    meta = {"name": name, "cast": cast, "required": required, "doc": doc, "shown": shown}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the helpline, typed; built by ``load``."""
+
+    env: str = _setting(
+        "HELPLINE_ENV",
+        "development",
+        "`production`, `development` or `test`. Production refuses to start without the required settings.",
+    )
+    redis_url: str = _setting(
+        "REDIS_URL",
+        "redis://127.0.0.1:6379/0",
+        "Redis for state, queues and RQ jobs. `helpline demo` starts its own when unset.",
+        required=True,
+    )
+    secret_key: str = _setting(
+        "SECRET_KEY",
+        "dev-only-secret-key",
+        "Signs dashboard sessions.",
+        required=True,
+        shown=DEVELOPMENT_VALUE,
+    )
+    pseudonym_key: str = _setting(
+        "HELPLINE_PSEUDONYM_KEY",
+        "dev-only-pseudonym-key",
+        "Key of the HMAC that pseudonymises caller numbers at rest. Never change it casually: repeat-caller detection depends on it.",
+        required=True,
+        shown=DEVELOPMENT_VALUE,
+    )
+    public_url: str = _setting(
+        "PUBLIC_URL",
+        "http://localhost:5000",
+        "Base URL Twilio reaches; used for absolute callback URLs and signature checks.",
+        required=True,
+    )
+    twilio_account_sid: str = _setting(
+        "TWILIO_ACCOUNT_SID",
+        DEV_ACCOUNT_SID,
+        "Twilio account SID (AC...).",
+        required=True,
+        shown=f"`{DEV_ACCOUNT_SID}`",
+    )
+    twilio_auth_token: str = _setting(
+        "TWILIO_AUTH_TOKEN",
+        "dev-auth-token",
+        "Twilio auth token; checks X-Twilio-Signature and authenticates REST calls.",
+        required=True,
+        shown=DEVELOPMENT_VALUE,
+    )
+    phone_number: str = _setting(
+        "HELPLINE_PHONE_NUMBER",
+        "+31850000000",
+        "The helpline's Twilio number (E.164); caller ID when calling people back.",
+        required=True,
+    )
+    twilio_api_url: str = _setting(
+        "TWILIO_API_URL",
+        "",
+        "Optional: send every Twilio REST request to this base URL (the simulator).",
+    )
+    timezone: str = _setting(
+        "HELPLINE_TIMEZONE",
+        "Europe/Amsterdam",
+        "Timezone of the opening hours.",
+    )
+    opening_hours: str = _setting(
+        "HELPLINE_OPENING_HOURS",
+        "mo-fr 09:00-17:00",
+        "Weekly hours, e.g. `mo-fr 09:00-17:00; sa 10:00-13:00`, or `always`. Coordinators can override them at run time.",
+    )
+    holidays: str = _setting(
+        "HELPLINE_HOLIDAYS",
+        "NL",
+        "Closed days: a country code for its public holidays (`NL`), explicit dates (`2026-12-24`), or both, comma separated; empty for none.",
+    )
+    flow: str = _setting(
+        "HELPLINE_FLOW",
+        "",
+        "Path of the IVR flow file; default the shipped `ivr_flows/digihulplijn.yaml`.",
+    )
+    ask_referral: bool = _setting(
+        "HELPLINE_ASK_REFERRAL",
+        True,
+        "Ask callers who sent them (skippable). Steps marked `enabled_by: ask_referral`.",
+        cast=_bool,
+    )
+    max_wait: int = _setting(
+        "HELPLINE_MAX_WAIT",
+        900,
+        "Seconds of waiting after which the callback is offered again.",
+        cast=_positive_int,
+    )
+    max_hold: int = _setting(
+        "HELPLINE_MAX_HOLD",
+        2700,
+        "Seconds after which nobody is held any longer: a callback to the calling number is arranged (or, without a usable number, the caller hears when to call again).",
+        cast=_positive_int,
+    )
+    announce_interval: int = _setting(
+        "HELPLINE_ANNOUNCE_INTERVAL",
+        60,
+        "Minimum seconds between two spoken messages while waiting.",
+        cast=_positive_int,
+    )
+    position_repeat: int = _setting(
+        "HELPLINE_POSITION_REPEAT",
+        180,
+        "Seconds after which an unchanged position is said again.",
+        cast=_positive_int,
+    )
+    hold_music_url: str = _setting(
+        "HELPLINE_HOLD_MUSIC_URL",
+        "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3",
+        "Music played while waiting; empty for silence.",
+    )
+    wait_segment: int = _setting(
+        "HELPLINE_WAIT_SEGMENT",
+        20,
+        "Seconds of silence per wait document when no music is set.",
+        cast=_positive_int,
+    )
+    estimate_window: int = _setting(
+        "HELPLINE_ESTIMATE_WINDOW",
+        3600,
+        "Seconds of recent history used to estimate waits (shortly after opening only the time open, at least 10 minutes).",
+        cast=_positive_int,
+    )
+    repeat_window_days: int = _setting(
+        "HELPLINE_REPEAT_WINDOW_DAYS",
+        14,
+        "A caller who called about the same topic within this many days is a repeat caller.",
+        cast=_positive_int,
+    )
+    priority_repeat: int = _setting(
+        "HELPLINE_PRIORITY_REPEAT",
+        1,
+        "Priority bonus for a repeat caller (0 disables).",
+        cast=_positive_int,
+    )
+    priority_callback_due: int = _setting(
+        "HELPLINE_PRIORITY_CALLBACK_DUE",
+        1,
+        "Priority bonus for a callback that is due.",
+        cast=_positive_int,
+    )
+    widen_after: int = _setting(
+        "HELPLINE_WIDEN_AFTER",
+        120,
+        "Seconds of waiting after which a caller may go to any available volunteer.",
+        cast=_positive_int,
+    )
+    offer_timeout: int = _setting(
+        "HELPLINE_OFFER_TIMEOUT",
+        20,
+        "Seconds a volunteer has to accept an offer.",
+        cast=_positive_int,
+    )
+    wrapup_seconds: int = _setting(
+        "HELPLINE_WRAPUP_SECONDS",
+        120,
+        "Seconds of wrap-up after a call before the volunteer is available again.",
+        cast=_positive_int,
+    )
+    max_missed: int = _setting(
+        "HELPLINE_MAX_MISSED",
+        3,
+        "Missed offers in a row after which a volunteer is paused.",
+        cast=_positive_int,
+    )
+    skip_seconds: int = _setting(
+        "HELPLINE_SKIP_SECONDS",
+        60,
+        "Seconds before a volunteer is offered a caller they just missed or declined again.",
+        cast=_positive_int,
+    )
+    routing_strategy: str = _setting(
+        "HELPLINE_ROUTING_STRATEGY",
+        "longest_idle",
+        "`longest_idle` or `fewest_calls` (today) among the volunteers who qualify.",
+    )
+    ring_timeout: int = _setting(
+        "HELPLINE_RING_TIMEOUT",
+        25,
+        "Seconds a volunteer's (or callback citizen's) phone rings before we give up.",
+        cast=_positive_int,
+    )
+    callback_tries: int = _setting(
+        "HELPLINE_CALLBACK_TRIES",
+        3,
+        "Tries to reach a citizen for a callback before it is recorded as unreachable.",
+        cast=_positive_int,
+    )
+    callback_retry_minutes: int = _setting(
+        "HELPLINE_CALLBACK_RETRY_MINUTES",
+        15,
+        "Minutes between two tries of a callback.",
+        cast=_positive_int,
+    )
+    clock_speed: float = _setting(
+        "HELPLINE_CLOCK_SPEED",
+        1.0,
+        "For demos and tests only: the app's time runs this many times faster than the wall clock (the simulator uses the same setting).",
+        cast=float,
+    )
+    clock_epoch: int = _setting(
+        "HELPLINE_CLOCK_EPOCH",
+        0,
+        "For demos and tests only: wall time (ms) from which a faster clock counts.",
+        cast=_positive_int,
+    )
+    volunteer_timeout: int = _setting(
+        "HELPLINE_VOLUNTEER_TIMEOUT",
+        90,
+        "Seconds without a sign of life from a volunteer's dashboard after which an available or offered volunteer is set offline (their offer goes to someone else).",
+        cast=_positive_int,
+    )
+    call_ttl: int = _setting(
+        "HELPLINE_CALL_TTL",
+        7 * 24 * 3600,
+        "Seconds a finished call's working state stays in Redis (events stay longer).",
+        cast=_positive_int,
+    )
+    log_format: str = _setting(
+        "HELPLINE_LOG_FORMAT",
+        "text",
+        "`json` for one JSON object per log line (with call and job ids), or `text`.",
+        cast=_log_format,
+    )
+    metrics_token: str = _setting(
+        "HELPLINE_METRICS_TOKEN",
+        "",
+        "When set, `/metrics` needs `Authorization: Bearer <token>`.",
+    )
+    service_level_seconds: int = _setting(
+        "HELPLINE_SERVICE_LEVEL_SECONDS",
+        120,
+        "The service level's answer time: a caller answered within this many seconds counts as answered in time.",
+        cast=_positive_int,
+    )
+    service_level_target: float = _setting(
+        "HELPLINE_SERVICE_LEVEL_TARGET",
+        0.8,
+        "The share of callers to answer within the service level's time (0-1); the staffing estimate aims at it.",
+        cast=_share,
+    )
+    event_retention_days: int = _setting(
+        "HELPLINE_EVENT_RETENTION_DAYS",
+        90,
+        "Days raw call events are kept; aggregates stay.",
+        cast=_positive_int,
+    )
+    idempotency_ttl: int = _setting(
+        "HELPLINE_IDEMPOTENCY_TTL",
+        3600,
+        "Seconds a webhook answer is remembered for a redelivery with the same token.",
+        cast=_positive_int,
+    )
+
+
 @dataclass(frozen=True)
 class Setting:
+    """One row of the table: the environment name and how it is read."""
+
+    attr: str
     name: str
     default: Any
-    cast: Callable[[str], Any] = str
-    required_in_production: bool = False
-    doc: str = ""
+    cast: Callable[[str], Any]
+    required_in_production: bool
+    doc: str
+    shown: str | None
+
+    def shown_default(self) -> str:
+        """The default as the README shows it."""
+        if self.shown is not None:
+            return self.shown
+        if self.default == "":
+            return "(empty)"
+        if isinstance(self.default, bool):
+            return f"`{str(self.default).lower()}`"
+        return f"`{self.default}`"
 
 
-DEV_ACCOUNT_SID = "AC" + "0" * 31 + "1"
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(
+        f.name,
+        f.metadata["name"],
+        f.default,
+        f.metadata["cast"],
+        f.metadata["required"],
+        f.metadata["doc"],
+        f.metadata["shown"],
+    )
+    for f in dataclasses.fields(Settings)
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
 # Secrets whose default is public (it is in this file): never accepted in production.
 DEVELOPMENT_ONLY = (
     "SECRET_KEY",
@@ -59,321 +369,27 @@ DEVELOPMENT_ONLY = (
     "TWILIO_ACCOUNT_SID",
 )
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "HELPLINE_ENV",
-        "development",
-        str,
-        False,
-        "`production`, `development` or `test`. Production refuses to start without the "
-        "required settings.",
-    ),
-    Setting(
-        "REDIS_URL",
-        "redis://127.0.0.1:6379/0",
-        str,
-        True,
-        "Redis for state, queues and RQ jobs. `helpline demo` starts its own when unset.",
-    ),
-    Setting("SECRET_KEY", "dev-only-secret-key", str, True, "Signs dashboard sessions."),
-    Setting(
-        "HELPLINE_PSEUDONYM_KEY",
-        "dev-only-pseudonym-key",
-        str,
-        True,
-        "Key of the HMAC that pseudonymises caller numbers at rest. Never change it casually: "
-        "repeat-caller detection depends on it.",
-    ),
-    Setting(
-        "PUBLIC_URL",
-        "http://localhost:5000",
-        str,
-        True,
-        "Base URL Twilio reaches; used for absolute callback URLs and signature checks.",
-    ),
-    Setting("TWILIO_ACCOUNT_SID", DEV_ACCOUNT_SID, str, True, "Twilio account SID (AC...)."),
-    Setting(
-        "TWILIO_AUTH_TOKEN",
-        "dev-auth-token",
-        str,
-        True,
-        "Twilio auth token; checks X-Twilio-Signature and authenticates REST calls.",
-    ),
-    Setting(
-        "HELPLINE_PHONE_NUMBER",
-        "+31850000000",
-        str,
-        True,
-        "The helpline's Twilio number (E.164); caller ID when calling people back.",
-    ),
-    Setting(
-        "TWILIO_API_URL",
-        "",
-        str,
-        False,
-        "Optional: send every Twilio REST request to this base URL (the simulator).",
-    ),
-    Setting("HELPLINE_TIMEZONE", "Europe/Amsterdam", str, False, "Timezone of the opening hours."),
-    Setting(
-        "HELPLINE_OPENING_HOURS",
-        "mo-fr 09:00-17:00",
-        str,
-        False,
-        "Weekly hours, e.g. `mo-fr 09:00-17:00; sa 10:00-13:00`, or `always`. "
-        "Coordinators can override them at run time.",
-    ),
-    Setting(
-        "HELPLINE_HOLIDAYS",
-        "NL",
-        str,
-        False,
-        "Closed days: a country code for its public holidays (`NL`), explicit dates "
-        "(`2026-12-24`), or both, comma separated; empty for none.",
-    ),
-    Setting(
-        "HELPLINE_FLOW",
-        "",
-        str,
-        False,
-        "Path of the IVR flow file; default the shipped `ivr_flows/digihulplijn.yaml`.",
-    ),
-    Setting(
-        "HELPLINE_ASK_REFERRAL",
-        True,
-        _bool,
-        False,
-        "Ask callers who sent them (skippable). Steps marked `enabled_by: ask_referral`.",
-    ),
-    Setting(
-        "HELPLINE_MAX_WAIT",
-        900,
-        _positive_int,
-        False,
-        "Seconds of waiting after which the callback is offered again.",
-    ),
-    Setting(
-        "HELPLINE_MAX_HOLD",
-        2700,
-        _positive_int,
-        False,
-        "Seconds after which nobody is held any longer: a callback to the calling number is "
-        "arranged (or, without a usable number, the caller hears when to call again).",
-    ),
-    Setting(
-        "HELPLINE_ANNOUNCE_INTERVAL",
-        60,
-        _positive_int,
-        False,
-        "Minimum seconds between two spoken messages while waiting.",
-    ),
-    Setting(
-        "HELPLINE_POSITION_REPEAT",
-        180,
-        _positive_int,
-        False,
-        "Seconds after which an unchanged position is said again.",
-    ),
-    Setting(
-        "HELPLINE_HOLD_MUSIC_URL",
-        "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3",
-        str,
-        False,
-        "Music played while waiting; empty for silence.",
-    ),
-    Setting(
-        "HELPLINE_WAIT_SEGMENT",
-        20,
-        _positive_int,
-        False,
-        "Seconds of silence per wait document when no music is set.",
-    ),
-    Setting(
-        "HELPLINE_ESTIMATE_WINDOW",
-        3600,
-        _positive_int,
-        False,
-        "Seconds of recent history used to estimate waits (shortly after opening only the "
-        "time open, at least 10 minutes).",
-    ),
-    Setting(
-        "HELPLINE_REPEAT_WINDOW_DAYS",
-        14,
-        _positive_int,
-        False,
-        "A caller who called about the same topic within this many days is a repeat caller.",
-    ),
-    Setting(
-        "HELPLINE_PRIORITY_REPEAT",
-        1,
-        _positive_int,
-        False,
-        "Priority bonus for a repeat caller (0 disables).",
-    ),
-    Setting(
-        "HELPLINE_PRIORITY_CALLBACK_DUE",
-        1,
-        _positive_int,
-        False,
-        "Priority bonus for a callback that is due.",
-    ),
-    Setting(
-        "HELPLINE_WIDEN_AFTER",
-        120,
-        _positive_int,
-        False,
-        "Seconds of waiting after which a caller may go to any available volunteer.",
-    ),
-    Setting(
-        "HELPLINE_OFFER_TIMEOUT",
-        20,
-        _positive_int,
-        False,
-        "Seconds a volunteer has to accept an offer.",
-    ),
-    Setting(
-        "HELPLINE_WRAPUP_SECONDS",
-        120,
-        _positive_int,
-        False,
-        "Seconds of wrap-up after a call before the volunteer is available again.",
-    ),
-    Setting(
-        "HELPLINE_MAX_MISSED",
-        3,
-        _positive_int,
-        False,
-        "Missed offers in a row after which a volunteer is paused.",
-    ),
-    Setting(
-        "HELPLINE_SKIP_SECONDS",
-        60,
-        _positive_int,
-        False,
-        "Seconds before a volunteer is offered a caller they just missed or declined again.",
-    ),
-    Setting(
-        "HELPLINE_ROUTING_STRATEGY",
-        "longest_idle",
-        str,
-        False,
-        "`longest_idle` or `fewest_calls` (today) among the volunteers who qualify.",
-    ),
-    Setting(
-        "HELPLINE_RING_TIMEOUT",
-        25,
-        _positive_int,
-        False,
-        "Seconds a volunteer's (or callback citizen's) phone rings before we give up.",
-    ),
-    Setting(
-        "HELPLINE_CALLBACK_TRIES",
-        3,
-        _positive_int,
-        False,
-        "Tries to reach a citizen for a callback before it is recorded as unreachable.",
-    ),
-    Setting(
-        "HELPLINE_CALLBACK_RETRY_MINUTES",
-        15,
-        _positive_int,
-        False,
-        "Minutes between two tries of a callback.",
-    ),
-    Setting(
-        "HELPLINE_CLOCK_SPEED",
-        1.0,
-        float,
-        False,
-        "For demos and tests only: the app's time runs this many times faster than the "
-        "wall clock (the simulator uses the same setting).",
-    ),
-    Setting(
-        "HELPLINE_CLOCK_EPOCH",
-        0,
-        _positive_int,
-        False,
-        "For demos and tests only: wall time (ms) from which a faster clock counts.",
-    ),
-    Setting(
-        "HELPLINE_VOLUNTEER_TIMEOUT",
-        90,
-        _positive_int,
-        False,
-        "Seconds without a sign of life from a volunteer's dashboard after which an "
-        "available or offered volunteer is set offline (their offer goes to someone else).",
-    ),
-    Setting(
-        "HELPLINE_CALL_TTL",
-        7 * 24 * 3600,
-        _positive_int,
-        False,
-        "Seconds a finished call's working state stays in Redis (events stay longer).",
-    ),
-    Setting(
-        "HELPLINE_LOG_FORMAT",
-        "text",
-        _log_format,
-        False,
-        "`json` for one JSON object per log line (with call and job ids), or `text`.",
-    ),
-    Setting(
-        "HELPLINE_METRICS_TOKEN",
-        "",
-        str,
-        False,
-        "When set, `/metrics` needs `Authorization: Bearer <token>`.",
-    ),
-    Setting(
-        "HELPLINE_SERVICE_LEVEL_SECONDS",
-        120,
-        _positive_int,
-        False,
-        "The service level's answer time: a caller answered within this many seconds counts "
-        "as answered in time.",
-    ),
-    Setting(
-        "HELPLINE_SERVICE_LEVEL_TARGET",
-        0.8,
-        _share,
-        False,
-        "The share of callers to answer within the service level's time (0-1); the staffing "
-        "estimate aims at it.",
-    ),
-    Setting(
-        "HELPLINE_EVENT_RETENTION_DAYS",
-        90,
-        _positive_int,
-        False,
-        "Days raw call events are kept; aggregates stay.",
-    ),
-    Setting(
-        "HELPLINE_IDEMPOTENCY_TTL",
-        3600,
-        _positive_int,
-        False,
-        "Seconds a webhook answer is remembered for a redelivery with the same token.",
-    ),
-)
 
-_BY_NAME = {s.name: s for s in SETTINGS}
+def _read(setting: Setting, raw: Any) -> Any:
+    if not isinstance(raw, str) or setting.cast is str:
+        return raw
+    try:
+        return setting.cast(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{setting.name} is not valid: {exc}") from None
 
 
-def load(environ: dict[str, str] | None = None, overrides: dict[str, Any] | None = None) -> dict:
-    """Read every setting from ``environ`` (default ``os.environ``), then apply overrides."""
+def load(
+    environ: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Settings:
+    """Read every setting from ``environ`` (default ``os.environ``), then apply overrides (by
+    environment name; other keys are ignored here)."""
     environ = os.environ if environ is None else environ
-    values: dict[str, Any] = {}
-    for setting in SETTINGS:
-        raw = environ.get(setting.name)
-        if raw is None:
-            values[setting.name] = setting.default
-            continue
-        try:
-            values[setting.name] = setting.cast(raw)
-        except ValueError as exc:
-            raise ConfigError(f"{setting.name} is not valid: {exc}") from None
-    values.update(overrides or {})
-    if values["HELPLINE_ENV"] == "production":
-        given = {**{k: v for k, v in environ.items() if k in _BY_NAME}, **(overrides or {})}
+    given = {k: v for k, v in environ.items() if k in _BY_NAME}
+    given.update({k: v for k, v in (overrides or {}).items() if k in _BY_NAME})
+    values = {s.attr: _read(s, given[s.name]) if s.name in given else s.default for s in SETTINGS}
+    settings = Settings(**values)
+    if settings.env == "production":
         missing = [
             s.name
             for s in SETTINGS
@@ -383,36 +399,53 @@ def load(environ: dict[str, str] | None = None, overrides: dict[str, Any] | None
             raise ConfigError(
                 "Production start refused; these settings are required: " + ", ".join(missing)
             )
-        development = [name for name in DEVELOPMENT_ONLY if values[name] == _BY_NAME[name].default]
+        development = [
+            name
+            for name in DEVELOPMENT_ONLY
+            if getattr(settings, _BY_NAME[name].attr) == _BY_NAME[name].default
+        ]
         if development:
             raise ConfigError(
                 "Production start refused; these settings still have their development value: "
                 + ", ".join(development)
             )
-    validate(values)
-    return values
+    validate(settings)
+    return settings
 
 
-def validate(values: dict) -> None:
+def as_environment(settings: Settings) -> dict[str, str]:
+    """The settings as environment variables, for a child process (the demo's workers)."""
+    return {s.name: str(getattr(settings, s.attr)) for s in SETTINGS}
+
+
+def markdown_table() -> str:
+    """The README's configuration table."""
+    rows = ["| setting | default | required in production | what it does |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        required = "yes" if s.required_in_production else ""
+        rows.append(f"| `{s.name}` | {s.shown_default()} | {required} | {s.doc} |")
+    return "\n".join(rows)
+
+
+def validate(settings: Settings) -> None:
     """Check the settings that have a grammar, so a typo stops the start, not a call."""
     from helpline import hours  # local: hours imports nothing from here at module level
 
     try:
-        hours.parse_weekly(values["HELPLINE_OPENING_HOURS"])
+        hours.parse_weekly(settings.opening_hours)
     except ValueError as exc:
         raise ConfigError(f"HELPLINE_OPENING_HOURS is not valid: {exc}") from None
     try:
-        hours.parse_holidays(values["HELPLINE_HOLIDAYS"])
+        hours.parse_holidays(settings.holidays)
     except ValueError as exc:
         raise ConfigError(f"HELPLINE_HOLIDAYS is not valid: {exc}") from None
     try:
-        hours.zone(values["HELPLINE_TIMEZONE"])
+        hours.zone(settings.timezone)
     except ValueError as exc:
         raise ConfigError(f"HELPLINE_TIMEZONE is not valid: {exc}") from None
-    if values["HELPLINE_ROUTING_STRATEGY"] not in ("longest_idle", "fewest_calls"):
+    if settings.routing_strategy not in ("longest_idle", "fewest_calls"):
         raise ConfigError("HELPLINE_ROUTING_STRATEGY must be longest_idle or fewest_calls")
-    public = values["PUBLIC_URL"]
-    if not public.startswith(("http://", "https://")):
+    if not settings.public_url.startswith(("http://", "https://")):
         raise ConfigError("PUBLIC_URL must start with http:// or https://")
 
 

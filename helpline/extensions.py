@@ -7,36 +7,37 @@ from flask import Flask, current_app
 from twilio.request_validator import RequestValidator
 
 from helpline.calls import CallStore, Clock
+from helpline.config import Settings
 from helpline.ivr import flow as flow_module
 from helpline.ivr.engine import Engine
 from helpline.routing.router import Router
 
 
-def _flow_path(config: dict) -> str:
+def _flow_path(settings: Settings) -> str:
     from ivr_flows import DEFAULT_FLOW
 
-    return config.get("HELPLINE_FLOW") or str(DEFAULT_FLOW)
+    return settings.flow or str(DEFAULT_FLOW)
 
 
 class Helpline:
     """Per-app state; clients connect lazily on first use."""
 
-    def __init__(self, config: dict, clock: Clock | None = None):
-        self.config = config
-        self.flow = flow_module.load(_flow_path(config))
-        self.engine = Engine(self.flow, {"ask_referral": config["HELPLINE_ASK_REFERRAL"]})
+    def __init__(self, settings: Settings, clock: Clock | None = None):
+        self.settings = settings
+        self.flow = flow_module.load(_flow_path(settings))
+        self.engine = Engine(self.flow, {"ask_referral": settings.ask_referral})
         self.redis = redis.Redis.from_url(
-            config["REDIS_URL"],
+            settings.redis_url,
             decode_responses=True,
             socket_timeout=5,
             socket_connect_timeout=2,
             health_check_interval=30,
         )
-        self.store = CallStore(self.redis, config, clock)
+        self.store = CallStore(self.redis, settings, clock)
         self.jobs = None  # set by init_app: RQ follow-ups for routing
-        self.router = Router(self.redis, config, self.flow, self.store.clock, None)
-        self.validator = RequestValidator(config["TWILIO_AUTH_TOKEN"])
-        self.public_base = config["PUBLIC_URL"].rstrip("/")  # Twilio signs URLs under it
+        self.router = Router(self.redis, settings, self.flow, self.store.clock, None)
+        self.validator = RequestValidator(settings.twilio_auth_token)
+        self.public_base = settings.public_url.rstrip("/")  # Twilio signs URLs under it
         self._rq_redis = None
         self._twilio = None
 
@@ -44,7 +45,7 @@ class Helpline:
     def rq_redis(self) -> redis.Redis:
         """RQ needs its own client that does not decode responses."""
         if self._rq_redis is None:
-            self._rq_redis = redis.Redis.from_url(self.config["REDIS_URL"])
+            self._rq_redis = redis.Redis.from_url(self.settings.redis_url)
         return self._rq_redis
 
     @property
@@ -52,15 +53,15 @@ class Helpline:
         if self._twilio is None:
             from helpline.twilio_client import make_client
 
-            self._twilio = make_client(self.config)
+            self._twilio = make_client(self.settings)
         return self._twilio
 
 
 def init_app(app: Flask) -> None:
     from helpline.routing.jobs import RoutingJobs
 
-    helpline = Helpline(app.config, app.config.get("CLOCK"))
-    helpline.jobs = RoutingJobs(helpline.rq_redis, app.config)
+    helpline = Helpline(app.config["HELPLINE_SETTINGS"], app.config.get("CLOCK"))
+    helpline.jobs = RoutingJobs(helpline.rq_redis, helpline.settings)
     helpline.router.jobs = helpline.jobs
     app.extensions["helpline"] = helpline
 

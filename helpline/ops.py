@@ -14,7 +14,7 @@ import logging
 import os
 import time
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, g, request
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -85,7 +85,7 @@ class HelplineCollector:
             queue = Queue(name, connection=h.rq_redis)
             failed.add_metric([name], len(FailedJobRegistry(queue=queue)))
         yield failed
-        lag = Aggregator(h.redis, h.config, h.store.clock).lag()
+        lag = Aggregator(h.redis, h.settings, h.store.clock).lag()
         yield GaugeMetricFamily(
             "helpline_events_not_counted",
             "Events not yet counted in the reports (up to 10,000)",
@@ -119,7 +119,7 @@ class _ProcessMetrics:
 
 @bp.get("/metrics")
 def metrics():
-    token = current_app.config.get("HELPLINE_METRICS_TOKEN")
+    token = helpline().settings.metrics_token
     given = request.headers.get("Authorization", "").encode("utf-8", "replace")
     if token and not hmac.compare_digest(given, f"Bearer {token}".encode()):
         return Response("unauthorised\n", status=401, mimetype="text/plain")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from helpline.config import Settings
+
 TWILIO_BASE = "https://api.twilio.com"
 
 
@@ -21,12 +23,10 @@ class RedirectingHttpClient(TwilioHttpClient):
         return super().request(method, url, *args, **kwargs)
 
 
-def make_client(config: dict) -> Client:
+def make_client(settings: Settings) -> Client:
     http_client = None
-    if config.get("TWILIO_API_URL"):
-        http_client = RedirectingHttpClient(config["TWILIO_API_URL"], timeout=10)
+    if settings.twilio_api_url:
+        http_client = RedirectingHttpClient(settings.twilio_api_url, timeout=10)
     else:
         http_client = TwilioHttpClient(timeout=10)
-    return Client(
-        config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], http_client=http_client
-    )
+    return Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=http_client)

@@ -27,7 +27,7 @@ def public_url(public: str, path: str, **params: object) -> str:
 
 def url(path: str, **params: object) -> str:
     """Absolute URL under the app's PUBLIC_URL (inside a request)."""
-    return public_url(current_app.config["PUBLIC_URL"], path, **params)
+    return public_url(current_app.extensions["helpline"].settings.public_url, path, **params)
 
 
 def say(

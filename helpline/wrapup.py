@@ -94,7 +94,7 @@ def record(h, member: str) -> dict | None:
     if not raw.get("member"):
         return None
     topic = h.flow.topics.get(raw.get("topic", ""))
-    zone = ZoneInfo(h.config.get("HELPLINE_TIMEZONE", "Europe/Amsterdam"))
+    zone = ZoneInfo(h.settings.timezone)
     done_at = datetime.fromtimestamp(int(raw["done_at"]) / 1000, tz=zone)
     wrap = None
     if raw.get("wrapped") == "1":
@@ -132,7 +132,7 @@ def my_calls(h, volunteer_id: str, limit: int = 20) -> tuple[list[dict], dict]:
     """The volunteer's latest conversations, newest first, and today's counts."""
     members = h.redis.zrevrange(keys.my_calls(volunteer_id), 0, max(limit, 200) - 1)
     records = [rec for rec in (record(h, m) for m in members) if rec]
-    zone = ZoneInfo(h.config.get("HELPLINE_TIMEZONE", "Europe/Amsterdam"))
+    zone = ZoneInfo(h.settings.timezone)
     today = datetime.fromtimestamp(h.store.clock.now_ms() / 1000, tz=zone).date().isoformat()
     todays = [rec for rec in records if rec["ended_at"].startswith(today)]
     counts = {

@@ -388,9 +388,9 @@ class Stack:
         from helpline.reports.aggregate import Aggregator
         from helpline.reports.tables import Reports
 
-        aggregator = Aggregator(h.redis, h.config, h.store.clock)
+        aggregator = Aggregator(h.redis, h.settings, h.store.clock)
         aggregator.process()
-        reports = Reports(h.redis, h.config, h.store.clock)
+        reports = Reports(h.redis, h.settings, h.store.clock)
         today = reports.today()
         data = reports.days(today - timedelta(days=1), today + timedelta(days=1))
         row = reports.rows(data, "all")[0]

@@ -155,7 +155,7 @@ def test_caller_number_is_stored_only_as_a_pseudonym(phone, r):
     assert "1234567" not in dump
     raw = redis.Redis.from_url(
         r.connection_pool.connection_kwargs
-        and phone.client.application.extensions["helpline"].config["REDIS_URL"]
+        and phone.client.application.extensions["helpline"].settings.redis_url
     )
     for key in raw.keys("rq:job:*"):
         assert b"1234567" not in b"".join(v for v in raw.hgetall(key).values())

@@ -20,7 +20,7 @@ def test_the_report_shows_findings_charts_and_tables_and_exports_csv(make_world,
     h = world.helpline
     history = pattern_history(h.redis)
     history.write()
-    Aggregator(h.redis, h.config, h.store.clock).process()
+    Aggregator(h.redis, h.settings, h.store.clock).process()
     detect(h)
     volunteer(world, "cora", "+31699999999", role="coordinator")
     page = signed_in(chromium, world, "cora")

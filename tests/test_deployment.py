@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -118,11 +119,30 @@ def test_redis_command_starts_with_aof_and_noeviction(tmp_path):
         process.wait(timeout=10)
 
 
-def test_readme_documents_every_setting():
-    from helpline.config import SETTINGS
+def test_readme_settings_table_is_the_settings_object():
+    """Regenerate with: python -c 'from helpline.config import markdown_table as t; print(t())'"""
+    from helpline.config import markdown_table
 
     readme = (ROOT / "README.md").read_text()
-    assert [s.name for s in SETTINGS if f"`{s.name}`" not in readme] == []
+    start = readme.index("| setting | default |")
+    table = readme[start : readme.index("\n\n", start)]
+    assert table.splitlines() == markdown_table().splitlines()
+
+
+def test_every_setting_has_one_default_and_is_read_as_an_attribute():
+    """No string-keyed reads of a setting outside the settings module (a second default hides
+    there: `config.get("HELPLINE_WRAPUP_SECONDS", 60)` once contradicted the real 120)."""
+    from helpline.config import SETTINGS
+
+    names = "|".join(s.name for s in SETTINGS)
+    pattern = re.compile(rf"""config(\[|\.get\()["']({names})["']""")
+    found = [
+        f"{path.relative_to(ROOT)}: {m.group(0)}"
+        for folder in ("helpline", "workers")
+        for path in (ROOT / folder).rglob("*.py")
+        for m in pattern.finditer(path.read_text())
+    ]
+    assert found == []
 
 
 def test_ci_runs_the_readme_test_command():

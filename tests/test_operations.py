@@ -104,7 +104,7 @@ def test_retention_leaves_no_raw_number_of_a_finished_callback_and_no_old_event(
     assert purge(h)["events"] == 0  # not yet counted in the reports: kept until it is
     from helpline.reports.aggregate import Aggregator
 
-    Aggregator(h.redis, h.config, h.store.clock).process()
+    Aggregator(h.redis, h.settings, h.store.clock).process()
     result = purge(h)
     assert result["events"] == 1 and result["numbers"] == 0  # numbers went the first time
     assert [f["call"] for _, f in r.xrange(keys.EVENTS)] == ["CAnew"]

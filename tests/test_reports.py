@@ -24,7 +24,7 @@ def h(app):
 
 
 def count_all(h) -> int:
-    return Aggregator(h.redis, h.config, h.store.clock).process()
+    return Aggregator(h.redis, h.settings, h.store.clock).process()
 
 
 def in_a_worker(h, redis_url, *jobs: str) -> list:
@@ -48,7 +48,7 @@ def test_a_generated_history_gives_the_expected_counts_per_hour_day_and_week(h, 
     assert in_a_worker(h, redis_url, "workers.reports.process_events") == [written]
     assert count_all(h) == 0  # nothing twice
 
-    reports = Reports(r, h.config, h.store.clock)
+    reports = Reports(r, h.settings, h.store.clock)
     week = reports.bucket("week", history.week_of(t))
     digid = reports.rows(week, "topic")[0]
     assert digid.key == "digid"
@@ -201,7 +201,7 @@ def test_a_worker_killed_mid_job_is_recovered_and_every_event_counts_once(h, r, 
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
-    week = Reports(r, h.config, h.store.clock).bucket("week", history.week_of(t))
+    week = Reports(r, h.settings, h.store.clock).bucket("week", history.week_of(t))
     assert week["all"]["offered"] == 6000
     assert week["all"]["answered"] == 6000
     assert written == 6000 * 4

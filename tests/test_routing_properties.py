@@ -54,8 +54,8 @@ def build_machine(redis_url: str):
             self.client = redis.Redis.from_url(redis_url, decode_responses=True)
             self.client.flushall()
             self.clock = ManualClock()
-            self.config = config_module.load({"HELPLINE_ENV": "test"})
-            self.h = Helpline(self.client, self.config, self.clock)
+            self.settings = config_module.load({"HELPLINE_ENV": "test"})
+            self.h = Helpline(self.client, self.settings, self.clock)
             self.router = self.h.router
             for vid, (skills, langs) in VOLUNTEERS.items():
                 self.router.save_volunteer(
@@ -114,7 +114,7 @@ def build_machine(redis_url: str):
         def offer_times_out(self, vid):
             member = self.offer_of(vid)
             if member:
-                self.tick(self.config["HELPLINE_OFFER_TIMEOUT"] + 1)
+                self.tick(self.settings.offer_timeout + 1)
                 self.router.expire(vid, member)
 
         @rule(

@@ -65,7 +65,7 @@ def test_every_caller_is_connected_exactly_once_under_concurrent_accepts(redis_u
         router.save_volunteer(
             vid, name=vid, phone="+31600000000", skills=list(router.flow.skills), languages=["nl"]
         )
-    store = CallStore(router.redis, router.config)
+    store = CallStore(router.redis, router.settings)
     topics = list(router.flow.topics)
     for n in range(CALLERS):
         store.enqueue(f"CA{n:032d}", f"+3120{n:07d}", topics[n % len(topics)], "nl", None)

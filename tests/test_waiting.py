@@ -183,7 +183,7 @@ def test_both_hang_up_signals_in_any_order_count_one_abandonment(client, clock, 
 def test_after_the_maximum_wait_the_callback_is_offered_again(client, clock, app):
     phone = queue_caller(client)
     wait(phone)
-    clock.advance(app.config["HELPLINE_MAX_WAIT"] + 1)
+    clock.advance(app.extensions["helpline"].settings.max_wait + 1)
     answer = wait(phone)
     assert "Het duurt helaas langer dan wij willen." in answer.spoken()
     keep = phone.press("2")
@@ -193,7 +193,7 @@ def test_after_the_maximum_wait_the_callback_is_offered_again(client, clock, app
 def test_nobody_is_held_past_the_hold_limit(client, clock, app, r):
     phone = queue_caller(client)
     wait(phone)
-    clock.advance(app.config["HELPLINE_MAX_HOLD"] + 1)
+    clock.advance(app.extensions["helpline"].settings.max_hold + 1)
     answer = wait(phone)
     assert answer.verbs()[-1] == "Leave"
     assert "Wij bellen u terug op het nummer waarmee u belt." in answer.spoken()
@@ -203,7 +203,7 @@ def test_nobody_is_held_past_the_hold_limit(client, clock, app, r):
 def test_anonymous_caller_at_the_hold_limit_hears_when_to_call_again(client, clock, app, r):
     phone = queue_caller(client, number="anonymous")
     wait(phone)
-    clock.advance(app.config["HELPLINE_MAX_HOLD"] + 1)
+    clock.advance(app.extensions["helpline"].settings.max_hold + 1)
     answer = wait(phone)
     assert "Wij zijn open dag en nacht." in answer.spoken()
     assert answer.verbs()[-1] == "Leave"

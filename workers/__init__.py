@@ -35,7 +35,7 @@ def state():
     from helpline.routing.jobs import RoutingJobs
 
     helpline = Helpline(config.load())
-    helpline.jobs = RoutingJobs(helpline.rq_redis, helpline.config)
+    helpline.jobs = RoutingJobs(helpline.rq_redis, helpline.settings)
     helpline.router.jobs = helpline.jobs
     return helpline
 
@@ -71,7 +71,7 @@ def run_worker(helpline, *, burst: bool = False, name: str | None = None) -> Non
     RQ's ten minutes, so delayed jobs (ending a lone caller, an offer's expiry) run again
     within about half a minute of Redis coming back. A worker that loses Redis, or starts
     while it is down, waits and starts again; a burst worker just fails."""
-    configure_logging(helpline.config["HELPLINE_LOG_FORMAT"])
+    configure_logging(helpline.settings.log_format)
 
     def work() -> None:
         queues = [Queue(q, connection=helpline.rq_redis) for q in QUEUES]
@@ -109,7 +109,7 @@ def build_cron(helpline) -> CronScheduler:
 def run_cron(helpline) -> None:
     """Run the periodic schedule (a scheduler that died with Redis would leave every periodic
     job unscheduled, so it starts again when Redis is back)."""
-    configure_logging(helpline.config["HELPLINE_LOG_FORMAT"])
+    configure_logging(helpline.settings.log_format)
     _keep_running("cron", lambda: build_cron(helpline).start())
 
 

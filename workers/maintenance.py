@@ -9,7 +9,7 @@ from workers.periodic import periodic
 def purge(h, retention_days: int | None = None) -> dict:
     """Drop raw events older than the retention period, remove the number of every finished
     callback, and drop callback requests left open past the retention period. Idempotent."""
-    days = retention_days or h.config["HELPLINE_EVENT_RETENTION_DAYS"]
+    days = retention_days or h.settings.event_retention_days
     cutoff_ms = h.store.clock.now_ms() - days * 86_400_000
     cursor = h.redis.get(keys.AGG_CURSOR) or "0-0"
     # never drop events the reports have not counted yet (a stalled counter catches up first)

@@ -17,7 +17,7 @@ def process_events() -> int:
     from helpline.reports.aggregate import Aggregator
 
     h = _state()
-    return Aggregator(h.redis, h.config, h.store.clock).process()
+    return Aggregator(h.redis, h.settings, h.store.clock).process()
 
 
 @periodic("sample_duty", 60)

@@ -46,15 +46,15 @@ def ring_volunteer(volunteer_id: str, member: str) -> str:
         return "stale"
     if volunteer.raw.get("leg"):
         return "already-ringing"
-    public = h.config["PUBLIC_URL"]
+    public = h.settings.public_url
     params = {"member": member, "vol": volunteer_id}
     call = h.twilio.calls.create(
         to=volunteer.phone,
-        from_=h.config["HELPLINE_PHONE_NUMBER"],
+        from_=h.settings.phone_number,
         url=public_url(public, "/voice/volunteer/answer", **params),
         status_callback=public_url(public, "/voice/volunteer/status", **params),
         status_callback_event=["initiated", "ringing", "answered", "completed"],
-        timeout=h.config["HELPLINE_RING_TIMEOUT"],
+        timeout=h.settings.ring_timeout,
     )
     log.info("ringing volunteer=%s leg=%s", volunteer_id, call.sid)
     if h.router.attach_leg(volunteer_id, member, call.sid) != "attached":
@@ -77,16 +77,16 @@ def call_citizen(volunteer_id: str, member: str) -> str:
         return "stale"
     if callback.get("citizen_leg"):  # a retried job after the call was placed
         return "already-ringing"
-    public = h.config["PUBLIC_URL"]
+    public = h.settings.public_url
     params = {"member": member, "vol": volunteer_id}
     try:
         call = h.twilio.calls.create(
             to=callback["number"],
-            from_=h.config["HELPLINE_PHONE_NUMBER"],
+            from_=h.settings.phone_number,
             url=public_url(public, "/voice/callback/citizen", **params),
             status_callback=public_url(public, "/voice/callback/citizen-status", **params),
             status_callback_event=["answered", "completed"],
-            timeout=h.config["HELPLINE_RING_TIMEOUT"],
+            timeout=h.settings.ring_timeout,
             machine_detection="Enable",
         )
     except TwilioRestException as exc:
@@ -174,7 +174,7 @@ def repair_routing() -> dict:
     router = h.router
     now = router.clock.now_ms()
     fixed = {"expired": 0, "wrapups": 0, "lost_status": 0}
-    stuck_ms = (h.config["HELPLINE_RING_TIMEOUT"] + h.config["HELPLINE_OFFER_TIMEOUT"] + 30) * 1000
+    stuck_ms = (h.settings.ring_timeout + h.settings.offer_timeout + 30) * 1000
     for volunteer_id in router.volunteer_ids():
         data = h.redis.hgetall(keys.volunteer(volunteer_id))
         if data.get("state") == "offered" and now > int(data.get("offer_expires") or 0):

@@ -143,7 +143,8 @@ def login():
         session.token,
         httponly=True,
         samesite="Lax",
-        secure=request.is_secure or current_app.config["PUBLIC_URL"].startswith("https://"),
+        secure=request.is_secure
+        or current_app.extensions["helpline"].settings.public_url.startswith("https://"),
         max_age=12 * 3600,
         path="/",
     )

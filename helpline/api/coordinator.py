@@ -48,7 +48,7 @@ def live_stats(h) -> dict:
         )
     from helpline.reports.tables import Reports
 
-    reports = Reports(h.redis, h.config, h.store.clock)
+    reports = Reports(h.redis, h.settings, h.store.clock)
     today = reports.rows(reports.days(reports.today(), reports.today()), "all")[0]
     failing = []
     for path, _queue, _interval in PERIODIC:
@@ -62,7 +62,7 @@ def live_stats(h) -> dict:
             "answered": today.get("answered"),
             "abandoned": today.get("abandoned"),
             "service_level": None if today.service_level is None else round(today.service_level, 3),
-            "service_level_target": float(h.config.get("HELPLINE_SERVICE_LEVEL_TARGET", 0.8)),
+            "service_level_target": h.settings.service_level_target,
             "service_level_seconds": reports.sl_seconds,
         },
         "failing_jobs": failing,
@@ -212,8 +212,8 @@ def _hours_state(h) -> dict:
         "open": status.open,
         "reason": status.reason,
         "next_opening": status.next_opening.isoformat() if status.next_opening else None,
-        "weekly": stored.get("weekly") or h.config["HELPLINE_OPENING_HOURS"],
-        "holidays": stored.get("holidays", h.config.get("HELPLINE_HOLIDAYS", "")),
+        "weekly": stored.get("weekly") or h.settings.opening_hours,
+        "holidays": stored.get("holidays", h.settings.holidays),
         "closure": {
             "reason": closure.reason,
             "until": closure.until.isoformat() if closure.until else None,

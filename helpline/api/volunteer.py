@@ -145,7 +145,7 @@ def stream_updates():
     one at once on every connect, which is the resync after a network drop)."""
     h = helpline()
     username, token = g.account.username, request.cookies.get(COOKIE)
-    speed = float(h.config.get("HELPLINE_CLOCK_SPEED") or 1)
+    speed = h.settings.clock_speed or 1.0
 
     def events():
         yield "retry: 2000\n\n"

@@ -62,8 +62,8 @@ def opening_hours():
     stored = h.redis.hgetall(keys.HOURS)
     return render_template(
         "hours.html",
-        weekly_text=stored.get("weekly") or h.config["HELPLINE_OPENING_HOURS"],
-        holidays_text=stored.get("holidays", h.config.get("HELPLINE_HOLIDAYS", "")),
+        weekly_text=stored.get("weekly") or h.settings.opening_hours,
+        holidays_text=stored.get("holidays", h.settings.holidays),
         described=hours.describe_weekly(schedule.weekly, lang),
         status=status,
         closure=schedule.closure,

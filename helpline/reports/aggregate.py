@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from helpline import keys
 from helpline.calls import Scripts
+from helpline.config import Settings
 
 PERIODS = ("hour", "day", "week")
 # Upper edges (seconds) of the wait histogram's bins; the last bin is open.
@@ -147,11 +148,11 @@ def increments(event: dict, facts: dict, changes: Changes, service_level_s: int)
 
 
 class Aggregator:
-    def __init__(self, client, config: dict, clock):
+    def __init__(self, client, settings: Settings, clock):
         self.redis = client
-        self.config = config
+        self.settings = settings
         self.clock = clock
-        self.zone = ZoneInfo(config.get("HELPLINE_TIMEZONE", "Europe/Amsterdam"))
+        self.zone = ZoneInfo(settings.timezone)
         self.scripts = Scripts.of(client)
 
     def lag(self, cap: int = 10_000) -> int:
@@ -183,7 +184,7 @@ class Aggregator:
                     pipe.hgetall(keys.agg_facts(member))
                 known = dict(zip(members, pipe.execute(), strict=True))
         changes = Changes()
-        service_level_s = self.config.get("HELPLINE_SERVICE_LEVEL_SECONDS", 120)
+        service_level_s = self.settings.service_level_seconds
         for _, event in events:
             member = _member(event)
             facts = known.setdefault(member, {})

@@ -78,7 +78,7 @@ def _notes(h, since_ms: int) -> dict[str, list[str]]:
 
 
 def detect(h) -> dict:
-    reports = Reports(h.redis, h.config, h.store.clock)
+    reports = Reports(h.redis, h.settings, h.store.clock)
     today = reports.today()
     now_ms = h.store.clock.now_ms()
     findings: list[dict] = []
@@ -186,9 +186,9 @@ def _repeat_callers(h, reports, today, period) -> list[dict]:
 def _capacity(h, reports) -> list[dict]:
     first, last = reports.whole_weeks(CAPACITY_WEEKS)
     hours = reports.hours(first, last)
-    share = float(h.config.get("HELPLINE_SERVICE_LEVEL_TARGET", 0.8))
+    share = h.settings.service_level_target
     target = reports.sl_seconds
-    wrapup = int(h.config.get("HELPLINE_WRAPUP_SECONDS", 60))
+    wrapup = h.settings.wrapup_seconds
     recent = reports.days(first, last)
     found = []
     for topic in h.flow.topics.values():

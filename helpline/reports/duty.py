@@ -24,7 +24,7 @@ def sample(h) -> int:
         for name in ("all", *(f"skill:{s}" for s in volunteer.skills)):
             counts[f"duty_minutes|{name}"] = counts.get(f"duty_minutes|{name}", 0) + 1
     if counts:
-        zone = ZoneInfo(h.config.get("HELPLINE_TIMEZONE", "Europe/Amsterdam"))
+        zone = ZoneInfo(h.settings.timezone)
         hour = buckets(now, zone)["hour"]
         args: list = [hour, now]
         for name, amount in counts.items():

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from helpline import keys
+from helpline.config import Settings
 from helpline.reports.aggregate import WAIT_BINS, percentile, week_name
 
 METRICS = (
@@ -109,12 +110,12 @@ class Row:
 
 
 class Reports:
-    def __init__(self, client, config: dict, clock):
+    def __init__(self, client, settings: Settings, clock):
         self.redis = client
-        self.config = config
+        self.settings = settings
         self.clock = clock
-        self.zone = ZoneInfo(config.get("HELPLINE_TIMEZONE", "Europe/Amsterdam"))
-        self.sl_seconds = int(config.get("HELPLINE_SERVICE_LEVEL_SECONDS", 120))
+        self.zone = ZoneInfo(settings.timezone)
+        self.sl_seconds = settings.service_level_seconds
 
     def today(self) -> date:
         return datetime.fromtimestamp(self.clock.now_ms() / 1000, tz=self.zone).date()

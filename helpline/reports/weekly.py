@@ -99,7 +99,7 @@ class WeeklyReport:
     def __init__(self, h, week: str | None, lang: str = "nl"):
         self.h = h
         self.lang = lang if lang in ("nl", "en") else "nl"
-        self.reports = Reports(h.redis, h.config, h.store.clock)
+        self.reports = Reports(h.redis, h.settings, h.store.clock)
         self.week = parse_week(week, self.reports.today())
         self.first, self.last = week_days(self.week)
         self.data = self.reports.bucket("week", self.week)

@@ -7,11 +7,13 @@ from datetime import timedelta
 
 from rq import Queue, Retry
 
+from helpline.config import Settings
+
 
 class RoutingJobs:
-    def __init__(self, rq_redis, config: dict):
-        self.config = config
-        self.speed = float(config.get("HELPLINE_CLOCK_SPEED") or 1)
+    def __init__(self, rq_redis, settings: Settings):
+        self.settings = settings
+        self.speed = settings.clock_speed or 1.0
         self.high = Queue("high", connection=rq_redis)
 
     def _later(self, seconds: float, func: str, *args) -> None:
@@ -22,7 +24,7 @@ class RoutingJobs:
 
     def offer_made(self, volunteer_id: str, member: str) -> None:
         self._later(
-            self.config["HELPLINE_OFFER_TIMEOUT"] + 0.5,
+            self.settings.offer_timeout + 0.5,
             "workers.routing.expire_offer",
             volunteer_id,
             member,
@@ -37,20 +39,14 @@ class RoutingJobs:
         )
 
     def wrapup_started(self, volunteer_id: str) -> None:
-        self._later(
-            self.config["HELPLINE_WRAPUP_SECONDS"], "workers.routing.end_wrapup", volunteer_id
-        )
+        self._later(self.settings.wrapup_seconds, "workers.routing.end_wrapup", volunteer_id)
 
     def caller_waiting(self, topic: str, lang: str) -> None:
-        self._later(
-            self.config["HELPLINE_WIDEN_AFTER"] + 1, "workers.routing.rematch_line", topic, lang
-        )
+        self._later(self.settings.widen_after + 1, "workers.routing.rematch_line", topic, lang)
 
     def skip_started(self, volunteer_id: str) -> None:
         """When the volunteer may be offered the caller they passed on again, look again."""
-        self._later(
-            self.config["HELPLINE_SKIP_SECONDS"], "workers.routing.rematch_volunteer", volunteer_id
-        )
+        self._later(self.settings.skip_seconds, "workers.routing.rematch_volunteer", volunteer_id)
 
     def call_citizen(self, volunteer_id: str, member: str) -> None:
         self.high.enqueue(

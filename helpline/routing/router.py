@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import redis
 
 from helpline import keys
-from helpline.calls import Clock, Scripts, clock_from_config
+from helpline.calls import Clock, Scripts, clock_from_settings
+from helpline.config import Settings
 from helpline.ivr.flow import Flow
 
 VOLUNTEER_STATES = ("offline", "available", "offered", "connecting", "on_call", "wrapup", "paused")
@@ -41,12 +42,17 @@ class Volunteer:
 
 class Router:
     def __init__(
-        self, client: redis.Redis, config: dict, flow: Flow, clock: Clock | None = None, jobs=None
+        self,
+        client: redis.Redis,
+        settings: Settings,
+        flow: Flow,
+        clock: Clock | None = None,
+        jobs=None,
     ):
         self.redis = client
-        self.config = config
+        self.settings = settings
         self.flow = flow
-        self.clock = clock or clock_from_config(config)
+        self.clock = clock or clock_from_settings(settings)
         self.jobs = jobs  # schedules follow-ups (offer expiry, widening, wrap-up); may be None
         self._scripts: Scripts | None = None
 
@@ -113,7 +119,7 @@ class Router:
         return found + [keys.available("*", lang) for lang in languages]
 
     def today(self) -> str:
-        zone = ZoneInfo(self.config.get("HELPLINE_TIMEZONE", "Europe/Amsterdam"))
+        zone = ZoneInfo(self.settings.timezone)
         return datetime.fromtimestamp(self.clock.now_ms() / 1000, tz=zone).date().isoformat()
 
     def set_state(self, volunteer_id: str, state: str, reason: str = "") -> str:
@@ -137,7 +143,7 @@ class Router:
                 state,
                 self.clock.now_ms(),
                 reason,
-                self.config["HELPLINE_ROUTING_STRATEGY"],
+                self.settings.routing_strategy,
                 self.today(),
             ],
         )
@@ -155,7 +161,7 @@ class Router:
     def vanished(self, now_ms: int | None = None) -> list[str]:
         """Available or offered volunteers whose dashboard stopped reporting: offline."""
         now = now_ms or self.clock.now_ms()
-        limit = self.config["HELPLINE_VOLUNTEER_TIMEOUT"] * 1000
+        limit = self.settings.volunteer_timeout * 1000
         gone = []
         for volunteer_id in self.volunteer_ids():
             state, seen = self.redis.hmget(keys.volunteer(volunteer_id), ["state", "seen_at"])
@@ -184,7 +190,7 @@ class Router:
                 keys=[keys.volunteer(volunteer_id), *own, *other],
                 args=[
                     now,
-                    self.config["HELPLINE_WIDEN_AFTER"] * 1000,
+                    self.settings.widen_after * 1000,
                     len(own),
                     keys.PRIORITY_SPAN,
                 ],
@@ -204,7 +210,7 @@ class Router:
                     volunteer_id,
                     member,
                     now,
-                    now + self.config["HELPLINE_OFFER_TIMEOUT"] * 1000,
+                    now + self.settings.offer_timeout * 1000,
                     widened,
                 ],
             )
@@ -222,7 +228,7 @@ class Router:
         candidates = self.redis.zrange(keys.available(skill, lang), 0, 9)
         if not candidates:
             head = self.redis.zrange(keys.waiting(topic, lang), 0, 0, withscores=True)
-            if head and self._waited(head[0][1]) >= self.config["HELPLINE_WIDEN_AFTER"]:
+            if head and self._waited(head[0][1]) >= self.settings.widen_after:
                 candidates = self.redis.zrange(keys.available("*", lang), 0, 9)
         for volunteer_id in candidates:
             offered = self.match_volunteer(volunteer_id)
@@ -296,11 +302,11 @@ class Router:
                 member,
                 self.clock.now_ms(),
                 reason,
-                self.config["HELPLINE_MAX_MISSED"],
-                self.clock.now_ms() + self.config["HELPLINE_SKIP_SECONDS"] * 1000,
+                self.settings.max_missed,
+                self.clock.now_ms() + self.settings.skip_seconds * 1000,
                 "1" if missed else "0",
                 next_state,
-                self.config["HELPLINE_ROUTING_STRATEGY"],
+                self.settings.routing_strategy,
                 MISSED_REASON,
                 during,
             ],
@@ -339,7 +345,7 @@ class Router:
                 member,
                 self.clock.now_ms(),
                 keys.PRIORITY_SPAN,
-                self.config["HELPLINE_ESTIMATE_WINDOW"] * 2000,
+                self.settings.estimate_window * 2000,
             ],
         )
 
@@ -357,9 +363,9 @@ class Router:
                 volunteer_id,
                 member,
                 now,
-                now + self.config["HELPLINE_WRAPUP_SECONDS"] * 1000,
+                now + self.settings.wrapup_seconds * 1000,
                 self.today(),
-                self.config["HELPLINE_EVENT_RETENTION_DAYS"] * 86400,
+                self.settings.event_retention_days * 86400,
                 keys.PRIORITY_SPAN,
             ],
         )
@@ -376,7 +382,7 @@ class Router:
             args=[
                 volunteer_id,
                 self.clock.now_ms(),
-                self.config["HELPLINE_ROUTING_STRATEGY"],
+                self.settings.routing_strategy,
                 "1" if only_if_due else "0",
             ],
         )
@@ -401,7 +407,7 @@ class Router:
                 volunteer_id,
                 member,
                 self.clock.now_ms(),
-                self.config["HELPLINE_ROUTING_STRATEGY"],
+                self.settings.routing_strategy,
                 keys.PRIORITY_SPAN,
                 "abandoned",
             ],
@@ -435,9 +441,9 @@ class Router:
                 volunteer_id,
                 member,
                 self.clock.now_ms(),
-                self.config["HELPLINE_CALLBACK_TRIES"],
+                self.settings.callback_tries,
                 next_try_ms,
-                self.config["HELPLINE_ROUTING_STRATEGY"],
+                self.settings.routing_strategy,
                 why,
             ],
         )
@@ -457,7 +463,7 @@ class Router:
                 args=[
                     member,
                     now,
-                    self.config["HELPLINE_PRIORITY_CALLBACK_DUE"],
+                    self.settings.priority_callback_due,
                     keys.PRIORITY_SPAN,
                 ],
             )

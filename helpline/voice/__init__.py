@@ -155,7 +155,7 @@ def remember_answer(h, token: str, response: Response) -> None:
             h.redis.set(
                 keys.idempotency(token),
                 response.get_data(as_text=True),
-                ex=h.config["HELPLINE_IDEMPOTENCY_TTL"],
+                ex=h.settings.idempotency_ttl,
                 nx=True,
             )
         except RedisError:

@@ -170,7 +170,8 @@ def _seconds_since(now_ms: int, value: str | None) -> int | None:
 
 def wait_round(args, params) -> VoiceResponse:
     """One round of waiting (the Enqueue waitUrl): messages when due, then music."""
-    h, config = helpline(), helpline().config
+    h = helpline()
+    settings = h.settings
     sid, lang, topic = params.get("CallSid", ""), _lang(args.get("lang")), _topic(args.get("topic"))
     window = _estimate_window()
     snap = h.store.wait_snapshot(sid, topic, lang, window)
@@ -191,7 +192,7 @@ def wait_round(args, params) -> VoiceResponse:
         response.leave()
         return response
     if state != "waiting" or snap.ahead is None:
-        twiml.hold(response, config["HELPLINE_HOLD_MUSIC_URL"], config["HELPLINE_WAIT_SEGMENT"])
+        twiml.hold(response, settings.hold_music_url, settings.wait_segment)
         return response
     call, now = snap.call, snap.now_ms
     state_now = wait.WaitState(
@@ -204,10 +205,10 @@ def wait_round(args, params) -> VoiceResponse:
     )
     plan = wait.plan(
         state_now,
-        announce_interval=config["HELPLINE_ANNOUNCE_INTERVAL"],
-        position_repeat=config["HELPLINE_POSITION_REPEAT"],
-        max_wait=config["HELPLINE_MAX_WAIT"],
-        max_hold=config["HELPLINE_MAX_HOLD"],
+        announce_interval=settings.announce_interval,
+        position_repeat=settings.position_repeat,
+        max_wait=settings.max_wait,
+        max_hold=settings.max_hold,
     )
     if plan.hold_limit:
         return _hold_limit(params, topic, lang)
@@ -229,7 +230,7 @@ def wait_round(args, params) -> VoiceResponse:
         if plan.callback_hint:
             twiml.say(gather, h.flow, "wait_callback_hint", lang)
         noted.update(said_at=now, said_position_at=now, said_ahead=snap.ahead)
-    twiml.hold(gather, config["HELPLINE_HOLD_MUSIC_URL"], config["HELPLINE_WAIT_SEGMENT"])
+    twiml.hold(gather, settings.hold_music_url, settings.wait_segment)
     response.append(gather)
     h.store.note(sid, **noted)
     return response
@@ -241,7 +242,7 @@ def _estimate_window() -> int:
     now = h.store.clock.now()
     opened = hours.open_since(h.store.schedule(), now)
     open_for = None if opened is None else int((now - opened).total_seconds())
-    return wait.estimate_window(h.config["HELPLINE_ESTIMATE_WINDOW"], open_for)
+    return wait.estimate_window(h.settings.estimate_window, open_for)
 
 
 def _say_position(parent, ahead: int, answered_recently: int, window: int, lang: str) -> None:
@@ -512,7 +513,7 @@ def sorry_keep_waiting(lang: str) -> VoiceResponse:
     h = helpline()
     response = VoiceResponse()
     twiml.say(response, h.flow, "sorry_wait", _lang(lang))
-    twiml.hold(response, h.config["HELPLINE_HOLD_MUSIC_URL"], h.config["HELPLINE_WAIT_SEGMENT"])
+    twiml.hold(response, h.settings.hold_music_url, h.settings.wait_segment)
     return response
 
 
@@ -521,7 +522,7 @@ def sorry_closed(lang: str) -> VoiceResponse:
     need no Redis), goodbye. Nobody is queued while nobody can answer."""
     h = helpline()
     lang = _lang(lang)
-    weekly = hours.parse_weekly(h.config["HELPLINE_OPENING_HOURS"])
+    weekly = hours.parse_weekly(h.settings.opening_hours)
     response = VoiceResponse()
     twiml.say(response, h.flow, "callback_give_up", lang)
     twiml.say(

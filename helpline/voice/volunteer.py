@@ -210,7 +210,7 @@ def citizen_status(args, params) -> VoiceResponse:
         return VoiceResponse()  # connected calls end through the volunteer's leg
     why = "voicemail" if params.get("AnsweredBy", "").startswith("machine") else call_status
     now = h.store.clock.now()
-    retry_at = now.timestamp() + h.config["HELPLINE_CALLBACK_RETRY_MINUTES"] * 60
+    retry_at = now.timestamp() + h.settings.callback_retry_minutes * 60
     schedule = h.store.schedule()
     moment = datetime.fromtimestamp(retry_at, tz=UTC)
     if not hours.status(schedule, moment).open:
