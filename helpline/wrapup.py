@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from helpline import keys, notecheck
+from helpline.model import is_callback
 from helpline.places import Places
 
 OUTCOMES = ("solved", "partly", "not_solved", "referred")
@@ -110,7 +111,7 @@ def record(h, member: str) -> dict | None:
     return {
         "id": member,
         "volunteer": raw.get("volunteer"),
-        "kind": "callback" if member.startswith("b:") else "call",
+        "kind": "callback" if is_callback(member) else "call",
         "topic": raw.get("topic") or None,
         "topic_name": topic.name.get("nl") if topic else None,
         "language": raw.get("lang") or None,

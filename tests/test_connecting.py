@@ -194,7 +194,7 @@ def test_a_callback_is_made_retried_when_unanswered_and_bridged_when_answered(re
         assert "U wordt teruggebeld door de DigiHulplijn." in citizen_legs[-1].said()
         assert redis.hget(keys.party(member), "number") is None  # forgotten once done
         # and nowhere else: not in the call, the events, the reports' facts, nor RQ's jobs
-        assert keys_holding(world.settings.redis_url, "201234567") == []
+        assert keys_holding(world.config["REDIS_URL"], "201234567") == []
     finally:
         world.stop()
 
@@ -221,7 +221,7 @@ def test_a_caller_left_alone_in_the_conversation_is_told_and_not_left_in_silence
     leg = sim.place_call(digid_caller())
     assert sim.wait_for(lambda: h.redis.hget(keys.call(leg.sid), "queue_sid"), timeout=40)
     # taken from the line into the conversation, but the volunteer is already gone
-    bridge = public_url(world.settings.public_url, "/voice/bridge", member=f"c:{leg.sid}")
+    bridge = public_url(world.config["PUBLIC_URL"], "/voice/bridge", member=f"c:{leg.sid}")
     h.twilio.queues(h.redis.hget(keys.call(leg.sid), "queue_sid")).members(leg.sid).update(
         url=bridge, method="POST"
     )

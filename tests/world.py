@@ -38,7 +38,7 @@ class World:
             play_seconds=10,
         )
         self.rest_server.app = create_rest_app(self.sim)
-        self.settings = make_config(
+        self.config = make_config(
             redis_url,
             PUBLIC_URL=base,
             TWILIO_ACCOUNT_SID=ACCOUNT_SID,
@@ -47,7 +47,7 @@ class World:
             HELPLINE_CLOCK_EPOCH=epoch,
             **settings,
         )
-        self.app = create_app(self.settings)
+        self.app = create_app(self.config)
         self.app_server.app = self.app
         self.helpline = self.app.extensions["helpline"]
         self.router = self.helpline.router
@@ -58,7 +58,7 @@ class World:
     def start(self, workers: int = 0) -> World:
         self.app_server.start()
         self.rest_server.start()
-        env = {**os.environ, **{k: str(v) for k, v in self.settings.items() if k != "CLOCK"}}
+        env = {**os.environ, **{k: str(v) for k, v in self.config.items() if k != "CLOCK"}}
         self.worker_log = Path(os.environ.get("TMPDIR", "/tmp")) / f"worker-{os.getpid()}.log"
         for _ in range(workers):
             log = self.worker_log.open("ab")

@@ -7,6 +7,7 @@ import logging
 from twilio.base.exceptions import TwilioRestException
 
 from helpline import keys
+from helpline.model import Volunteer, is_call
 from helpline.twiml import public_url
 from workers.periodic import periodic
 
@@ -42,9 +43,9 @@ def ring_volunteer(volunteer_id: str, member: str) -> str:
     """The volunteer accepted: ring their phone; they must press 1 before we connect."""
     h = _state()
     volunteer = h.router.volunteer(volunteer_id)
-    if volunteer is None or volunteer.state != "connecting" or volunteer.raw.get("offer") != member:
+    if volunteer is None or volunteer.state != "connecting" or volunteer.offer_member != member:
         return "stale"
-    if volunteer.raw.get("leg"):
+    if volunteer.leg:
         return "already-ringing"
     public = h.settings.public_url
     params = {"member": member, "vol": volunteer_id}
@@ -72,7 +73,7 @@ def call_citizen(volunteer_id: str, member: str) -> str:
         not callback.get("number")
         or callback.get("state") != "connecting"
         or volunteer is None
-        or volunteer.raw.get("offer") != member
+        or volunteer.offer_member != member
     ):
         return "stale"
     if callback.get("citizen_leg"):  # a retried job after the call was placed
@@ -176,21 +177,23 @@ def repair_routing() -> dict:
     fixed = {"expired": 0, "wrapups": 0, "lost_status": 0}
     stuck_ms = (h.settings.ring_timeout + h.settings.offer_timeout + 30) * 1000
     for volunteer_id in router.volunteer_ids():
-        data = h.redis.hgetall(keys.volunteer(volunteer_id))
-        if data.get("state") == "offered" and now > int(data.get("offer_expires") or 0):
-            if router.expire(volunteer_id, data.get("offer", "")) not in ("stale", "not-yet"):
+        volunteer = router.volunteer(volunteer_id)
+        if volunteer is None:
+            continue
+        if volunteer.state == "offered" and volunteer.offer and volunteer.offer.expired(now):
+            if router.expire(volunteer_id, volunteer.offer_member) not in ("stale", "not-yet"):
                 fixed["expired"] += 1
         elif (
-            data.get("state") == "connecting"
-            and not data.get("leg")
-            and now - int(data.get("state_since") or now) > stuck_ms
+            volunteer.state == "connecting"
+            and not volunteer.leg
+            and now - (volunteer.state_since or now) > stuck_ms
         ):
             # accepted, but the volunteer's phone was never rung (a lost or failing job)
-            router.connect_failed(volunteer_id, data.get("offer", ""), "not_rung")
+            router.connect_failed(volunteer_id, volunteer.offer_member, "not_rung")
             fixed["expired"] += 1
-        elif data.get("state") in ("connecting", "on_call") and data.get("leg"):
-            fixed["lost_status"] += _check_leg(h, volunteer_id, data, now)
-        elif data.get("state") == "wrapup" and now >= int(data.get("wrapup_until") or 0):
+        elif volunteer.state in ("connecting", "on_call") and volunteer.leg:
+            fixed["lost_status"] += _check_leg(h, volunteer, now)
+        elif volunteer.state == "wrapup" and now >= volunteer.wrapup_until:
             if router.end_wrapup(volunteer_id, only_if_due=True) == "available":
                 fixed["wrapups"] += 1
     fixed["vanished"] = len(router.vanished(now))
@@ -204,24 +207,24 @@ LEG_CHECK_AFTER_MS = 60 * 1000
 TERMINAL = ("completed", "busy", "failed", "no-answer", "canceled")
 
 
-def _check_leg(h, volunteer_id: str, data: dict, now: int) -> int:
+def _check_leg(h, volunteer: Volunteer, now: int) -> int:
     """A volunteer connecting or talking for a while: ask Twilio whether their phone leg is
     still there. A status callback lost in an outage (Twilio does not resend them) would
     otherwise keep the volunteer busy for ever."""
-    if now - int(data.get("state_since") or now) < LEG_CHECK_AFTER_MS:
+    if now - (volunteer.state_since or now) < LEG_CHECK_AFTER_MS:
         return 0
     try:
-        status = h.twilio.calls(data["leg"]).fetch().status
+        status = h.twilio.calls(volunteer.leg).fetch().status
     except TwilioRestException as exc:
         if exc.status != 404:
             raise
         status = "completed"
     if status not in TERMINAL:
         return 0
-    member = data.get("offer", "")
-    if data.get("state") == "on_call":
-        return int(h.router.call_done(volunteer_id, member) == "wrapup")
-    return int(h.router.connect_failed(volunteer_id, member, status) != "stale")
+    member = volunteer.offer_member
+    if volunteer.state == "on_call":
+        return int(h.router.call_done(volunteer.id, member) == "wrapup")
+    return int(h.router.connect_failed(volunteer.id, member, status) != "stale")
 
 
 STALE_AFTER_MS = 10 * 60 * 1000  # a waiting caller's waitUrl is requested far more often
@@ -235,7 +238,7 @@ def _forget_vanished_callers(h, now: int) -> int:
     for topic in h.flow.topics:
         for lang in h.flow.languages:
             for member in h.redis.zrange(keys.waiting(topic, lang), 0, -1):
-                if not member.startswith("c:"):
+                if not is_call(member):
                     continue
                 sid = member[2:]
                 seen = (

@@ -19,6 +19,7 @@ from helpline.accounts import Accounts, Throttled
 from helpline.api.messages import localize, request_language
 from helpline.api.spec import OPENAPI
 from helpline.extensions import helpline
+from helpline.model import Party
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -161,22 +162,28 @@ def logout():
 
 
 def _me(account) -> dict:
-    profile = helpline().router.volunteer(account.username)
-    raw = profile.raw if profile else {}
+    router = helpline().router
+    profile = router.volunteer(account.username)
+    base = {"username": account.username, "name": account.name, "role": account.role}
+    if profile is None:
+        return {
+            **base,
+            **dict.fromkeys(("paused_reason", "notice", "state_since_ms", "wrapup_pending")),
+            "status": "offline",
+            "skills": [],
+            "languages": [],
+            "calls_today": 0,
+        }
     return {
-        "username": account.username,
-        "name": account.name,
-        "role": account.role,
-        "status": raw.get("state", "offline"),
-        "paused_reason": raw.get("paused_reason") or None,
-        "notice": raw.get("notice") or None,
-        "skills": list(profile.skills) if profile else [],
-        "languages": list(profile.languages) if profile else [],
-        "calls_today": int(raw.get("calls_today") or 0)
-        if raw.get("calls_day") == helpline().router.today()
-        else 0,
-        "state_since_ms": int(raw.get("state_since") or 0) or None,
-        "wrapup_pending": raw.get("last_call") if raw.get("state") == "wrapup" else None,
+        **base,
+        "status": profile.state,
+        "paused_reason": profile.paused_reason or None,
+        "notice": profile.notice or None,
+        "skills": list(profile.skills),
+        "languages": list(profile.languages),
+        "calls_today": profile.calls_on(router.today()),
+        "state_since_ms": profile.state_since or None,
+        "wrapup_pending": (profile.last_call or None) if profile.state == "wrapup" else None,
     }
 
 
@@ -202,31 +209,28 @@ def set_status():
 
 def _offer(username: str) -> dict | None:
     h = helpline()
-    vol = h.redis.hgetall(keys.volunteer(username))
-    member = vol.get("offer")
-    if not member or vol.get("state") not in ("offered", "connecting", "on_call"):
-        return None
-    party = h.redis.hgetall(keys.party(member))
-    topic = h.flow.topics.get(party.get("topic", ""))
     now = h.store.clock.now_ms()
-    expires = int(vol.get("offer_expires") or 0)
-    if vol.get("state") == "offered" and now >= expires:
-        return None  # expired; the expiry job is about to pass it on
-    arrival = keys.arrival_of(float(party.get("score") or 0))
+    person = h.router.volunteer(username)
+    offer = person.current_offer(now) if person else None
+    if offer is None:
+        return None
+    party = Party.from_hash(offer.member, h.redis.hgetall(keys.party(offer.member)))
+    topic = h.flow.topics.get(party.topic)
+    offered = person.state == "offered"
     return {
-        "id": member,
-        "state": vol.get("state"),
-        "kind": "callback" if member.startswith("b:") else "call",
-        "topic": party.get("topic"),
+        "id": offer.member,
+        "state": person.state,
+        "kind": "callback" if party.is_callback else "call",
+        "topic": party.topic or None,
         "topic_name": topic.name.get("nl") if topic else None,
-        "language": party.get("lang"),
-        "waited_seconds": max(0, (now - arrival) // 1000),
-        "repeat_caller": party.get("repeat") == "1",
-        "referral": party.get("referral") or None,
-        "widened": vol.get("offer_widened") == "1",
-        "expires_in": max(0, (expires - now) // 1000) if vol.get("state") == "offered" else None,
-        "waiting_since_ms": arrival,
-        "expires_at_ms": expires if vol.get("state") == "offered" else None,
+        "language": party.lang or None,
+        "waited_seconds": party.waited_ms(now) // 1000,
+        "repeat_caller": party.repeat,
+        "referral": party.referral or None,
+        "widened": offer.widened,
+        "expires_in": max(0, (offer.expires_ms - now) // 1000) if offered else None,
+        "waiting_since_ms": party.arrival_ms,
+        "expires_at_ms": offer.expires_ms if offered else None,
     }
 
 

@@ -11,9 +11,9 @@ from helpline import keys
 from helpline.accounts import AccountError
 from helpline.api import _body, bp, coordinator_only, error
 from helpline.extensions import helpline
+from helpline.model import VOLUNTEER_STATES
 from helpline.people import People
 from helpline.places import PlaceError, Places
-from helpline.routing.router import VOLUNTEER_STATES
 from workers import PERIODIC
 
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from helpline import keys
 from helpline.calls import Scripts
 from helpline.config import Settings
+from helpline.model import is_callback
 
 PERIODS = ("hour", "day", "week")
 # Upper edges (seconds) of the wait histogram's bins; the last bin is open.
@@ -112,7 +113,7 @@ def increments(event: dict, facts: dict, changes: Changes, service_level_s: int)
             changes.repeats.append((t, event["caller"], event.get("topic", "")))
     elif kind == "connected":
         wait = int(float(event.get("wait_ms") or 0))
-        if _member(event).startswith("b:"):
+        if is_callback(_member(event)):
             changes.add(t, "callbacks_made", dims)
         else:
             changes.add(t, "answered", dims)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -12,32 +11,9 @@ from helpline import keys
 from helpline.calls import Clock, Scripts, clock_from_settings
 from helpline.config import Settings
 from helpline.ivr.flow import Flow
+from helpline.model import Volunteer, is_call
 
-VOLUNTEER_STATES = ("offline", "available", "offered", "connecting", "on_call", "wrapup", "paused")
 MISSED_REASON = "missed_offers"
-
-
-@dataclass(frozen=True)
-class Volunteer:
-    id: str
-    name: str
-    phone: str
-    skills: tuple[str, ...]
-    languages: tuple[str, ...]
-    state: str
-    raw: dict
-
-    @classmethod
-    def from_hash(cls, data: dict) -> Volunteer:
-        return cls(
-            id=data["id"],
-            name=data.get("name", ""),
-            phone=data.get("phone", ""),
-            skills=tuple(s for s in data.get("skills", "").split(",") if s),
-            languages=tuple(s for s in data.get("languages", "").split(",") if s),
-            state=data.get("state", "offline"),
-            raw=data,
-        )
 
 
 class Router:
@@ -74,7 +50,7 @@ class Router:
         new_sets = self._sets(skills, languages)
         for _ in range(5):  # another change between the read and the script: read again
             raw = self.redis.hgetall(keys.volunteer(volunteer_id))
-            stored = Volunteer.from_hash({"id": volunteer_id, **raw})
+            stored = Volunteer.from_hash({**raw, "id": volunteer_id})
             old_sets = self.availability_keys(stored)
             result = self.scripts.vol_save(
                 keys=[keys.volunteer(volunteer_id), keys.VOLUNTEERS, *old_sets, *new_sets],
@@ -130,7 +106,7 @@ class Router:
         if volunteer.state == "offered":
             self._end_offer(
                 volunteer,
-                volunteer.raw.get("offer", ""),
+                volunteer.offer_member,
                 "volunteer_left",
                 missed=False,
                 next_state=state,
@@ -265,9 +241,9 @@ class Router:
     def expire(self, volunteer_id: str, member: str) -> str:
         """The offer's time ran out (only if it really did)."""
         volunteer = self._require(volunteer_id)
-        if volunteer.raw.get("offer") != member or volunteer.state != "offered":
+        if volunteer.offer_member != member or volunteer.state != "offered":
             return "stale"
-        if self.clock.now_ms() < int(volunteer.raw.get("offer_expires", "0")):
+        if not volunteer.offer.expired(self.clock.now_ms()):
             return "not-yet"
         return self._end_offer(volunteer, member, "timeout", missed=True)
 
@@ -371,7 +347,7 @@ class Router:
         )
         if result == "wrapup" and self.jobs:
             self.jobs.wrapup_started(volunteer_id)
-            if member.startswith("c:"):
+            if is_call(member):
                 self.jobs.conversation_over(member)
         return result
 

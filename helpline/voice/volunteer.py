@@ -17,6 +17,7 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from helpline import hours, keys, twiml
 from helpline.extensions import helpline
+from helpline.model import is_callback
 
 log = logging.getLogger("helpline.voice")
 FAILED = {"busy", "no-answer", "failed", "canceled"}
@@ -53,7 +54,7 @@ def answer(args, params) -> VoiceResponse:
     topic = h.flow.topics.get(party.get("topic", ""), h.flow.topics[h.flow.default_topic])
     waited = max(0, (h.store.clock.now_ms() - keys.arrival_of(float(party["score"]))) // 60000)
     values = {"topic": topic.name.get(lang, topic.id), "minutes": max(1, waited), "widened": ""}
-    if volunteer.raw.get("offer_widened") == "1":
+    if volunteer.offer and volunteer.offer.widened:
         values["widened"] = " ".join(
             line.text for line in h.flow.prompts["volunteer_widened"][lang]
         )
@@ -81,7 +82,7 @@ def press(args, params) -> VoiceResponse:
         twiml.say(response, h.flow, "volunteer_no_key", lang)
         response.hangup()
         return response
-    if member.startswith("b:"):
+    if is_callback(member):
         return _call_citizen(response, member, volunteer_id, lang)
     party_state = h.redis.hget(keys.party(member), "state")
     if party_state != "connecting" or not _dequeue(member.split(":", 1)[1], member):
@@ -160,9 +161,9 @@ def status(args, params) -> VoiceResponse:
     if not member or not volunteer_id or call_status not in FAILED | {"completed"}:
         return VoiceResponse()
     volunteer = h.router.volunteer(volunteer_id)
-    if volunteer is None or volunteer.raw.get("offer") != member:
+    if volunteer is None or volunteer.offer_member != member:
         return VoiceResponse()
-    current_leg = volunteer.raw.get("leg")
+    current_leg = volunteer.leg
     if current_leg and params.get("CallSid") != current_leg:
         return VoiceResponse()  # an older leg of this volunteer: not this attempt
     if volunteer.state == "on_call":
@@ -178,7 +179,7 @@ def citizen_answer(args, params) -> VoiceResponse:
     """A citizen we call back picked up: greet them and join the volunteer's conference."""
     h = helpline()
     member, volunteer_id = args.get("member", ""), args.get("vol", "")
-    callback = h.redis.hgetall(keys.party(member)) if member.startswith("b:") else {}
+    callback = h.redis.hgetall(keys.party(member)) if is_callback(member) else {}
     lang = (
         callback.get("lang")
         if callback.get("lang") in h.flow.languages
@@ -203,7 +204,7 @@ def citizen_status(args, params) -> VoiceResponse:
     h = helpline()
     member, volunteer_id = args.get("member", ""), args.get("vol", "")
     call_status = params.get("CallStatus", "")
-    if not member.startswith("b:") or call_status not in FAILED | {"completed"}:
+    if not is_callback(member) or call_status not in FAILED | {"completed"}:
         return VoiceResponse()
     callback = h.redis.hgetall(keys.party(member))
     if callback.get("state") != "connecting":

@@ -1,0 +1,210 @@
+"""The state of the line as typed values: a place in a line, a party waiting in it, an offer
+and a volunteer. Each knows its Redis hash field names and how to read itself from a hash;
+nothing else in Python spells those names (the Lua scripts, which change the hashes
+atomically, use the same names: ``helpline/lua``).
+
+Hashes hold strings; these values hold numbers, booleans and tuples, so code that decides
+(an offer expired, a caller widened) reads attributes, not ``hash.get("offer_expires")``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from helpline import keys
+
+CALL, CALLBACK = "c", "b"
+
+
+def _int(value: str | None, default: int = 0) -> int:
+    try:
+        return int(float(value)) if value not in (None, "") else default
+    except ValueError:
+        return default
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    return tuple(part for part in (value or "").split(",") if part)
+
+
+@dataclass(frozen=True)
+class Member:
+    """A place in a line: a caller's call (``c:<CallSid>``) or a callback request
+    (``b:<id>``). The text form is the sorted-set member and part of URLs."""
+
+    kind: Literal["c", "b"]
+    id: str
+
+    @classmethod
+    def parse(cls, text: str) -> Member:
+        """``c:CA…`` or ``b:cb-…``; anything else raises ValueError."""
+        kind, sep, ident = (text or "").partition(":")
+        if not sep or kind not in (CALL, CALLBACK) or not ident:
+            raise ValueError(f"not a line member: {text!r}")
+        return cls(kind, ident)  # type: ignore[arg-type]
+
+    @classmethod
+    def call(cls, sid: str) -> Member:
+        return cls(CALL, sid)
+
+    @classmethod
+    def callback(cls, callback_id: str) -> Member:
+        return cls(CALLBACK, callback_id)
+
+    @property
+    def is_callback(self) -> bool:
+        return self.kind == CALLBACK
+
+    @property
+    def label(self) -> str:
+        """``call`` or ``callback``, as the API and the wrap-up name the kind."""
+        return "callback" if self.is_callback else "call"
+
+    @property
+    def key(self) -> str:
+        """The party's hash."""
+        return keys.party(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+def is_callback(member: str) -> bool:
+    """Whether a member's text names a callback request (tolerates junk: False)."""
+    return (member or "").startswith(CALLBACK + ":")
+
+
+def is_call(member: str) -> bool:
+    return (member or "").startswith(CALL + ":")
+
+
+@dataclass(frozen=True)
+class Party:
+    """Who waits in a line: the caller of a call, or the citizen of a callback request."""
+
+    member: str
+    topic: str
+    lang: str
+    state: str
+    score: float
+    repeat: bool
+    referral: str
+    connected_at: int | None
+
+    @classmethod
+    def from_hash(cls, member: str, data: dict) -> Party:
+        return cls(
+            member=member,
+            topic=data.get("topic", ""),
+            lang=data.get("lang", ""),
+            state=data.get("state", ""),
+            score=float(data.get("score") or 0),
+            repeat=data.get("repeat") == "1",
+            referral=data.get("referral", ""),
+            connected_at=_int(data.get("connected_at")) or None,
+        )
+
+    @property
+    def is_callback(self) -> bool:
+        return is_callback(self.member)
+
+    @property
+    def arrival_ms(self) -> int:
+        """When they joined the line (the score also holds their priority)."""
+        return keys.arrival_of(self.score)
+
+    def waited_ms(self, now_ms: int) -> int:
+        return max(0, now_ms - self.arrival_ms)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The caller a volunteer is offered or talks to, as kept on the volunteer's hash."""
+
+    FIELDS = ("offer", "offer_key", "offer_line", "offer_expires", "offer_widened")
+
+    member: str
+    line: str
+    expires_ms: int
+    widened: bool
+
+    @classmethod
+    def from_hash(cls, data: dict) -> Offer | None:
+        if not data.get("offer"):
+            return None
+        return cls(
+            member=data["offer"],
+            line=data.get("offer_line", ""),
+            expires_ms=_int(data.get("offer_expires")),
+            widened=data.get("offer_widened") == "1",
+        )
+
+    def expired(self, now_ms: int) -> bool:
+        return now_ms >= self.expires_ms
+
+
+VOLUNTEER_STATES = ("offline", "available", "offered", "connecting", "on_call", "wrapup", "paused")
+# States in which the volunteer's offer is theirs: offered, their phone ringing, talking.
+HOLDS_OFFER = ("offered", "connecting", "on_call")
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    """A volunteer's profile and routing state (``keys.volunteer``)."""
+
+    PROFILE_FIELDS = ("id", "name", "phone", "skills", "languages")
+
+    id: str
+    name: str
+    phone: str
+    skills: tuple[str, ...]
+    languages: tuple[str, ...]
+    state: str
+    state_since: int
+    offer: Offer | None
+    leg: str
+    wrapup_until: int
+    paused_reason: str
+    notice: str
+    last_call: str
+    calls_day: str
+    calls_today: int
+
+    @classmethod
+    def from_hash(cls, data: dict) -> Volunteer:
+        return cls(
+            id=data["id"],
+            name=data.get("name", ""),
+            phone=data.get("phone", ""),
+            skills=_list(data.get("skills")),
+            languages=_list(data.get("languages")),
+            state=data.get("state", "offline"),
+            state_since=_int(data.get("state_since")),
+            offer=Offer.from_hash(data),
+            leg=data.get("leg", ""),
+            wrapup_until=_int(data.get("wrapup_until")),
+            paused_reason=data.get("paused_reason", ""),
+            notice=data.get("notice", ""),
+            last_call=data.get("last_call", ""),
+            calls_day=data.get("calls_day", ""),
+            calls_today=_int(data.get("calls_today")),
+        )
+
+    @property
+    def offer_member(self) -> str:
+        """The member of the current offer, or ``""``."""
+        return self.offer.member if self.offer else ""
+
+    def calls_on(self, day: str) -> int:
+        """Conversations finished on ``day`` (YYYY-MM-DD; the count restarts each day)."""
+        return self.calls_today if self.calls_day == day else 0
+
+    def current_offer(self, now_ms: int) -> Offer | None:
+        """The offer the volunteer has now: none while not offered/ringing/talking, and none
+        once an unanswered offer has expired (the expiry job is about to pass it on)."""
+        if self.offer is None or self.state not in HOLDS_OFFER:
+            return None
+        if self.state == "offered" and self.offer.expired(now_ms):
+            return None
+        return self.offer
