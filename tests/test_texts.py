@@ -217,6 +217,20 @@ def test_an_api_error_with_values_comes_in_the_language_of_the_cookie(coordinato
     assert response.json["error"] == "The account cora already exists."
 
 
+def test_a_mistake_in_the_opening_hours_is_named_in_the_coordinators_language(coordinator):
+    client, csrf = coordinator
+
+    def save(weekly):
+        return client.put("/api/hours", json={"weekly": weekly}, headers={"X-CSRF-Token": csrf})
+
+    dutch = save("mo-fr 9-17")
+    assert dutch.status_code == 400
+    assert dutch.json["error"] == "Dit klopt niet: '9-17' is geen tijd van-tot zoals 09:00-17:00"
+    client.set_cookie("hl_lang", "en")
+    english = save("xx 09:00-17:00").json["error"]
+    assert english == "This is not right: unknown day 'xx' (use mo tu we th fr sa su)"
+
+
 def test_the_command_line_says_an_account_problem_in_english(app):
     result = app.test_cli_runner().invoke(
         args=["user", "add", "dirk", "--password-stdin"], input="short\n"

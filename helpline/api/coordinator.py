@@ -241,7 +241,8 @@ def set_hours():
     try:
         h.store.set_hours(weekly=weekly, holidays=holidays)
     except ValueError as exc:
-        return error(400, Refusal("hours_invalid", problem=str(exc)))
+        problem = exc if isinstance(exc, Refusal) else str(exc)
+        return error(400, Refusal("hours_invalid", problem=problem))
     return jsonify(_hours_state(h))
 
 
