@@ -42,9 +42,10 @@ def refusal_classes() -> set[str]:
 
 
 def python_ids() -> dict[str, set[str]]:
-    """Ids in the Python code: ``N_("id")``, ``error(status, "id")`` and ``Refusal("id")`` (or
-    one of its subclasses), by file."""
-    position = {"N_": 0, "error": 1} | dict.fromkeys(refusal_classes(), 0)
+    """Ids in the Python code: ``N_("id")``, ``gettext(lang, "id")``, ``ngettext(lang, "id", n)``,
+    ``error(status, "id")`` and ``Refusal("id")`` (or one of its subclasses), by file."""
+    position = {"N_": 0, "gettext": 1, "ngettext": 1, "error": 1}
+    position |= dict.fromkeys(refusal_classes(), 0)
     found: dict[str, set[str]] = {}
     for path in [*ROOT.rglob("*.py"), *(ROOT.parent / "workers").rglob("*.py")]:
         if "simulator" in path.parts:
@@ -142,6 +143,7 @@ def test_the_scanner_finds_ids_in_python_templates_and_scripts():
     assert "csv_line" in python_ids()  # raise PlaceError("csv_line", ...)
     assert "call_wrapped_up" in python_ids()  # error(409, "call_wrapped_up")
     assert "personal_bsn" in python_ids()  # N_("personal_bsn")
+    assert "flow_choices" in python_ids()  # texts.ngettext(lang, "flow_choices", n)
     assert "seconds_ago" in template_ids() and "kind_capacity" in template_ids()
     assert "calls_count" in script_ids()  # nested in another call
     assert "notice_busy" in script_ids()  # N_("notice_busy")
