@@ -41,12 +41,13 @@ def refusal_classes() -> set[str]:
     return found
 
 
-def python_ids() -> dict[str, set[str]]:
-    """Ids in the Python code: ``N_("id")``, ``gettext(lang, "id")``, ``ngettext(lang, "id", n)``,
-    ``error(status, "id")`` and ``Refusal("id")`` (or one of its subclasses), by file."""
+def python_ids() -> list[tuple[str, str, str]]:
+    """Ids in the Python code as (id, function, file): ``N_("id")``, ``gettext(lang, "id")``,
+    ``ngettext(lang, "id", n)``, ``error(status, "id")`` and ``Refusal("id")`` (or one of its
+    subclasses)."""
     position = {"N_": 0, "gettext": 1, "ngettext": 1, "error": 1}
     position |= dict.fromkeys(refusal_classes(), 0)
-    found: dict[str, set[str]] = {}
+    found = []
     for path in [*ROOT.rglob("*.py"), *(ROOT.parent / "workers").rglob("*.py")]:
         if "simulator" in path.parts:
             continue  # Twilio's side, no texts of ours
@@ -54,39 +55,43 @@ def python_ids() -> dict[str, set[str]]:
             for _line, name, args, _ in extract_python(fp, dict.fromkeys(position), [], {}):
                 args = args if isinstance(args, tuple) else (args,)
                 if len(args) > position[name] and isinstance(args[position[name]], str):
-                    found.setdefault(args[position[name]], set()).add(str(path))
+                    found.append((args[position[name]], name, path.name))
     return found
 
 
-def template_ids() -> dict[str, set[str]]:
+def template_ids() -> list[tuple[str, str, str]]:
     """Ids in the templates: ``_('id')`` and ``ngettext('id', n)``, read by Jinja's parser."""
-    found: dict[str, set[str]] = {}
+    found = []
     for path in (DASHBOARD / "templates").glob("*.html"):
         with path.open("rb") as fp:
-            for _line, _name, args, _ in babel_extract(fp, ["_", "ngettext"], [], {}):
+            for _line, name, args, _ in babel_extract(fp, ["_", "ngettext"], [], {}):
                 msgid = args[0] if isinstance(args, tuple) else args
                 if msgid:
-                    found.setdefault(msgid, set()).add(path.name)
+                    found.append((msgid, name, path.name))
     return found
 
 
-SCRIPT_CALL = re.compile(r"""\b(?:_|ngettext|N_)\(\s*"([^"\\]+)\"""")
+SCRIPT_CALL = re.compile(r"""\b(_|ngettext|N_)\(\s*"([^"\\]+)\"""")
 
 
-def script_ids() -> dict[str, set[str]]:
+def script_ids() -> list[tuple[str, str, str]]:
     """Ids in the page scripts: ``_("id")``, ``ngettext("id", n)`` and ``N_("id")``."""
-    found: dict[str, set[str]] = {}
+    found = []
     for path in (DASHBOARD / "static").glob("*.js"):
-        for msgid in SCRIPT_CALL.findall(path.read_text()):
-            found.setdefault(msgid, set()).add(path.name)
+        for name, msgid in SCRIPT_CALL.findall(path.read_text()):
+            found.append((msgid, name, path.name))
     return found
+
+
+def uses() -> list[tuple[str, str, str]]:
+    return [*python_ids(), *template_ids(), *script_ids()]
 
 
 def used_ids() -> dict[str, set[str]]:
+    """Each id the code uses, and where."""
     used: dict[str, set[str]] = {}
-    for part in (python_ids(), template_ids(), script_ids()):
-        for msgid, where in part.items():
-            used.setdefault(msgid, set()).update(where)
+    for msgid, _name, where in uses():
+        used.setdefault(msgid, set()).add(where)
     return used
 
 
@@ -139,14 +144,27 @@ def test_no_message_id_in_the_catalogues_is_unused():
     assert set(catalogue_ids("nl")) - set(used_ids()) == set()
 
 
+def test_a_count_is_asked_for_with_ngettext_and_a_plain_text_without():
+    plural = catalogue_ids("nl")
+    wrong = {
+        (msgid, name, where)
+        for msgid, name, where in uses()
+        if name != "N_" and msgid in plural and plural[msgid] != (name == "ngettext")
+    }
+    assert wrong == set()
+
+
 def test_the_scanner_finds_ids_in_python_templates_and_scripts():
-    assert "csv_line" in python_ids()  # raise PlaceError("csv_line", ...)
-    assert "call_wrapped_up" in python_ids()  # error(409, "call_wrapped_up")
-    assert "personal_bsn" in python_ids()  # N_("personal_bsn")
-    assert "flow_choices" in python_ids()  # texts.ngettext(lang, "flow_choices", n)
-    assert "seconds_ago" in template_ids() and "kind_capacity" in template_ids()
-    assert "calls_count" in script_ids()  # nested in another call
-    assert "notice_busy" in script_ids()  # N_("notice_busy")
+    python = {(msgid, name) for msgid, name, _ in python_ids()}
+    assert ("csv_line", "PlaceError") in python  # raise PlaceError("csv_line", ...)
+    assert ("call_wrapped_up", "error") in python  # error(409, "call_wrapped_up")
+    assert ("personal_bsn", "N_") in python
+    assert ("flow_choices", "ngettext") in python  # texts.ngettext(lang, "flow_choices", n)
+    templates = {(msgid, name) for msgid, name, _ in template_ids()}
+    assert {("seconds_ago", "ngettext"), ("kind_capacity", "_")} <= templates
+    scripts = {(msgid, name) for msgid, name, _ in script_ids()}
+    assert ("calls_count", "ngettext") in scripts  # nested in another call
+    assert ("notice_busy", "N_") in scripts
 
 
 @pytest.mark.parametrize(
