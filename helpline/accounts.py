@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from helpline import keys
 from helpline.calls import Scripts
+from helpline.texts import Refusal
 
 ROLES = ("volunteer", "coordinator")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
@@ -32,8 +33,8 @@ def _fingerprint(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
-class AccountError(ValueError):
-    """A bad account request, with a message fit to show."""
+class AccountError(Refusal):
+    """A bad account request: a message id and its values, fit to show."""
 
 
 class Throttled(Exception):
@@ -71,17 +72,17 @@ class Accounts:
     def create(self, username: str, password: str, *, role: str, name: str = "") -> Account:
         username = username.strip().lower()
         if not USERNAME.match(username):
-            raise AccountError("A username has 2 to 40 lower-case letters, digits, . _ or -.")
+            raise AccountError("username_invalid")
         if role not in ROLES:
-            raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
+            raise AccountError("role_unknown", roles=", ".join(ROLES))
         if len(password) < 10:
-            raise AccountError("A password needs at least 10 characters.")
+            raise AccountError("password_too_short")
         created = self.scripts.account_create(
             keys=[keys.user(username), keys.USERS],
             args=[username, role, name or username, _hasher.hash(password)],
         )
         if not created:
-            raise AccountError(f"The account {username} already exists.")
+            raise AccountError("account_exists", username=username)
         return self.get(username)
 
     def get(self, username: str) -> Account | None:
@@ -107,12 +108,12 @@ class Accounts:
             ],
         )
         if not changed:
-            raise AccountError(f"There is no account {username}.")
+            raise AccountError("account_missing", username=username)
 
     def set_password(self, username: str, password: str) -> None:
         """A new password; every session opened with the old one ends."""
         if len(password) < 10:
-            raise AccountError("A password needs at least 10 characters.")
+            raise AccountError("password_too_short")
         self._change(username, {"password": _hasher.hash(password)}, end_sessions=True)
 
     def disable(self, username: str) -> None:

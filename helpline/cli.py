@@ -72,7 +72,7 @@ def user_add(username, role, name, phone, skills, languages, password_stdin):
             languages=languages,
         )
     except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(exc.text("en")) from None
     click.echo(f"account {account.username} ({account.role}) created")
 
 

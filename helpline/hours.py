@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
 
+from helpline.texts import Refusal
+
 DAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
 DAY_NAMES = {
     "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
@@ -55,17 +57,25 @@ Weekly = dict[int, list[tuple[int, int]]]  # weekday -> [(start minute, end minu
 _RANGE = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
 
 
+class HoursError(Refusal):
+    """Opening hours, holidays or a time zone that cannot be read: a message id and its values.
+    ``str()`` is English, for whoever sets them in the settings or on the command line."""
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown timezone {name!r}") from None
+        raise HoursError("hours_timezone_unknown", name=name) from None
 
 
 def _minute(hour: str, minute: str, *, end: bool) -> int:
     h, m = int(hour), int(minute)
     if m > 59 or h > 24 or (h == 24 and m) or (h == 24 and not end):
-        raise ValueError(f"impossible time {hour}:{minute}")
+        raise HoursError("hours_time_impossible", time=f"{hour}:{minute}")
     return h * 60 + m
 
 
@@ -76,15 +86,15 @@ def _days(spec: str) -> list[int]:
         if "-" in part:
             first, last = (p.strip() for p in part.split("-", 1))
             if first not in DAYS or last not in DAYS:
-                raise ValueError(f"unknown day in {part!r} (use mo tu we th fr sa su)")
+                raise HoursError("hours_day_in_range_unknown", part=part)
             a, b = DAYS.index(first), DAYS.index(last)
             if a > b:
-                raise ValueError(f"day range {part!r} runs backwards")
+                raise HoursError("hours_days_backwards", part=part)
             result.extend(range(a, b + 1))
         elif part in DAYS:
             result.append(DAYS.index(part))
         else:
-            raise ValueError(f"unknown day {part!r} (use mo tu we th fr sa su)")
+            raise HoursError("hours_day_unknown", part=part)
     return result
 
 
@@ -94,7 +104,7 @@ def _parse_weekly_cached(text: str) -> tuple[tuple[int, tuple[tuple[int, int], .
     if stripped == "always":
         return tuple((d, ((0, 1440),)) for d in range(7))
     if not stripped:
-        raise ValueError("empty opening hours (use `always` for always open)")
+        raise HoursError("hours_empty")
     weekly: Weekly = {}
     for entry in stripped.split(";"):
         entry = entry.strip()
@@ -102,17 +112,17 @@ def _parse_weekly_cached(text: str) -> tuple[tuple[int, tuple[tuple[int, int], .
             continue
         pieces = entry.split(None, 1)
         if len(pieces) != 2:
-            raise ValueError(f"{entry!r} needs days and times, e.g. `mo-fr 09:00-17:00`")
+            raise HoursError("hours_entry_incomplete", entry=entry)
         days, ranges_text = pieces
         ranges: list[tuple[int, int]] = []
         for chunk in ranges_text.replace(" ", "").split(","):
             match = _RANGE.match(chunk)
             if not match:
-                raise ValueError(f"{chunk!r} is not a time range like 09:00-17:00")
+                raise HoursError("hours_range_invalid", range=chunk)
             start = _minute(match[1], match[2], end=False)
             stop = _minute(match[3], match[4], end=True)
             if stop <= start:
-                raise ValueError(f"{chunk!r} ends before it starts")
+                raise HoursError("hours_range_backwards", range=chunk)
             ranges.append((start, stop))
         for day in _days(days):
             weekly.setdefault(day, []).extend(ranges)
@@ -120,7 +130,7 @@ def _parse_weekly_cached(text: str) -> tuple[tuple[int, tuple[tuple[int, int], .
         day_ranges.sort()
         for (_, end_a), (start_b, _) in zip(day_ranges, day_ranges[1:], strict=False):
             if start_b < end_a:
-                raise ValueError("time ranges on one day overlap")
+                raise HoursError("hours_overlap")
     return tuple((d, tuple(r)) for d, r in sorted(weekly.items()))
 
 
@@ -162,15 +172,13 @@ def parse_holidays(text: str) -> HolidaySpec:
         if re.fullmatch(r"[A-Za-z]{2}", token):
             code = token.upper()
             if code not in holidays_lib.list_supported_countries():
-                raise ValueError(f"no public holidays known for country {code!r}")
+                raise HoursError("holidays_country_unknown", code=code)
             countries.append(code)
             continue
         try:
             dates.add(date.fromisoformat(token))
         except ValueError:
-            raise ValueError(
-                f"{token!r} is neither a country code nor a date (YYYY-MM-DD)"
-            ) from None
+            raise HoursError("holidays_entry_invalid", entry=token) from None
     return HolidaySpec(tuple(countries), frozenset(dates))
 
 

@@ -13,7 +13,7 @@ def _list(value) -> list[str]:
     if isinstance(value, str):
         value = value.split(",")
     if not isinstance(value, list | tuple):
-        raise AccountError("Skills and languages are lists.")
+        raise AccountError("skills_not_lists")
     return [str(v).strip() for v in value if str(v).strip()]
 
 
@@ -24,7 +24,7 @@ class People:
 
     def _profile(self, username: str, name: str, phone: str, skills, languages) -> None:
         if phone and not privacy.is_callable(phone):
-            raise AccountError("Use the international format for the phone: +31612345678.")
+            raise AccountError("phone_format")
         if phone:
             try:
                 self.h.router.save_volunteer(
@@ -34,17 +34,17 @@ class People:
                     skills=_list(skills),
                     languages=_list(languages) or [self.h.flow.default_language],
                 )
-            except ValueError as exc:
-                raise AccountError(str(exc)) from None
+            except ValueError as exc:  # the router's own check: unknown skills or languages
+                raise AccountError("skills_unknown", names=str(exc)) from None
 
     def check(self, *, phone: str = "", skills=(), languages=()) -> None:
         """Refuse a bad profile before anything is stored."""
         if phone and not privacy.is_callable(phone):
-            raise AccountError("Use the international format for the phone: +31612345678.")
+            raise AccountError("phone_format")
         unknown = set(_list(skills)) - set(self.h.flow.skills)
         unknown |= set(_list(languages)) - set(self.h.flow.languages)
         if unknown:
-            raise AccountError(f"Unknown skills or languages: {', '.join(sorted(unknown))}.")
+            raise AccountError("skills_unknown", names=", ".join(sorted(unknown)))
 
     def add(
         self,
@@ -67,7 +67,7 @@ class People:
         if account is None:
             raise KeyError(username)
         if "disabled" in changes and not isinstance(changes["disabled"], bool):
-            raise AccountError("disabled must be true or false.")
+            raise AccountError("disabled_not_boolean")
         volunteer = self.h.router.volunteer(username)
         name = str(changes.get("name") or account.name).strip()[:80]
         phone = str(changes.get("phone", volunteer.phone if volunteer else "") or "").strip()
@@ -75,7 +75,7 @@ class People:
         languages = changes.get("languages", list(volunteer.languages) if volunteer else [])
         role = changes.get("role", account.role)
         if role not in ROLES:
-            raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
+            raise AccountError("role_unknown", roles=", ".join(ROLES))
         self.check(phone=phone, skills=skills, languages=languages)
         self.h.redis.hset(keys.user(username), mapping={"name": name, "role": role})
         if phone:

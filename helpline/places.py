@@ -15,6 +15,7 @@ import redis
 
 from helpline import keys
 from helpline.calls import Scripts
+from helpline.texts import Refusal
 
 KINDS = ("informatiepunt", "bibliotheek", "cursus", "helpdesk", "anders")
 FIELDS = ("name", "kind", "postcode", "town", "address", "phone", "website", "hours")
@@ -22,8 +23,8 @@ POSTCODE = re.compile(r"^\s*(\d{4})\s*([A-Za-z]{2})?\s*$")
 MAX_IMPORT = 5000
 
 
-class PlaceError(ValueError):
-    """A bad directory entry; the message is fit to show (Dutch)."""
+class PlaceError(Refusal):
+    """A bad directory entry: a message id and its values, fit to show."""
 
 
 @dataclass(frozen=True)
@@ -51,16 +52,16 @@ def postcode_area(text: str) -> int | None:
 def _clean(data: dict, place_id: str | None = None) -> Place:
     values = {f: str(data.get(f) or "").strip()[:200] for f in FIELDS}
     if not values["name"]:
-        raise PlaceError("Vul een naam in.")
+        raise PlaceError("place_name_missing")
     if values["kind"] not in KINDS:
-        raise PlaceError(f"Kies een soort: {', '.join(KINDS)}.")
+        raise PlaceError("place_kind_unknown", kinds=", ".join(KINDS))
     match = POSTCODE.match(values["postcode"])
     if not match:
-        raise PlaceError("Vul een postcode in, zoals 1234 AB.")
+        raise PlaceError("postcode_invalid")
     values["postcode"] = f"{match.group(1)} {(match.group(2) or '').upper()}".strip()
     website = values["website"]
     if website and not re.match(r"^https?://[^\s]+$", website):
-        raise PlaceError("Een website begint met https://.")
+        raise PlaceError("website_invalid")
     return Place(id=place_id or secrets.token_hex(6), **values)
 
 
@@ -105,7 +106,7 @@ class Places:
         nearby numbers are nearby places)."""
         area = postcode_area(postcode)
         if area is None:
-            raise PlaceError("Vul een postcode in, zoals 1234 AB.")
+            raise PlaceError("postcode_invalid")
         found: list[tuple[int, str]] = []
         for width in (0, 9, 49, 199, 9999):
             ids = self.redis.zrangebyscore(
@@ -124,22 +125,22 @@ class Places:
         try:
             return self._import(text, replace)
         except csv.Error as exc:
-            raise PlaceError(f"Dit is geen leesbaar CSV-bestand ({exc}).") from None
+            raise PlaceError("csv_unreadable", detail=str(exc)) from None
 
     def _import(self, text: str, replace: bool) -> int:
         reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
         if not reader.fieldnames or not {"name", "kind", "postcode"} <= set(reader.fieldnames):
-            raise PlaceError("De eerste regel moet de kolommen noemen: name, kind, postcode, ...")
+            raise PlaceError("csv_columns", columns="name, kind, postcode, ...")
         places = []
         for number, row in enumerate(reader, start=2):
             if len(places) >= MAX_IMPORT:
-                raise PlaceError(f"Te veel regels: hoogstens {MAX_IMPORT}.")
+                raise PlaceError("csv_too_long", most=MAX_IMPORT)
             try:
                 places.append(_clean(row))
             except PlaceError as exc:
-                raise PlaceError(f"Regel {number}: {exc}") from None
+                raise PlaceError("csv_line", line=number, problem=exc) from None
         if not places:
-            raise PlaceError("Het bestand heeft geen regels met plaatsen.")
+            raise PlaceError("csv_empty")
         if replace:
             args: list = []
             for place in places:

@@ -107,7 +107,7 @@ def test_a_volunteer_takes_a_call_from_offer_to_wrap_up_with_the_keyboard(make_w
     expect(wrapup).to_be_hidden()
     expect(page.locator("#status-name")).to_have_text("Beschikbaar")
     expect(page.locator("#recent tbody")).to_contain_text("Opgelost")
-    expect(page.locator("#today")).to_contain_text("1 gesprekken, 1 opgelost")
+    expect(page.locator("#today")).to_contain_text("1 gesprek, 1 opgelost")
     record = world.helpline.redis.hgetall(keys.handled(f"c:{leg.sid}"))
     assert record["w_subtopic"] == "app_activate" and record["w_recurring"] == "1"
     assert record["w_note"] == "App opnieuw geactiveerd"
@@ -218,7 +218,7 @@ def test_coordinator_pages_manage_people_and_local_help_and_pass_axe(
     csv.write_text("name,kind,postcode,town\nBibliotheek Zwolle,bibliotheek,8011 AB,Zwolle\n")
     page.get_by_label("CSV-bestand").set_input_files(str(csv))
     page.get_by_role("button", name="Importeren").click()
-    expect(page.locator("#message")).to_have_text("1 plekken geïmporteerd.")
+    expect(page.locator("#message")).to_have_text("1 plek geïmporteerd.")
     expect(page.locator("#places tbody")).to_contain_text("Zwolle")
     assert_accessible(page)
 

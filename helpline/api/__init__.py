@@ -16,25 +16,30 @@ from redis import RedisError
 
 from helpline import keys
 from helpline.accounts import Accounts, Throttled
-from helpline.api.messages import localize, request_language
+from helpline.api.messages import request_language
 from helpline.api.spec import OPENAPI
 from helpline.extensions import helpline
 from helpline.model import Party
+from helpline.texts import N_, Refusal
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api")
 COOKIE = "hl_session"
+# Why an offer could not be taken or declined (the router's answers).
 MESSAGES = {
-    "not-offered": "Dit aanbod is niet (meer) voor u.",
-    "expired": "Dit aanbod is verlopen.",
-    "gone": "De beller is er niet meer.",
-    "stale": "Dit aanbod is niet (meer) voor u.",
+    "not-offered": N_("offer_not_yours"),
+    "expired": N_("offer_expired"),
+    "gone": N_("caller_gone"),
+    "stale": N_("offer_not_yours"),
 }
 
 
-def error(status: int, message: str, **extra):
-    """A JSON error with a message for people, in the language they chose."""
-    return jsonify({"error": localize(message, request_language()), **extra}), status
+def error(status: int, reason: str | Refusal, **extra):
+    """A JSON error for people, in the language they chose; ``reason`` is a message id or a
+    Refusal (an id with its values)."""
+    if not isinstance(reason, Refusal):
+        reason = Refusal(reason)
+    return jsonify({"error": reason.text(request_language()), **extra}), status
 
 
 def accounts() -> Accounts:
@@ -49,16 +54,14 @@ def redis_unavailable(exc):
         return current_app.response_class(
             '<?xml version="1.0" encoding="UTF-8"?><Response />', status=503, mimetype="text/xml"
         )
-    message = localize(
-        "Even geen verbinding met de server. Probeer het zo opnieuw.", request_language()
-    )
+    message = Refusal("server_unavailable").text(request_language())
     if not request.path.startswith("/api/"):
         page = (
             f'<!doctype html><html lang="{request_language()}"><meta charset="utf-8">'
             f"<title>DigiHulplijn</title><main><h1>{message}</h1></main></html>"
         )
         return current_app.response_class(page, status=503, mimetype="text/html")
-    response = error(503, message)
+    response = error(503, "server_unavailable")
     response[0].headers["Retry-After"] = "5"
     return response
 
@@ -68,8 +71,9 @@ def redis_unavailable(exc):
 def http_error(exc):
     """Unknown paths and methods: JSON under /api, empty TwiML under /voice, else Flask's."""
     if request.path.startswith("/api/"):
-        message = "Deze pagina bestaat niet." if exc.code == 404 else "Dit kan hier niet."
-        return error(exc.code, message)
+        if exc.code == 404:
+            return error(404, "page_missing")
+        return error(exc.code, "method_not_allowed")
     if request.path.startswith("/voice/"):
         return current_app.response_class(
             '<?xml version="1.0" encoding="UTF-8"?><Response />',
@@ -86,14 +90,12 @@ def signed_in(view):
     def wrapped(*args, **kwargs):
         found = accounts().session(request.cookies.get(COOKIE))
         if found is None:
-            return error(401, "U bent niet (meer) ingelogd.")
+            return error(401, "not_signed_in")
         g.session, g.account = found
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             token = request.headers.get("X-CSRF-Token", "")
             if not hmac.compare_digest(token.encode("utf-8", "replace"), g.session.csrf.encode()):
-                return error(
-                    403, "De beveiligingscode ontbreekt of klopt niet. Laad de pagina opnieuw."
-                )
+                return error(403, "csrf_wrong")
         helpline().router.heartbeat(g.account.username)
         return view(*args, **kwargs)
 
@@ -105,7 +107,7 @@ def coordinator_only(view):
     @signed_in
     def wrapped(*args, **kwargs):
         if not g.account.is_coordinator:
-            return error(403, "Alleen voor coördinatoren.")
+            return error(403, "coordinators_only")
         return view(*args, **kwargs)
 
     return wrapped
@@ -130,13 +132,11 @@ def login():
             str(body.get("username", "")), str(body.get("password", "")), address
         )
     except Throttled as exc:
-        response = error(
-            429, "Te vaak een verkeerd wachtwoord. Probeer het over een tijdje opnieuw."
-        )
+        response = error(429, "login_throttled")
         response[0].headers["Retry-After"] = str(exc.retry_after)
         return response
     if session is None:
-        return error(401, "De gebruikersnaam of het wachtwoord klopt niet.")
+        return error(401, "login_wrong")
     account = accounts().get(session.username)
     response = jsonify({"csrf_token": session.csrf, "user": _me(account)})
     response.set_cookie(
@@ -198,12 +198,12 @@ def get_me():
 def set_status():
     status = _body().get("status")
     if status not in ("available", "paused", "offline"):
-        return error(400, "Kies beschikbaar, pauze of offline.")
+        return error(400, "status_choice")
     if helpline().router.volunteer(g.account.username) is None:
-        return error(409, "Voor dit account is geen vrijwilligersprofiel.")
+        return error(409, "no_volunteer_profile")
     result = helpline().router.set_state(g.account.username, status, "by_volunteer")
     if result == "busy":
-        return error(409, "U bent in gesprek. Dat kan nu niet.")
+        return error(409, "status_busy")
     return jsonify(_me(g.account))
 
 
@@ -252,7 +252,7 @@ def _decide(accept: bool, offer_id: str):
         result = router.decline(g.account.username, offer_id)
         ok = result != "stale"
     if not ok:
-        return error(409 if result != "not-offered" else 404, MESSAGES.get(result, result))
+        return error(409 if result != "not-offered" else 404, MESSAGES.get(result, "error_generic"))
     return jsonify({"ok": True, "offer": _offer(g.account.username)})
 
 

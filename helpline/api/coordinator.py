@@ -14,6 +14,7 @@ from helpline.extensions import helpline
 from helpline.model import VOLUNTEER_STATES
 from helpline.people import People
 from helpline.places import PlaceError, Places
+from helpline.texts import Refusal
 from workers import PERIODIC
 
 
@@ -116,7 +117,7 @@ def add_person():
             languages=body.get("languages") or [],
         )
     except AccountError as exc:
-        return error(400, str(exc))
+        return error(400, exc)
     return jsonify({"ok": True, "username": account.username}), 201
 
 
@@ -128,13 +129,13 @@ def update_person(username):
     changes = {k: v for k, v in body.items() if k in allowed}
     demoted = "role" in changes and changes["role"] != "coordinator"
     if username == g.account.username and (changes.get("disabled") or demoted):
-        return error(400, "U kunt uw eigen account niet uitzetten of uw eigen rol wijzigen.")
+        return error(400, "own_account")
     try:
         People(helpline()).update(username, changes)
     except KeyError:
-        return error(404, "Deze persoon bestaat niet.")
+        return error(404, "person_missing")
     except AccountError as exc:
-        return error(400, str(exc))
+        return error(400, exc)
     return jsonify({"ok": True})
 
 
@@ -144,7 +145,7 @@ def reset_password(username):
     try:
         password = People(helpline()).reset_password(username)
     except KeyError:
-        return error(404, "Deze persoon bestaat niet.")
+        return error(404, "person_missing")
     return jsonify({"ok": True, "password": password})
 
 
@@ -157,7 +158,7 @@ def add_place():
     try:
         place = Places(helpline().redis).add(_body())
     except PlaceError as exc:
-        return error(400, str(exc))
+        return error(400, exc)
     return jsonify(asdict(place)), 201
 
 
@@ -167,9 +168,9 @@ def update_place(place_id):
     try:
         place = Places(helpline().redis).update(place_id, _body())
     except KeyError:
-        return error(404, "Deze plek bestaat niet.")
+        return error(404, "place_missing")
     except PlaceError as exc:
-        return error(400, str(exc))
+        return error(400, exc)
     return jsonify(asdict(place))
 
 
@@ -177,7 +178,7 @@ def update_place(place_id):
 @coordinator_only
 def delete_place(place_id):
     if not Places(helpline().redis).delete(place_id):
-        return error(404, "Deze plek bestaat niet.")
+        return error(404, "place_missing")
     return jsonify({"ok": True})
 
 
@@ -187,13 +188,13 @@ def import_places():
     """CSV in the request body (text/csv); ``?replace=1`` replaces the whole directory."""
     text = request.get_data(cache=False, as_text=True)
     if len(text) > 2_000_000:
-        return error(413, "Het bestand is te groot.")
+        return error(413, "file_too_large")
     try:
         count = Places(helpline().redis).import_csv(
             text, replace=request.args.get("replace") in ("1", "true")
         )
     except PlaceError as exc:
-        return error(400, str(exc))
+        return error(400, exc)
     return jsonify({"ok": True, "imported": count})
 
 
@@ -235,12 +236,13 @@ def set_hours():
     body = _body()
     weekly, holidays = body.get("weekly"), body.get("holidays")
     if not isinstance(weekly, str | None) or not isinstance(holidays, str | None):
-        return error(400, "Openingstijden en feestdagen zijn tekst.")
+        return error(400, "hours_not_text")
     h = helpline()
     try:
         h.store.set_hours(weekly=weekly, holidays=holidays)
     except ValueError as exc:
-        return error(400, f"Dit klopt niet: {exc}")
+        problem = exc if isinstance(exc, Refusal) else str(exc)
+        return error(400, Refusal("hours_invalid", problem=problem))
     return jsonify(_hours_state(h))
 
 
@@ -253,15 +255,15 @@ def close_helpline():
     reason_nl = str(body.get("reason_nl") or "").strip()[:300]
     reason_en = str(body.get("reason_en") or "").strip()[:300]
     if not reason_nl:
-        return error(400, "Vul de reden in die bellers horen.")
+        return error(400, "closure_reason_missing")
     until = None
     if body.get("until"):
         try:
             until = datetime.fromisoformat(str(body["until"]).replace("Z", "+00:00"))
         except ValueError:
-            return error(400, "Geef een tijd zoals 2026-12-01T09:00+01:00.")
+            return error(400, "time_invalid")
         if until.tzinfo is None:
-            return error(400, "Geef een tijd zoals 2026-12-01T09:00+01:00.")
+            return error(400, "time_invalid")
     h = helpline()
     h.store.close({"nl": reason_nl, "en": reason_en or reason_nl}, until)
     return jsonify(_hours_state(h))

@@ -12,23 +12,25 @@ from flask import Response, g, jsonify, request, stream_with_context
 
 from helpline import keys, wrapup
 from helpline.api import COOKIE, _body, _me, _offer, accounts, bp, error, signed_in
-from helpline.api.messages import personal_details, request_language
+from helpline.api.messages import personal_details
 from helpline.extensions import helpline
 from helpline.places import PlaceError, Places
+from helpline.texts import N_
 
 log = logging.getLogger(__name__)
 STREAM_SECONDS = 300  # then the browser reconnects (and resyncs) by itself
 KEEPALIVE_SECONDS = 5  # a write this often notices a vanished browser
 HEARTBEAT_SECONDS = 10
 
+# A wrong wrap-up field (or, for the note, what is wrong with it) in words.
 WRAPUP_MESSAGES = {
-    "outcome": "Kies hoe het gesprek afliep.",
-    "topic": "Kies het onderwerp.",
-    "subtopic": "Kies een onderdeel uit de lijst.",
-    "local_help": "Kies een soort hulp uit de lijst.",
-    "place": "Zoek een plek op postcode en kies er een.",
-    "too_long": "De notitie is te lang (hoogstens 500 tekens).",
-    "invalid": "De notitie is geen tekst.",
+    "outcome": N_("wrapup_outcome"),
+    "topic": N_("wrapup_topic"),
+    "subtopic": N_("wrapup_subtopic"),
+    "local_help": N_("wrapup_local_help"),
+    "place": N_("wrapup_place"),
+    "too_long": N_("note_too_long"),
+    "invalid": N_("note_not_text"),
 }
 
 
@@ -48,7 +50,7 @@ def list_my_calls():
     try:
         limit = max(1, min(100, int(request.args.get("limit", 20))))
     except ValueError:
-        return error(400, "limit is een getal van 1 tot 100.")
+        return error(400, "limit_invalid")
     calls, today = wrapup.my_calls(helpline(), g.account.username, limit)
     return jsonify({"calls": calls, "today": today})
 
@@ -58,7 +60,7 @@ def list_my_calls():
 def get_my_call(call_id):
     record = _record_for_me(call_id)
     if record is None:
-        return error(404, "Dit gesprek is niet (meer) te vinden.")
+        return error(404, "call_missing")
     return jsonify(record)
 
 
@@ -68,20 +70,20 @@ def submit_wrap_up(call_id):
     h = helpline()
     record = wrapup.record(h, call_id)
     if record is None or record["volunteer"] != g.account.username:
-        return error(404, "Dit gesprek is niet (meer) te vinden.")
+        return error(404, "call_missing")
     try:
         wrap = wrapup.parse(_body(), h.flow, Places(h.redis))
     except wrapup.WrapUpError as exc:
         if exc.kind == "personal":
-            message = personal_details(exc.detail, request_language())
+            message = personal_details(exc.detail)
         else:
             message = WRAPUP_MESSAGES.get(exc.kind) or WRAPUP_MESSAGES[exc.field]
         return error(422, message, field=exc.field, code=exc.kind, found=exc.detail)
     result = wrapup.save(h, g.account.username, call_id, wrap)
     if result == "already":
-        return error(409, "Dit gesprek is al afgerond.")
+        return error(409, "call_wrapped_up")
     if result != "saved":
-        return error(404, "Dit gesprek is niet (meer) te vinden.")
+        return error(404, "call_missing")
     return jsonify({"ok": True, "call": wrapup.record(h, call_id), "me": _me(g.account)})
 
 
@@ -116,12 +118,12 @@ def find_places():
     postcode = request.args.get("postcode", "")
     if not postcode:
         if not g.account.is_coordinator:
-            return error(400, "Vul een postcode in, zoals 1234 AB.")
+            return error(400, "postcode_invalid")
         return jsonify({"places": [asdict(p) for p in places.all()]})
     try:
         found = places.near(postcode)
     except PlaceError as exc:
-        return error(400, str(exc))
+        return error(400, exc)
     return jsonify({"places": [asdict(p) for p in found]})
 
 

@@ -9,10 +9,11 @@ import re
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
+from helpline import texts as catalogue
 from helpline.accounts import Accounts
 from helpline.api import COOKIE
-from helpline.dashboard.texts import LANGUAGES, TEXTS, text
 from helpline.extensions import helpline
+from helpline.texts import LANGUAGES
 
 bp = Blueprint(
     "dashboard",
@@ -55,12 +56,21 @@ def page_headers(response):
 
 @bp.app_context_processor
 def texts():
+    """``_`` and ``ngettext`` for the templates, and the same catalogue as JSON for the scripts."""
     lang = language()
 
-    def t(key: str, **values) -> str:
-        return text(lang, key, **values)
+    def _(msgid: str, **values) -> str:
+        return catalogue.gettext(lang, msgid, **values)
 
-    return {"t": t, "lang": lang, "texts_json": json.dumps(TEXTS[lang])}
+    def ngettext(msgid: str, n: int, **values) -> str:
+        return catalogue.ngettext(lang, msgid, n, **values)
+
+    return {
+        "_": _,
+        "ngettext": ngettext,
+        "lang": lang,
+        "texts_json": json.dumps(catalogue.browser_texts(lang)).replace("</", "<\\/"),
+    }
 
 
 def page(view=None, *, coordinators: bool = False):

@@ -8,6 +8,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from helpline import texts
+
 BOX_W, BOX_H, GAP_X, GAP_Y = 230, 64, 90, 28
 
 
@@ -20,13 +22,13 @@ class Edge:
 
 def edges(flow, lang: str = "nl") -> list[Edge]:
     words = {
-        "nl": {"no_input": "geen toets", "wrong_input": "verkeerde toets", "key": "toets"},
-        "en": {"no_input": "no input", "wrong_input": "wrong key", "key": "key"},
-    }[lang]
+        "no_input": texts.gettext(lang, "flow_no_input"),
+        "wrong_input": texts.gettext(lang, "flow_wrong_input"),
+    }
     out = []
     for step in flow.steps.values():
         for option in step.options:
-            label = f"{words['key']} {option.key}"
+            label = texts.gettext(lang, "flow_key", key=option.key)
             if option.route.set:
                 label += " (" + ", ".join(f"{k}={v}" for k, v in option.route.set.items()) + ")"
             out.append(Edge(step.id, option.route.goto, label))
@@ -78,7 +80,7 @@ def diagram(flow, lang: str = "nl") -> Markup:
             where[step] = (20 + col * (BOX_W + GAP_X), 20 + row * (BOX_H + GAP_Y))
     width = 40 + len(grid) * (BOX_W + GAP_X)
     height = 40 + max(len(s) for s in grid) * (BOX_H + GAP_Y)
-    title = "Het telefoonmenu" if lang == "nl" else "The phone menu"
+    title = texts.gettext(lang, "flow_title")
     body = [
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
         'markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#4a4a4a"/></marker>'
@@ -87,12 +89,15 @@ def diagram(flow, lang: str = "nl") -> Markup:
     grouped: dict[tuple[str, str], list[str]] = {}
     for edge in edges(flow, lang):
         grouped.setdefault((edge.source, edge.target), []).append(edge.label)
-    many = "{n} keuzes" if lang == "nl" else "{n} choices"
     merged = []
     for (source, target), labels in grouped.items():
         label = ", ".join(label for label in labels if label)
         merged.append(
-            Edge(source, target, many.format(n=len(labels)) if len(label) > 24 else label)
+            Edge(
+                source,
+                target,
+                texts.ngettext(lang, "flow_choices", len(labels)) if len(label) > 24 else label,
+            )
         )
     for edge in merged:
         if edge.source not in where or edge.target not in where:

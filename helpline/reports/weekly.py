@@ -8,16 +8,22 @@ import json
 import re
 from datetime import date, timedelta
 
-from helpline import keys
+from helpline import keys, texts
 from helpline.reports import charts
 from helpline.reports.aggregate import week_name
 from helpline.reports.tables import Reports, Row
+from helpline.texts import N_
 
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-WEEKDAYS = {
-    "nl": ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"],
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-}
+WEEKDAYS = [
+    N_("monday"),
+    N_("tuesday"),
+    N_("wednesday"),
+    N_("thursday"),
+    N_("friday"),
+    N_("saturday"),
+    N_("sunday"),
+]
 
 
 def _pct(value: float | None) -> str:
@@ -32,43 +38,53 @@ def _num(value) -> str:
     return "" if value is None else str(value)
 
 
-# Each column: (id, Dutch header, English header, how to get it from a row)
+# Each column: (id, the message id of its header, how to get it from a row)
 SERVICE = [
-    ("offered", "Bellers", "Callers", count("offered")),
-    ("answered", "Geholpen", "Answered", count("answered")),
-    ("service_level", "Op tijd", "In time", lambda r: _pct(r.service_level)),
-    ("abandoned", "Afgehaakt", "Abandoned", count("abandoned")),
-    ("abandon_rate", "% afgehaakt", "% abandoned", lambda r: _pct(r.abandon_rate)),
-    ("wait_p50", "Wachttijd p50 (s)", "Wait p50 (s)", lambda r: _num(r.wait_p50)),
-    ("wait_p90", "Wachttijd p90 (s)", "Wait p90 (s)", lambda r: _num(r.wait_p90)),
-    ("handle", "Gespreksduur (s)", "Talk time (s)", lambda r: _num(r.handle_seconds)),
-    ("callbacks_asked", "Terugbellen gevraagd", "Callbacks asked", count("callbacks_asked")),
-    ("callbacks_made", "Teruggebeld", "Called back", count("callbacks_made")),
-    ("callbacks_unreachable", "Onbereikbaar", "Unreachable", count("callbacks_unreachable")),
-    ("repeat_calls", "Belt vaker", "Repeat callers", count("repeat_calls")),
-]  # fmt: skip
+    ("offered", N_("report_col_offered"), count("offered")),
+    ("answered", N_("report_col_answered"), count("answered")),
+    ("service_level", N_("report_col_service_level"), lambda r: _pct(r.service_level)),
+    ("abandoned", N_("report_col_abandoned"), count("abandoned")),
+    ("abandon_rate", N_("report_col_abandon_rate"), lambda r: _pct(r.abandon_rate)),
+    ("wait_p50", N_("report_col_wait_p50"), lambda r: _num(r.wait_p50)),
+    ("wait_p90", N_("report_col_wait_p90"), lambda r: _num(r.wait_p90)),
+    ("handle", N_("report_col_handle"), lambda r: _num(r.handle_seconds)),
+    ("callbacks_asked", N_("report_col_callbacks_asked"), count("callbacks_asked")),
+    ("callbacks_made", N_("report_col_callbacks_made"), count("callbacks_made")),
+    (
+        "callbacks_unreachable",
+        N_("report_col_callbacks_unreachable"),
+        count("callbacks_unreachable"),
+    ),
+    ("repeat_calls", N_("report_col_repeat_calls"), count("repeat_calls")),
+]
 OUTCOMES = [
-    ("wrapups", "Afgerond", "Wrapped up", count("wrapups")),
-    ("solved", "Opgelost", "Solved", count("outcome_solved")),
-    ("partly", "Deels", "Partly", count("outcome_partly")),
-    ("not_solved", "Niet opgelost", "Not solved", count("outcome_not_solved")),
-    ("referred", "Doorverwezen", "Referred", count("outcome_referred")),
-    ("place", "Naar informatiepunt/bieb", "To an information point/library",
-     count("local_help_place")),
-    ("course", "Naar cursus", "To a course", count("local_help_course")),
-    ("organisation", "Naar helpdesk organisatie", "To the organisation's helpdesk",
-     count("local_help_organisation")),
-    ("recurring", "Komt vaker voor", "Comes up more often", count("recurring")),
-]  # fmt: skip
+    ("wrapups", N_("report_col_wrapups"), count("wrapups")),
+    ("solved", N_("report_col_solved"), count("outcome_solved")),
+    ("partly", N_("report_col_partly"), count("outcome_partly")),
+    ("not_solved", N_("report_col_not_solved"), count("outcome_not_solved")),
+    ("referred", N_("report_col_referred"), count("outcome_referred")),
+    ("place", N_("report_col_place"), count("local_help_place")),
+    ("course", N_("report_col_course"), count("local_help_course")),
+    ("organisation", N_("report_col_organisation"), count("local_help_organisation")),
+    ("recurring", N_("report_col_recurring"), count("recurring")),
+]
 
-# table id -> (dimension, Dutch title, English title, columns)
+# table id -> (dimension, the message id of its title, columns)
 TABLES = {
-    "topics": ("topic", "Per onderwerp", "By topic", SERVICE),
-    "languages": ("lang", "Per taal", "By language", SERVICE),
-    "referrals": ("referral", "Wie verwees de bellers", "Who referred the callers", SERVICE),
-    "regions": ("region", "Per regio (netnummer)", "By region (area code)", SERVICE),
-    "outcomes": ("topic", "Afloop per onderwerp", "Outcomes by topic", OUTCOMES),
-    "subtopics": ("subtopic", "Per sub-onderwerp", "By sub-topic", OUTCOMES),
+    "topics": ("topic", N_("report_table_topics"), SERVICE),
+    "languages": ("lang", N_("report_table_languages"), SERVICE),
+    "referrals": ("referral", N_("report_table_referrals"), SERVICE),
+    "regions": ("region", N_("report_table_regions"), SERVICE),
+    "outcomes": ("topic", N_("report_table_outcomes"), OUTCOMES),
+    "subtopics": ("subtopic", N_("report_table_subtopics"), OUTCOMES),
+}
+# The first column's header, by dimension
+DIMENSIONS = {
+    "topic": N_("report_dim_topic"),
+    "lang": N_("report_dim_lang"),
+    "referral": N_("report_dim_referral"),
+    "region": N_("report_dim_region"),
+    "subtopic": N_("report_dim_subtopic"),
 }
 
 
@@ -119,17 +135,16 @@ class WeeklyReport:
 
     def table(self, name: str) -> tuple[str, list[str], list[list]]:
         """(title, headers, rows) of one table; the first column names the row."""
-        dimension, title_nl, title_en, columns = TABLES[name]
+        dimension, title, columns = TABLES[name]
         rows: list[Row] = self.reports.rows(self.data, dimension)
         if name == "outcomes":
             rows = [r for r in rows if r.get("wrapups")]
-        first = {"topic": ("Onderwerp", "Topic"), "lang": ("Taal", "Language"),
-                 "referral": ("Verwijzer", "Referrer"), "region": ("Regio", "Region"),
-                 "subtopic": ("Sub-onderwerp", "Sub-topic")}[dimension]  # fmt: skip
-        pick = 0 if self.lang == "nl" else 1
-        headers = [first[pick]] + [c[1 + pick] for c in columns]
-        body = [[self.label(dimension, r.key)] + [c[3](r) for c in columns] for r in rows]
-        return (title_nl if self.lang == "nl" else title_en), headers, body
+        headers = [
+            texts.gettext(self.lang, msgid)
+            for msgid in (DIMENSIONS[dimension], *(c[1] for c in columns))
+        ]
+        body = [[self.label(dimension, r.key)] + [c[2](r) for c in columns] for r in rows]
+        return texts.gettext(self.lang, title), headers, body
 
     def csv(self, name: str) -> str:
         _, headers, rows = self.table(name)
@@ -150,27 +165,21 @@ class WeeklyReport:
     def trend_chart(self):
         weeks = self.reports.weeks(12)
         labels = [name for name, _ in weeks]
-        names = {
-            "nl": ("Bellers", "Geholpen", "Afgehaakt"),
-            "en": ("Callers", "Answered", "Abandoned"),
-        }[self.lang]
+        names = [texts.gettext(self.lang, m) for m in ("callers", "answered", "abandoned")]
         series = [
             (names[i], [data.get("all", {}).get(metric, 0) for _, data in weeks])
             for i, metric in enumerate(("offered", "answered", "abandoned"))
         ]
-        title = "Bellers per week" if self.lang == "nl" else "Callers per week"
+        title = texts.gettext(self.lang, "report_trend_chart")
         return charts.grouped_bars("trend", title, labels, series), list(
             zip(labels, *[s[1] for s in series], strict=True)
         )
 
     def heatmap_chart(self):
         grid = self.reports.heatmap(*self.reports.whole_weeks(4))
-        title = (
-            "Drukte per dag en uur (gemiddeld aantal bellers, 4 weken)"
-            if self.lang == "nl"
-            else "Busy hours (average callers, 4 weeks)"
-        )
-        return charts.heatmap("heat", title, grid, WEEKDAYS[self.lang]), grid
+        title = texts.gettext(self.lang, "report_heat_chart")
+        days = [texts.gettext(self.lang, day) for day in WEEKDAYS]
+        return charts.heatmap("heat", title, grid, days), grid
 
     def subtopic_chart(self):
         rows = self.reports.rows(self.data, "subtopic")
@@ -178,5 +187,5 @@ class WeeklyReport:
             ((self.label("subtopic", r.key), r.get("wrapups")) for r in rows),
             key=lambda item: -item[1],
         )[:10]
-        title = "Meest voorkomende sub-onderwerpen" if self.lang == "nl" else "Top sub-topics"
+        title = texts.gettext(self.lang, "top_title")
         return charts.horizontal_bars("subtopics", title, items), items

@@ -49,18 +49,18 @@ function beep() {
 function renderStatus(me) {
   const name = $("status-name");
   if (!name) return;
-  name.textContent = t("status_" + me.status);
+  name.textContent = named("status", me.status) || me.status;
   for (const button of document.querySelectorAll(".status-button")) {
     button.setAttribute("aria-pressed", String(button.dataset.status === me.status));
   }
   const reason = $("status-reason");
-  const reasonKey = me.status === "paused" && me.paused_reason ? "paused_" + me.paused_reason : null;
-  reason.hidden = !(reasonKey && TEXTS[reasonKey]);
-  reason.textContent = reasonKey && TEXTS[reasonKey] ? t(reasonKey) : "";
+  const why = me.status === "paused" && me.paused_reason ? named("paused", me.paused_reason) : null;
+  reason.hidden = !why;
+  reason.textContent = why || "";
   const notice = $("notice");
-  const noticeKey = me.notice ? "notice_" + me.notice : null;
-  notice.hidden = !(noticeKey && TEXTS[noticeKey]);
-  notice.textContent = noticeKey && TEXTS[noticeKey] ? t(noticeKey) : "";
+  const noticeText = me.notice ? named("notice", me.notice) : null;
+  notice.hidden = !noticeText;
+  notice.textContent = noticeText || "";
   $("status-help").hidden = me.status !== "offline" && me.status !== "paused";
   tickSince();
 }
@@ -70,7 +70,7 @@ function tickSince() {
   const since = $("status-since");
   if (!since || !s || !s.me.state_since_ms) return;
   const seconds = (serverNow() - s.me.state_since_ms) / 1000;
-  since.textContent = "· " + t("since", { duration: duration(seconds) });
+  since.textContent = "· " + _("since", { duration: duration(seconds) });
 }
 
 for (const button of document.querySelectorAll(".status-button")) {
@@ -98,9 +98,9 @@ function renderOffer(offer) {
     view.shownOffer = null;
     return;
   }
-  $("offer-title").textContent = offer.kind === "callback" ? t("offer_callback_title") : t("offer_title");
+  $("offer-title").textContent = offer.kind === "callback" ? _("offer_callback_title") : _("offer_title");
   $("offer-topic").textContent = topicName(offer.topic);
-  $("offer-language").textContent = t("language_" + offer.language);
+  $("offer-language").textContent = named("language", offer.language) || offer.language;
   $("offer-referral-row").hidden = !offer.referral;
   $("offer-referral").textContent = offer.referral || "";
   $("offer-repeat").hidden = !offer.repeat_caller;
@@ -108,7 +108,7 @@ function renderOffer(offer) {
   section.hidden = false;
   if (view.shownOffer !== offer.id + ":" + offer.expires_at_ms) {
     view.shownOffer = offer.id + ":" + offer.expires_at_ms;
-    announce(t("offer_announcement", { topic: topicName(offer.topic) }));
+    announce(_("offer_announcement", { topic: topicName(offer.topic) }));
     beep();
     $("accept").focus();
   }
@@ -124,7 +124,7 @@ function tickOffer() {
     $("offer").hidden = true;
     return;
   }
-  $("offer-countdown").textContent = t("offer_countdown", { seconds: Math.ceil(left) });
+  $("offer-countdown").textContent = ngettext("offer_countdown", Math.ceil(left));
   $("offer-waited").textContent = duration((now - s.offer.waiting_since_ms) / 1000);
 }
 
@@ -139,9 +139,9 @@ async function decide(accept) {
     render();
   } catch (error) {
     $("offer").hidden = true;
-    announce(t("offer_gone"));
+    announce(_("offer_gone"));
     const notice = $("notice");
-    notice.textContent = t("offer_gone");
+    notice.textContent = _("offer_gone");
     notice.hidden = false;
   } finally {
     $("accept").disabled = $("decline").disabled = false;
@@ -171,13 +171,13 @@ function renderCall(snapshot) {
   const line = $("call-state");
   if (offer && (offer.state === "connecting" || offer.state === "on_call")) {
     section.hidden = false;
-    const text = offer.state === "on_call" ? t("call_on_call")
-      : t(offer.kind === "callback" ? "call_connecting_callback" : "call_connecting");
+    const text = offer.state === "on_call" ? _("call_on_call")
+      : offer.kind === "callback" ? _("call_connecting_callback") : _("call_connecting");
     if (line.textContent !== text) line.textContent = text;
     view.hadCall = true;
   } else if (view.hadCall && snapshot.wrapup) {
     section.hidden = false;
-    line.textContent = t("call_ended");
+    line.textContent = _("call_ended");
   } else {
     section.hidden = true;
     line.textContent = "";
@@ -198,7 +198,7 @@ function fillSubtopics() {
   const topic = view.options.topics.find((x) => x.id === $("wrap-topic").value);
   const lang = document.documentElement.lang;
   $("wrap-subtopic").replaceChildren(
-    el("option", { value: "" }, t("subtopic_none")),
+    el("option", { value: "" }, _("subtopic_none")),
     ...(topic ? topic.subtopics : []).map((s) => el("option", { value: s.id }, s.name[lang] || s.name.nl)));
 }
 
@@ -214,7 +214,7 @@ function openWrapup(record) {
   fillTopics(record.topic);
   const ended = new Date(record.ended_at).toLocaleTimeString(document.documentElement.lang,
     { hour: "2-digit", minute: "2-digit" });
-  $("wrapup-call").textContent = t("wrapup_call", { topic: topicName(record.topic), ended });
+  $("wrapup-call").textContent = _("wrapup_call", { topic: topicName(record.topic), ended });
   $("wrapup").hidden = false;
 }
 
@@ -234,7 +234,7 @@ async function findPlaces() {
   const status = $("places-status");
   try {
     const data = await api("GET", "/api/places?postcode=" + encodeURIComponent($("postcode").value));
-    status.textContent = data.places.length ? t("places_found", { count: data.places.length }) : t("places_none");
+    status.textContent = data.places.length ? ngettext("places_found", data.places.length) : _("places_none");
     $("place-list").replaceChildren(...data.places.map((p) => el("label", { class: "choice" },
       el("input", { type: "radio", name: "place", value: p.id }),
       " " + p.name + " – " + [p.address, p.town].filter(Boolean).join(", ") +
@@ -288,9 +288,9 @@ $("wrapup-form").addEventListener("submit", async (event) => {
   try {
     await api("POST", `/api/calls/${encodeURIComponent(view.wrapupFor)}/wrapup`, body);
     closeWrapup();
-    announce(t("wrapup_saved"));
+    announce(_("wrapup_saved"));
     const notice = $("notice");
-    if (notice) { notice.textContent = t("wrapup_saved"); notice.hidden = false; }
+    if (notice) { notice.textContent = _("wrapup_saved"); notice.hidden = false; }
     view.hadCall = false;
     loadRecent();
   } catch (error) {
@@ -308,19 +308,23 @@ async function loadRecent() {
   let data;
   try { data = await api("GET", "/api/calls?limit=10"); } catch (e) { return; }
   const counts = data.today;
-  $("today").textContent = t("today_counts", { calls: counts.calls, solved: counts.solved, talk: counts.talk_minutes });
+  $("today").textContent = _("today_counts", {
+    calls: ngettext("calls_count", counts.calls),
+    solved: counts.solved,
+    talk: ngettext("minutes_long", counts.talk_minutes),
+  });
   const rows = data.calls.map((call) => {
     const when = new Date(call.ended_at).toLocaleString(document.documentElement.lang,
       { weekday: "short", hour: "2-digit", minute: "2-digit" });
     let outcome;
     if (call.wrapped_up) {
-      outcome = document.createTextNode(t("outcome_" + call.wrapup.outcome));
+      outcome = document.createTextNode(named("outcome", call.wrapup.outcome) || call.wrapup.outcome);
     } else {
-      outcome = el("button", { type: "button", class: "small" }, t("wrapup_now"));
+      outcome = el("button", { type: "button", class: "small" }, _("wrapup_now"));
       outcome.addEventListener("click", () => { openWrapup(call); $("wrapup-title").focus(); });
     }
     return el("tr", {}, el("td", {}, when), el("td", {}, topicName(call.topic)),
-      el("td", {}, t("minutes", { n: Math.max(1, Math.round(call.talk_seconds / 60)) })), el("td", {}, outcome));
+      el("td", {}, _("minutes", { n: Math.max(1, Math.round(call.talk_seconds / 60)) })), el("td", {}, outcome));
   });
   $("recent").querySelector("tbody").replaceChildren(...rows);
   $("recent").hidden = rows.length === 0;
@@ -345,7 +349,7 @@ function setOffline(offline) {
   if (view.offline === offline) return;
   view.offline = offline;
   $("connection").hidden = !offline;
-  if (!offline) announce(t("online_again"));
+  if (!offline) announce(_("online_again"));
 }
 
 function connect() {

@@ -5,7 +5,7 @@ form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
-  button.textContent = t("login_busy");
+  button.textContent = _("login_busy");
   box.hidden = true;
   try {
     const response = await fetch("/api/login", {
@@ -15,15 +15,15 @@ form.addEventListener("submit", async (event) => {
       credentials: "same-origin",
     });
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.error || t("login_failed"));
+    if (!response.ok) throw new Error(data.error || _("login_failed"));
     window.location.assign(form.dataset.next || "/calls");
   } catch (error) {
-    box.textContent = error.message || t("login_failed");
+    box.textContent = error.message || _("login_failed");
     box.hidden = false;
     form.password.value = "";
     form.password.focus();
   } finally {
     button.disabled = false;
-    button.textContent = t("login_button");
+    button.textContent = _("login_button");
   }
 });

@@ -15,8 +15,8 @@ function resetForm() {
   form.reset();
   form.username.disabled = false;
   document.getElementById("password-field").hidden = false;
-  document.getElementById("person-form-title").textContent = t("add_person");
-  document.getElementById("person-submit").textContent = t("add_button");
+  document.getElementById("person-form-title").textContent = _("add_person");
+  document.getElementById("person-submit").textContent = _("add_button");
 }
 
 function edit(person) {
@@ -31,8 +31,8 @@ function edit(person) {
   for (const box of form.querySelectorAll('input[name="languages"]')) box.checked = person.languages.includes(box.value);
   document.getElementById("password-field").hidden = true;
   const title = document.getElementById("person-form-title");
-  title.textContent = t("edit_person", { name: person.name });
-  document.getElementById("person-submit").textContent = t("save");
+  title.textContent = _("edit_person", { name: person.name });
+  document.getElementById("person-submit").textContent = _("save");
   title.focus();
 }
 
@@ -49,24 +49,24 @@ async function action(call, done) {
 async function load() {
   const data = await api("GET", "/api/people");
   const rows = data.people.map((p) => {
-    const change = el("button", { type: "button", class: "small" }, t("change"));
-    change.setAttribute("aria-label", t("edit_person", { name: p.name }));
+    const change = el("button", { type: "button", class: "small" }, _("change"));
+    change.setAttribute("aria-label", _("edit_person", { name: p.name }));
     change.addEventListener("click", () => edit(p));
-    const toggle = el("button", { type: "button", class: "small" }, p.disabled ? t("enable") : t("disable"));
-    toggle.setAttribute("aria-label", (p.disabled ? t("enable") : t("disable")) + ": " + p.name);
+    const toggle = el("button", { type: "button", class: "small" }, p.disabled ? _("enable") : _("disable"));
+    toggle.setAttribute("aria-label", (p.disabled ? _("enable") : _("disable")) + ": " + p.name);
     toggle.addEventListener("click", () => action(
       () => api("PATCH", `/api/people/${encodeURIComponent(p.username)}`, { disabled: !p.disabled }),
-      () => t("saved")));
-    const reset = el("button", { type: "button", class: "small" }, t("reset_password"));
-    reset.setAttribute("aria-label", t("reset_password") + ": " + p.name);
+      () => _("saved")));
+    const reset = el("button", { type: "button", class: "small" }, _("reset_password"));
+    reset.setAttribute("aria-label", _("reset_password") + ": " + p.name);
     reset.addEventListener("click", () => action(
       () => api("POST", `/api/people/${encodeURIComponent(p.username)}/password`),
-      (r) => t("password_reset", { name: p.name, password: r.password })));
+      (r) => _("password_reset", { name: p.name, password: r.password })));
     return el("tr", {},
       el("th", { scope: "row" }, `${p.name} (${p.username})`),
-      el("td", {}, t("role_" + p.role)),
+      el("td", {}, named("role", p.role) || p.role),
       el("td", {}, p.skills.join(", ")),
-      el("td", {}, p.disabled ? t("disabled") : t("status_" + p.status)),
+      el("td", {}, p.disabled ? _("disabled") : named("status", p.status) || p.status),
       el("td", { class: "actions" }, change, toggle, reset));
   });
   document.querySelector("#people tbody").replaceChildren(...rows);
@@ -83,12 +83,12 @@ form.addEventListener("submit", async (event) => {
   try {
     if (editing) {
       await api("PATCH", `/api/people/${encodeURIComponent(editing)}`, body);
-      say(t("saved"), message);
+      say(_("saved"), message);
     } else {
       body.username = form.username.value;
       body.password = form.password.value;
       await api("POST", "/api/people", body);
-      say(t("added", { name: body.name || body.username }), message);
+      say(_("added", { name: body.name || body.username }), message);
     }
     resetForm();
     load();

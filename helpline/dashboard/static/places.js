@@ -6,16 +6,16 @@ const message = document.getElementById("message");
 async function load() {
   const data = await api("GET", "/api/places");
   const rows = data.places.map((p) => {
-    const remove = el("button", { type: "button", class: "small" }, t("delete"));
-    remove.setAttribute("aria-label", t("delete") + ": " + p.name);
+    const remove = el("button", { type: "button", class: "small" }, _("delete"));
+    remove.setAttribute("aria-label", _("delete") + ": " + p.name);
     remove.addEventListener("click", async () => {
       try {
         await api("DELETE", `/api/places/${encodeURIComponent(p.id)}`);
-        say(t("deleted"), message);
+        say(_("deleted"), message);
         load();
       } catch (error) { say(error.message, message); }
     });
-    return el("tr", {}, el("th", { scope: "row" }, p.name), el("td", {}, t("kind_" + p.kind)),
+    return el("tr", {}, el("th", { scope: "row" }, p.name), el("td", {}, named("kind", p.kind) || p.kind),
       el("td", {}, p.postcode), el("td", {}, p.town), el("td", {}, remove));
   });
   document.querySelector("#places tbody").replaceChildren(...rows);
@@ -37,7 +37,7 @@ document.getElementById("place-form").addEventListener("submit", async (event) =
   const body = Object.fromEntries(new FormData(form).entries());
   try {
     await api("POST", "/api/places", body);
-    say(t("saved"), message);
+    say(_("saved"), message);
     form.reset();
     load();
   } catch (error) { failed(box, error); }
@@ -48,11 +48,11 @@ document.getElementById("import-form").addEventListener("submit", async (event) 
   const box = document.getElementById("import-error");
   box.hidden = true;
   const file = document.getElementById("csv").files[0];
-  if (!file) { failed(box, new Error(t("import_hint"))); return; }
+  if (!file) { failed(box, new Error(_("import_hint"))); return; }
   const replace = document.getElementById("replace").checked ? "1" : "0";
   try {
     const result = await api("POST", "/api/places/import?replace=" + replace, await file.text(), "text/csv");
-    say(t("imported", { count: result.imported }), message);
+    say(ngettext("imported", result.imported), message);
     load();
   } catch (error) { failed(box, error); }
 });

@@ -13,19 +13,19 @@ async function refresh() {
   document.getElementById("service-level").textContent =
     level === null ? "–" : Math.round(level * 100) + "% (" + Math.round(data.today.service_level_target * 100) + "% / " + data.today.service_level_seconds + " s)";
   document.getElementById("today-counts").textContent =
-    `${t("callers")}: ${data.today.offered} · ${t("answered")}: ${data.today.answered} · ${t("abandoned")}: ${data.today.abandoned}`;
+    `${_("callers")}: ${data.today.offered} · ${_("answered")}: ${data.today.answered} · ${_("abandoned")}: ${data.today.abandoned}`;
   document.getElementById("callbacks").textContent = data.scheduled_callbacks;
   const rows = data.topics.map((x) => el("tr", { class: x.alert ? "alert" : null },
     el("th", { scope: "row" }, nameOf(x.name)), el("td", {}, String(x.waiting)),
     el("td", {}, x.waiting ? duration(x.longest_wait_seconds) : "–"), el("td", {}, String(x.skilled_on_duty))));
   document.querySelector("#topics tbody").replaceChildren(...rows);
   const states = Object.entries(data.volunteers).map(([state, n]) =>
-    el("div", {}, el("dt", {}, t("status_" + state)), el("dd", {}, String(n))));
+    el("div", {}, el("dt", {}, named("status", state) || state), el("dd", {}, String(n))));
   document.getElementById("states").replaceChildren(...states);
   const alerts = data.topics.filter((x) => x.alert).map((x) =>
-    el("p", { class: "banner warn" }, t("alert_no_skill", { topic: nameOf(x.name) })));
+    el("p", { class: "banner warn" }, _("alert_no_skill", { topic: nameOf(x.name) })));
   if (data.failing_jobs.length) {
-    alerts.push(el("p", { class: "banner warn" }, t("failing_jobs", { jobs: data.failing_jobs.join(", ") })));
+    alerts.push(el("p", { class: "banner warn" }, _("failing_jobs", { jobs: data.failing_jobs.join(", ") })));
   }
   const box = document.getElementById("alerts");
   const text = alerts.map((a) => a.textContent).join("|");
