@@ -85,6 +85,9 @@ class Accounts:
             raise AccountError("account_exists", username=username)
         return self.get(username)
 
+    def usernames(self) -> list[str]:
+        return sorted(self.redis.smembers(keys.USERS))
+
     def get(self, username: str) -> Account | None:
         return self._read(username)[0]
 
@@ -115,6 +118,10 @@ class Accounts:
         if len(password) < 10:
             raise AccountError("password_too_short")
         self._change(username, {"password": _hasher.hash(password)}, end_sessions=True)
+
+    def set_profile(self, username: str, *, name: str, role: str) -> None:
+        """A new display name and role (sessions stay: each request reads the role anew)."""
+        self._change(username, {"name": name, "role": role}, end_sessions=False)
 
     def disable(self, username: str) -> None:
         self._change(username, {"disabled": "1"}, end_sessions=True)

@@ -73,6 +73,14 @@ class Router:
         data = self.redis.hgetall(keys.volunteer(volunteer_id))
         return Volunteer.from_hash(data) if data.get("id") else None
 
+    def retire_after_call(self, volunteer_id: str, retire: bool) -> None:
+        """Whether a volunteer goes offline, not available, when their current call and its
+        wrap-up end (a coordinator disabled them mid-call; ``wrapup_end.lua`` reads it)."""
+        if retire:
+            self.redis.hset(keys.volunteer(volunteer_id), "retire", "1")
+        else:
+            self.redis.hdel(keys.volunteer(volunteer_id), "retire")
+
     def volunteer_ids(self) -> list[str]:
         return sorted(self.redis.smembers(keys.VOLUNTEERS))
 
