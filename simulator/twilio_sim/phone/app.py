@@ -6,8 +6,8 @@ import itertools
 
 from flask import Flask, abort, jsonify, render_template, request
 
-from helpline.simulator.core import Leg, Simulator
-from helpline.simulator.people import Answer, InteractiveCaller
+from twilio_sim.core import Leg, Simulator
+from twilio_sim.people import Answer, InteractiveCaller
 
 SHOWN = {
     "say",

@@ -12,8 +12,8 @@ from email.utils import formatdate
 
 from flask import Flask, jsonify, request
 
-from helpline.simulator.core import Conference, Leg, Queue, Simulator, sid
-from helpline.simulator.openapi import RequestProblem, spec
+from twilio_sim.core import Conference, Leg, Queue, Simulator, sid
+from twilio_sim.rest.openapi import RequestProblem, spec
 
 BASE = "/2010-04-01/Accounts/<account>"
 

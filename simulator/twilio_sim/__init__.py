@@ -5,7 +5,7 @@ It shares no protocol code with the app: it signs with its own implementation of
 algorithm and checks REST requests against Twilio's own OpenAPI description.
 """
 
-from helpline.simulator.core import Simulator
-from helpline.simulator.people import Caller, PhoneOwner
+from twilio_sim.core import SimClock, Simulator
+from twilio_sim.people import Caller, PhoneOwner
 
-__all__ = ["Caller", "PhoneOwner", "Simulator"]
+__all__ = ["Caller", "PhoneOwner", "SimClock", "Simulator"]

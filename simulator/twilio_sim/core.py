@@ -18,10 +18,10 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 
-from helpline.simulator.people import Caller, Person, PhoneOwner
-from helpline.simulator.signature import signature
+from twilio_sim.people import Caller, Person, PhoneOwner
+from twilio_sim.signature import signature
 
-log = logging.getLogger("helpline.simulator")
+log = logging.getLogger("twilio_sim")
 
 APPLICATION_ERROR = "We're sorry, an application error has occurred. Goodbye."
 TERMINAL = {"completed", "busy", "failed", "no-answer", "canceled"}
