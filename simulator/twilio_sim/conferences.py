@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from typing import TYPE_CHECKING
@@ -89,7 +90,7 @@ class Conferences:
         recorded_on = leg or next(iter(sim.calls.values()))
         sim.transport.notify(recorded_on, conference.status_callback, params)
 
-    def join(self, leg: Leg, noun, doc_url: str) -> dict:
+    def join(self, leg: Leg, noun: ET.Element, doc_url: str) -> dict:
         """<Dial><Conference>: stay in the conference until it ends, or this leg leaves."""
         sim = self.sim
         name = (noun.text or "").strip()

@@ -31,7 +31,7 @@ class Dialer:
 
     # -- <Dial> -------------------------------------------------------------------------------
 
-    def dial(self, leg: Leg, verb, doc_url: str, context: str):
+    def dial(self, leg: Leg, verb: ET.Element, doc_url: str, context: str) -> tuple | None:
         """The <Dial> verb: its result goes to the action URL, as Twilio's ``Dial*`` params."""
         action = urljoin(doc_url, verb.get("action")) if verb.get("action") else ""
         method = verb.get("method", "POST")

@@ -9,6 +9,7 @@ of a dequeue or a bridge through ``Leg.interrupt``.
 from __future__ import annotations
 
 import time
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
@@ -58,7 +59,7 @@ class Queues:
 
     # -- <Enqueue> ----------------------------------------------------------------------------
 
-    def enqueue(self, leg: Leg, verb, doc_url: str, context: str):
+    def enqueue(self, leg: Leg, verb: ET.Element, doc_url: str, context: str) -> tuple | None:
         """The <Enqueue> verb: wait in line until dequeued, bridged, left or hung up."""
         sim = self.sim
         name = (verb.text or "").strip()
@@ -217,7 +218,7 @@ class Queues:
         leg.poke()
         return leg
 
-    def dial(self, leg: Leg, noun, doc_url: str, timeout: float) -> dict:
+    def dial(self, leg: Leg, noun: ET.Element, doc_url: str, timeout: float) -> dict:
         """<Dial><Queue>: bridge the first member not already taken; the Dial's result."""
         sim = self.sim
         queue = self.named((noun.text or "").strip(), create=False)

@@ -62,7 +62,8 @@ NOUNS = {
     },
 }
 
-Verb = Callable[[Leg, ET.Element, str, str], "tuple | str | None"]
+Step = tuple | str | None  # see the module docstring
+Verb = Callable[[Leg, ET.Element, str, str], Step]
 
 
 class AppError(Exception):
@@ -252,7 +253,7 @@ class Interpreter:
 
     # -- the verbs ------------------------------------------------------------------------------
 
-    def say(self, leg, verb, doc_url, context):
+    def say(self, leg: Leg, verb: ET.Element, doc_url: str, context: str) -> None:
         text = " ".join("".join(verb.itertext()).split())
         loops = int(verb.get("loop", "1") or 1)
         leg.record(
@@ -260,36 +261,36 @@ class Interpreter:
         )
         leg.pass_time(max(0.5, len(text.split()) / self.words_per_second) * max(1, loops))
 
-    def play(self, leg, verb, doc_url, context):
+    def play(self, leg: Leg, verb: ET.Element, doc_url: str, context: str) -> None:
         leg.record("play", url=(verb.text or "").strip())
         leg.pass_time(self.play_seconds * max(1, int(verb.get("loop", "1") or 1)))
 
-    def pause(self, leg, verb, doc_url, context):
+    def pause(self, leg: Leg, verb: ET.Element, doc_url: str, context: str) -> None:
         length = float(verb.get("length", "1") or 1)
         leg.record("pause", seconds=length)
         leg.pass_time(length)
 
-    def hangup(self, leg, verb, doc_url, context):
+    def hangup(self, leg: Leg, verb: ET.Element, doc_url: str, context: str) -> str:
         leg.record("hangup", by="app")
         return "hangup"
 
-    def reject(self, leg, verb, doc_url, context):
+    def reject(self, leg: Leg, verb: ET.Element, doc_url: str, context: str) -> None:
         leg.record("reject", reason=verb.get("reason", "rejected"))
         leg.answered_at = None
         leg.finish("busy" if verb.get("reason") == "busy" else "no-answer")
         raise HungUp("rejected")
 
-    def leave(self, leg, verb, doc_url, context):
+    def leave(self, leg: Leg, verb: ET.Element, doc_url: str, context: str) -> None:
         if context != "wait":
             leg.record("ignored", verb="Leave")
             return None
         raise Left()
 
-    def redirect(self, leg, verb, doc_url, context):
+    def redirect(self, leg: Leg, verb: ET.Element, doc_url: str, context: str) -> tuple:
         target = urljoin(doc_url, (verb.text or "").strip())
         return ("fetch", target, verb.get("method", "POST"), {})
 
-    def gather(self, leg, verb, doc_url, context):
+    def gather(self, leg: Leg, verb: ET.Element, doc_url: str, context: str) -> tuple | None:
         for child in verb:
             leg.check()
             self.verbs[child.tag](leg, child, doc_url, context)
