@@ -1,13 +1,17 @@
-"""docker-compose.yml is valid Compose, and every command it runs exists and starts."""
+"""docker-compose.yml is valid Compose, and every command it runs exists and starts; the
+production package and image leave the Twilio simulator out."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+import zipfile
+from fnmatch import fnmatch
 from pathlib import Path
 
 import jsonschema
@@ -212,3 +216,100 @@ def test_the_dashboard_service_keeps_live_streams_open_and_still_answers(redis_u
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+# -- the simulator stays out of production ---------------------------------------------------
+
+
+def simulator_parts(names) -> list[str]:
+    """The names among ``names`` that belong to the Twilio simulator."""
+    return [
+        n
+        for n in names
+        if "twilio_sim" in n or "simulator" in n or n.endswith("twilio_api_v2010.json")
+    ]
+
+
+def build_wheel(source: Path, tmp_path: Path) -> zipfile.ZipFile:
+    """The wheel ``pip install source`` would install, built from a copy of the folder as a
+    fresh clone has it (a working tree's old build/ folder could slip stale files in)."""
+    copy = tmp_path / "source"
+    junk = shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", "node_modules", "instance"
+    )
+    shutil.copytree(source, copy, ignore=junk)
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", str(copy)]
+    subprocess.run([*command, "-w", str(tmp_path / "wheels")], check=True, timeout=300)
+    (wheel,) = (tmp_path / "wheels").glob("*.whl")
+    return zipfile.ZipFile(wheel)
+
+
+def test_pip_install_of_the_project_leaves_the_simulator_out(tmp_path):
+    wheel = build_wheel(ROOT, tmp_path)
+    names = wheel.namelist()
+    shipped = {"helpline/demo.py", "helpline/lua/accept.lua", "ivr_flows/digihulplijn.yaml"}
+    assert shipped <= set(names)
+    assert simulator_parts(names) == []
+    (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+    requires = [
+        line
+        for line in wheel.read(metadata).decode().splitlines()
+        if line.startswith("Requires-Dist:")
+    ]
+    assert "Requires-Dist: flask<4,>=3.1" in requires
+    assert simulator_parts(requires) == [] and [r for r in requires if "sim" in r] == []
+
+
+def test_the_simulators_own_distribution_carries_its_spec_and_browser_phone(tmp_path):
+    names = set(build_wheel(ROOT / "simulator", tmp_path).namelist())
+    assert {
+        "twilio_sim/simulator.py",
+        "twilio_sim/rest/spec/twilio_api_v2010.json",
+        "twilio_sim/phone/templates/phone.html",
+        "twilio_sim/phone/static/phone.js",
+        "twilio_sim/phone/static/phone.css",
+    } <= names
+    assert not any(n.startswith(("helpline/", "tests/")) for n in names)
+
+
+def image_files(dockerfile: str, dockerignore: str) -> list[str]:
+    """The project files a Dockerfile's COPY lines put in the image, after .dockerignore."""
+    patterns = [
+        line.strip().rstrip("/")
+        for line in dockerignore.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+    def ignored(relative: str) -> bool:
+        parts = relative.split("/")
+        prefixes = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+        return any(fnmatch(prefix, pattern) for prefix in prefixes for pattern in patterns)
+
+    files = []
+    for line in dockerfile.splitlines():
+        words = line.split()
+        if not words or words[0].upper() != "COPY":
+            continue
+        for source in (w for w in words[1:-1] if not w.startswith("--")):
+            path = (ROOT / source).resolve()
+            if path.is_file():
+                files.append(str(path.relative_to(ROOT)))
+            for folder, subfolders, names in os.walk(path):
+                here = Path(folder).relative_to(ROOT)
+                subfolders[:] = [d for d in subfolders if not ignored(str(here / d))]
+                files += [str(here / name) for name in names]
+    return [f for f in files if not ignored(f)]
+
+
+def test_the_production_image_copies_no_simulator():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    dockerignore = (ROOT / ".dockerignore").read_text()
+    files = image_files(dockerfile, dockerignore)
+    assert {"pyproject.toml", "README.md", "helpline/__init__.py", "workers/__init__.py"} <= set(
+        files
+    )
+    assert simulator_parts(files) == []
+    # .dockerignore alone keeps it out of a wider COPY, and the check sees it when it is not
+    everything = "FROM python:3.11-slim\nCOPY . /app\n"
+    assert simulator_parts(image_files(everything, dockerignore)) == []
+    assert "simulator/twilio_sim/simulator.py" in image_files(everything, ".venv\n.git\n")
