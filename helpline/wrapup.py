@@ -32,7 +32,7 @@ class WrapUp:
     recurring: bool
     note: str
 
-    def fields(self) -> list[str]:
+    def fields(self) -> list[tuple[str, str]]:
         pairs = {
             "outcome": self.outcome,
             "topic": self.topic,
@@ -42,7 +42,7 @@ class WrapUp:
             "recurring": "1" if self.recurring else "0",
             "note": self.note,
         }
-        return [x for kv in pairs.items() for x in kv]
+        return list(pairs.items())
 
 
 def parse(data: dict, flow, places: Places) -> WrapUp:
@@ -79,8 +79,11 @@ def save(h, volunteer_id: str, member: str, wrap: WrapUp) -> str:
     """Store the wrap-up ('saved', 'not-yours', 'already'); a volunteer still in wrap-up for this
     conversation becomes available again."""
     result = h.router.scripts.wrapup(
-        keys=[keys.handled(member), keys.EVENTS],
-        args=[volunteer_id, member, h.store.clock.now_ms(), *wrap.fields()],
+        [keys.handled(member), keys.EVENTS],
+        volunteer=volunteer_id,
+        member=member,
+        now=h.store.clock.now_ms(),
+        fields=wrap.fields(),
     )
     if result == "saved":
         vol = h.redis.hmget(keys.volunteer(volunteer_id), ["state", "last_call"])
