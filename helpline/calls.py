@@ -59,6 +59,11 @@ class WaitSnapshot:
     now_ms: int
 
 
+def _in_line(sid: str, now: int, line: str) -> dict:
+    """The named arguments of a script about a caller leaving the line they were read in."""
+    return {"sid": sid, "member": keys.call_member(sid), "now": now, "line": line}
+
+
 def _ms(moment: datetime | None) -> int:
     return int(moment.timestamp() * 1000) if moment else 0
 
@@ -222,10 +227,7 @@ class CallStore:
                     keys.EVENTS,
                     keys.number_draft(sid),
                 ],
-                sid=sid,
-                member=keys.call_member(sid),
-                now=now,
-                line=line,
+                **_in_line(sid, now, line),
                 status=status,
                 ttl=self.config["HELPLINE_CALL_TTL"],
                 **about,
@@ -238,10 +240,7 @@ class CallStore:
             sid,
             lambda line, topic, _lang: self.scripts.leave_queue(
                 [keys.call(sid), line or keys.waiting("-", "-"), keys.EVENTS],
-                sid=sid,
-                member=keys.call_member(sid),
-                now=now,
-                line=line,
+                **_in_line(sid, now, line),
                 reason=reason,
             ),
         )
@@ -258,10 +257,7 @@ class CallStore:
                     keys.EVENTS,
                     keys.answered(topic or "-", lang or "-"),
                 ],
-                sid=sid,
-                member=keys.call_member(sid),
-                now=now,
-                line=line,
+                **_in_line(sid, now, line),
                 how=how,
                 keep_answers=window_ms,
             ),

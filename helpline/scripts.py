@@ -139,7 +139,7 @@ class Script:
             if found is None:
                 raise
             where = self.composed.where(int(found.group(1)))
-            raise redis.ResponseError(f"{exc} (helpline/lua/{where})") from exc
+            raise type(exc)(f"{exc} (helpline/lua/{where})") from exc  # same kind of error
 
 
 class Scripts:
