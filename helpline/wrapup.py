@@ -113,7 +113,7 @@ def record(h, member: str) -> dict | None:
     return {
         "id": member,
         "volunteer": raw.get("volunteer"),
-        "kind": "callback" if member.startswith("b:") else "call",
+        "kind": keys.member_kind(member),
         "topic": raw.get("topic") or None,
         "topic_name": topic.name.get("nl") if topic else None,
         "language": raw.get("lang") or None,

@@ -235,9 +235,9 @@ def _forget_vanished_callers(h, now: int) -> int:
     for topic in h.flow.topics:
         for lang in h.flow.languages:
             for member in h.redis.zrange(keys.waiting(topic, lang), 0, -1):
-                if not member.startswith("c:"):
+                kind, sid = keys.parse_member(member)
+                if kind != "call":
                     continue
-                sid = member[2:]
                 seen = (
                     h.redis.hget(keys.call(sid), "seen_at")
                     or h.redis.hget(keys.call(sid), "enqueued_at")

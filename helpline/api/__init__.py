@@ -215,7 +215,7 @@ def _offer(username: str) -> dict | None:
     return {
         "id": member,
         "state": vol.get("state"),
-        "kind": "callback" if member.startswith("b:") else "call",
+        "kind": keys.member_kind(member),
         "topic": party.get("topic"),
         "topic_name": topic.name.get("nl") if topic else None,
         "language": party.get("lang"),

@@ -111,7 +111,7 @@ def increments(event: dict, facts: dict, changes: Changes, service_level_s: int)
             changes.repeats.append((t, event["caller"], event.get("topic", "")))
     elif kind == "connected":
         wait = int(float(event.get("wait_ms") or 0))
-        if _member(event).startswith("b:"):
+        if keys.is_callback(_member(event)):
             changes.add(t, "callbacks_made", dims)
         else:
             changes.add(t, "answered", dims)

@@ -296,6 +296,6 @@ def _open_callbacks(h) -> list[str]:
     for topic in h.flow.topics:
         for lang in h.flow.languages:
             members |= {
-                m for m in h.redis.zrange(keys.waiting(topic, lang), 0, -1) if m.startswith("b:")
+                m for m in h.redis.zrange(keys.waiting(topic, lang), 0, -1) if keys.is_callback(m)
             }
     return sorted(members)

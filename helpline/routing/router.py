@@ -363,7 +363,7 @@ class Router:
         )
         if result == "wrapup" and self.jobs:
             self.jobs.wrapup_started(volunteer_id)
-            if member.startswith("c:"):
+            if keys.is_call(member):
                 self.jobs.conversation_over(member)
         return result
 
