@@ -55,23 +55,38 @@ def shape(line: str) -> str:
     return " ".join(out)
 
 
+def code_lines(text: str) -> list[tuple[int, str]]:
+    """The number and shape of each line that is not blank or a comment."""
+    return [(n, s) for n, line in enumerate(text.splitlines(), 1) if (s := shape(line))]
+
+
 def repeated_blocks(files: dict[str, str], window: int = WINDOW) -> list[str]:
-    """Each pair of places where ``window`` code lines of the same shape stand twice."""
-    seen: dict[tuple[str, ...], tuple[str, int, str]] = {}
-    found = []
-    for name, text in files.items():
-        lines = [(n, s) for n, line in enumerate(text.splitlines(), 1) if (s := shape(line))]
+    """Each run of ``window`` or more code lines whose shapes stand again elsewhere, naming
+    both places (a longer run once, with all its lines)."""
+    code = {name: code_lines(text) for name, text in files.items()}
+    seen: dict[tuple[str, ...], tuple[str, int]] = {}
+    runs: dict[tuple[str, str, int], list[int]] = {}  # (file, other, shift) -> [first, last]
+    found: list[tuple[tuple[str, str, int], list[int]]] = []
+    for name, lines in code.items():
         for i in range(len(lines) - window + 1):
             block = tuple(s for _, s in lines[i : i + window])
-            first, last = lines[i][0], lines[i + window - 1][0]
-            if block not in seen:
-                seen[block] = (name, i, f"{first}-{last}")
-                continue
-            other, other_i, other_lines = seen[block]
+            other, other_i = seen.setdefault(block, (name, i))
             if other == name and i - other_i < window:
-                continue  # a run of like lines overlapping itself is not a copy
-            found.append(f"{name}:{first}-{last} repeats {other}:{other_lines}")
-    return found
+                continue  # the first place, or like lines overlapping themselves
+            key = (name, other, i - other_i)
+            if key in runs and runs[key][1] == i - 1:
+                runs[key][1] = i  # the same run, one line longer
+            else:
+                runs[key] = [i, i]
+                found.append((key, runs[key]))
+    messages = []
+    for (name, other, shift), (first, last) in found:
+        here, there = code[name], code[other]
+        messages.append(
+            f"{name}:{here[first][0]}-{here[last + window - 1][0]} repeats "
+            f"{other}:{there[first - shift][0]}-{there[last - shift + window - 1][0]}"
+        )
+    return messages
 
 
 def lua_files() -> dict[str, str]:
