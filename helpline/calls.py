@@ -1,49 +1,22 @@
 """The caller's side of the state in Redis: calls, waiting lists and callback requests.
 
-Each change that touches more than one key is one Lua script in ``helpline/lua``; this module
-only prepares keys and arguments and reads results.
+Each change that touches more than one key is one Lua script in ``helpline/lua`` (loaded by
+``helpline.scripts``); this module only prepares keys and arguments and reads results.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import time
-import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
-from pathlib import Path
 
 import redis
 
 from helpline import hours, keys, privacy
 from helpline.config import Settings
-
-LUA_DIR = Path(__file__).resolve().parent / "lua"
-
-
-@functools.cache
-def _lua_sources() -> tuple[tuple[str, str], ...]:
-    return tuple((path.stem, path.read_text()) for path in sorted(LUA_DIR.glob("*.lua")))
-
-
-class Scripts:
-    """The Lua scripts, registered once per client; redis-py reloads them after NOSCRIPT."""
-
-    _by_client: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-    def __init__(self, client: redis.Redis):
-        for name, source in _lua_sources():
-            setattr(self, name, client.register_script(source))
-
-    @classmethod
-    def of(cls, client: redis.Redis) -> Scripts:
-        """The scripts of this client (objects made per request share them)."""
-        found = cls._by_client.get(client)
-        if found is None:
-            found = cls._by_client[client] = cls(client)
-        return found
+from helpline.scripts import Scripts
 
 
 class Clock:
@@ -85,6 +58,11 @@ class WaitSnapshot:
     ahead: int | None  # None when the caller is not in the list
     answered_recently: int
     now_ms: int
+
+
+def _in_line(sid: str, now: int, line: str) -> dict:
+    """The named arguments of a script about a caller leaving the line they were read in."""
+    return {"sid": sid, "member": keys.call_member(sid), "now": now, "line": line}
 
 
 def _ms(moment: datetime | None) -> int:
@@ -195,29 +173,23 @@ class CallStore:
         now = self.clock.now_ms()
         caller = self.pseudonym(number)
         state, arrival, ahead, _ = self.scripts.enqueue(
-            keys=[
-                keys.call(sid),
-                keys.waiting(topic, lang),
-                keys.EVENTS,
-                keys.caller(caller or "-"),
-            ],
-            args=[
-                sid,
-                now,
-                arrival_ms or now,
-                topic,
-                lang,
-                0,
-                referral or "",
-                self.settings.repeat_window_days * 86_400_000,
-                self.settings.priority_repeat,
-                self.settings.call_ttl,
-                self.settings.repeat_window_days * 86_400 + 86_400,
-                caller,
-                privacy.region(number),
-                keys.PRIORITY_SPAN,
-                keys.MAX_PRIORITY,
-            ],
+            [keys.call(sid), keys.waiting(topic, lang), keys.EVENTS, keys.caller(caller or "-")],
+            sid=sid,
+            member=keys.call_member(sid),
+            now=now,
+            arrival=arrival_ms or now,
+            topic=topic,
+            lang=lang,
+            priority=0,
+            referral=referral or "",
+            repeat_window=self.settings.repeat_window_days * 86_400_000,
+            repeat_bonus=self.settings.priority_repeat,
+            call_ttl=self.settings.call_ttl,
+            history_ttl=self.settings.repeat_window_days * 86_400 + 86_400,
+            caller=caller,
+            region=privacy.region(number),
+            span=keys.PRIORITY_SPAN,
+            max_priority=keys.MAX_PRIORITY,
         )
         return state, int(arrival or 0), int(ahead)
 
@@ -241,22 +213,25 @@ class CallStore:
             is_open = self.opening_status().open
         except (redis.RedisError, ValueError):
             is_open = True
-        extra = [
-            self.pseudonym(number),
-            privacy.region(number),
-            duration_s,
-            "1" if is_open else "0",
-        ]
+        about = {
+            "caller": self.pseudonym(number),
+            "region": privacy.region(number),
+            "duration": duration_s,
+            "open": "1" if is_open else "0",
+        }
         return self._with_line(
             sid,
             lambda line, topic, _lang: self.scripts.end_call(
-                keys=[
+                [
                     keys.call(sid),
                     line or keys.waiting("-", "-"),
                     keys.EVENTS,
                     keys.number_draft(sid),
                 ],
-                args=[sid, now, line, status, self.settings.call_ttl, *extra],
+                **_in_line(sid, now, line),
+                status=status,
+                ttl=self.settings.call_ttl,
+                **about,
             ),
         )
 
@@ -265,8 +240,9 @@ class CallStore:
         return self._with_line(
             sid,
             lambda line, topic, _lang: self.scripts.leave_queue(
-                keys=[keys.call(sid), line or keys.waiting("-", "-"), keys.EVENTS],
-                args=[sid, now, line, reason],
+                [keys.call(sid), line or keys.waiting("-", "-"), keys.EVENTS],
+                **_in_line(sid, now, line),
+                reason=reason,
             ),
         )
 
@@ -276,13 +252,15 @@ class CallStore:
         return self._with_line(
             sid,
             lambda line, topic, lang: self.scripts.dequeued(
-                keys=[
+                [
                     keys.call(sid),
                     line or keys.waiting("-", "-"),
                     keys.EVENTS,
                     keys.answered(topic or "-", lang or "-"),
                 ],
-                args=[sid, now, line, how, window_ms],
+                **_in_line(sid, now, line),
+                how=how,
+                keep_answers=window_ms,
             ),
         )
 
@@ -306,7 +284,7 @@ class CallStore:
         def run(line: str, current_topic: str, _lang: str):
             use_topic = current_topic or topic
             result, cid = self.scripts.to_callback(
-                keys=[
+                [
                     keys.call(sid),
                     line or keys.waiting(use_topic, lang),
                     keys.callback(callback_id),
@@ -314,20 +292,20 @@ class CallStore:
                     keys.number_draft(sid),
                     keys.SCHEDULED_CALLBACKS,
                 ],
-                args=[
-                    sid,
-                    callback_id,
-                    now,
-                    number,
-                    use_topic,
-                    lang,
-                    _ms(due_at) or now,
-                    self.settings.call_ttl,
-                    keys.score(0, now),
-                    self.pseudonym(caller_number),
-                    privacy.region(caller_number),
-                    reason,
-                ],
+                sid=sid,
+                member=keys.call_member(sid),
+                callback=callback_id,
+                callback_member=keys.callback_member(callback_id),
+                now=now,
+                number=number,
+                topic=use_topic,
+                lang=lang,
+                due=_ms(due_at) or now,
+                ttl=self.settings.call_ttl,
+                score=keys.score(0, now),
+                caller=self.pseudonym(caller_number),
+                region=privacy.region(caller_number),
+                reason=reason,
             )
             return "moved" if result == "moved" else (result, cid)
 

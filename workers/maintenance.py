@@ -20,8 +20,9 @@ def purge(h, retention_days: int | None = None) -> dict:
         callback_id = key.rsplit(":", 1)[1]
         topic, lang = h.redis.hmget(key, ["topic", "lang"])
         result = h.router.scripts.purge_callback(
-            keys=[key, keys.SCHEDULED_CALLBACKS, keys.waiting(topic or "-", lang or "-")],
-            args=[keys.callback_member(callback_id), cutoff_ms],
+            [key, keys.SCHEDULED_CALLBACKS, keys.waiting(topic or "-", lang or "-")],
+            member=keys.callback_member(callback_id),
+            cutoff=cutoff_ms,
         )
         numbers += result in ("scrubbed", "expired")
     return {"events": events, "numbers": numbers}

@@ -7,7 +7,7 @@ import logging
 from twilio.base.exceptions import TwilioRestException
 
 from helpline import keys
-from helpline.model import Volunteer, is_call
+from helpline.model import Volunteer
 from helpline.twiml import public_url
 from workers.periodic import periodic
 
@@ -238,9 +238,9 @@ def _forget_vanished_callers(h, now: int) -> int:
     for topic in h.flow.topics:
         for lang in h.flow.languages:
             for member in h.redis.zrange(keys.waiting(topic, lang), 0, -1):
-                if not is_call(member):
+                kind, sid = keys.parse_member(member)
+                if kind != "call":
                     continue
-                sid = member[2:]
                 seen = (
                     h.redis.hget(keys.call(sid), "seen_at")
                     or h.redis.hget(keys.call(sid), "enqueued_at")
