@@ -6,50 +6,17 @@ Each change that touches more than one key is one Lua script in ``helpline/lua``
 
 from __future__ import annotations
 
-import json
-import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 
 import redis
 
-from helpline import hours, keys, privacy
+from helpline import keys, privacy
+from helpline.clock import Clock, clock_from_settings
 from helpline.config import Settings
+from helpline.opening import OpeningHours
 from helpline.scripts import Scripts
-
-
-class Clock:
-    """Wall-clock time; tests and the simulator may replace it with a controlled clock."""
-
-    def now_ms(self) -> int:
-        return int(time.time() * 1000)
-
-    def now(self) -> datetime:
-        return datetime.fromtimestamp(self.now_ms() / 1000, tz=UTC)
-
-
-class ScaledClock(Clock):
-    """Time that runs ``speed`` times faster than the wall clock from ``epoch_ms`` on.
-
-    The app (HELPLINE_CLOCK_SPEED, HELPLINE_CLOCK_EPOCH) and the simulator compute the same
-    function of wall time, so both agree on "now" without talking to each other.
-    """
-
-    def __init__(self, speed: float, epoch_ms: int):
-        self.speed = speed
-        self.epoch_ms = epoch_ms
-
-    def now_ms(self) -> int:
-        wall = time.time() * 1000
-        return int(self.epoch_ms + (wall - self.epoch_ms) * self.speed)
-
-
-def clock_from_settings(settings: Settings) -> Clock:
-    speed = settings.clock_speed or 1.0
-    if speed == 1:
-        return Clock()
-    return ScaledClock(speed, int(settings.clock_epoch or time.time() * 1000))
 
 
 @dataclass(frozen=True)
@@ -70,10 +37,17 @@ def _ms(moment: datetime | None) -> int:
 
 
 class CallStore:
-    def __init__(self, client: redis.Redis, settings: Settings, clock: Clock | None = None):
+    def __init__(
+        self,
+        client: redis.Redis,
+        settings: Settings,
+        clock: Clock | None = None,
+        opening: OpeningHours | None = None,
+    ):
         self.redis = client
         self.settings = settings
         self.clock = clock or clock_from_settings(settings)
+        self.opening = opening or OpeningHours(client, settings, self.clock)
 
     @cached_property
     def scripts(self) -> Scripts:
@@ -81,82 +55,6 @@ class CallStore:
 
     def pseudonym(self, number: str | None) -> str:
         return privacy.pseudonym(number or "", self.settings.pseudonym_key)
-
-    # -- opening hours ---------------------------------------------------------------------
-
-    _open_kept: tuple | None = None  # (schedule, second, open status): see opening_status
-    SCHEDULE_TTL = 5.0  # seconds another process may see old hours after a change
-
-    def schedule(self) -> hours.Schedule:
-        """The opening hours: the environment's, overridden by a coordinator's in Redis.
-
-        Kept in memory for a few seconds: it is read on every incoming call and changes rarely.
-        """
-        cached = getattr(self, "_schedule_cache", None)
-        if cached and time.monotonic() - cached[0] < self.SCHEDULE_TTL:
-            return cached[1]
-        try:
-            schedule = self._load_schedule()
-        except redis.RedisError:
-            # Redis is away: keep answering calls with the hours we knew, else the defaults.
-            return cached[1] if cached else self._load_schedule(stored={})
-        self._schedule_cache = (time.monotonic(), schedule)
-        return schedule
-
-    def opening_status(self) -> hours.Status:
-        """Whether the helpline is open now (the hours, holidays and closure in force).
-
-        Every incoming call asks. Without a closure, an "open" answer cannot change within a
-        whole second (hours change on whole minutes, holidays on whole days), so it is kept for
-        the rest of that second.
-        """
-        schedule = self.schedule()
-        now_ms = self.clock.now_ms()
-        second = now_ms // 1000
-        kept = self._open_kept
-        if kept is not None and kept[0] is schedule and kept[1] == second:
-            return kept[2]
-        status = hours.status(schedule, datetime.fromtimestamp(now_ms / 1000, tz=UTC))
-        if status.open and schedule.closure is None:
-            self._open_kept = (schedule, second, status)
-        return status
-
-    def _load_schedule(self, stored: dict | None = None) -> hours.Schedule:
-        if stored is None:
-            stored = self.redis.hgetall(keys.HOURS)
-        tz = hours.zone(self.settings.timezone)
-        weekly = hours.parse_weekly(stored.get("weekly") or self.settings.opening_hours)
-        holiday_spec = hours.parse_holidays(
-            stored["holidays"] if "holidays" in stored else self.settings.holidays
-        )
-        closure = None
-        if stored.get("closure"):
-            raw = json.loads(stored["closure"])
-            until = datetime.fromisoformat(raw["until"]) if raw.get("until") else None
-            closure = hours.Closure(reason=raw.get("reason") or {}, until=until)
-        return hours.Schedule(weekly, holiday_spec, tz, closure)
-
-    def set_hours(self, *, weekly: str | None = None, holidays: str | None = None) -> None:
-        self._schedule_cache = None
-        if weekly is not None:
-            hours.parse_weekly(weekly)
-            self.redis.hset(keys.HOURS, "weekly", weekly)
-        if holidays is not None:
-            hours.parse_holidays(holidays)
-            self.redis.hset(keys.HOURS, "holidays", holidays)
-
-    def close(self, reason: dict[str, str], until: datetime | None) -> None:
-        self._schedule_cache = None
-        value = {"reason": reason, "until": until.isoformat() if until else None}
-        self.redis.hset(keys.HOURS, "closure", json.dumps(value))
-
-    def reopen(self) -> None:
-        self._schedule_cache = None
-        self.redis.hdel(keys.HOURS, "closure")
-
-    def reset_hours(self) -> None:
-        self._schedule_cache = None
-        self.redis.delete(keys.HOURS)
 
     # -- the call's life -------------------------------------------------------------------
 
@@ -210,7 +108,7 @@ class CallStore:
         """The call is over; a waiting caller is removed at once and counted as abandoned."""
         now = self.clock.now_ms()
         try:
-            is_open = self.opening_status().open
+            is_open = self.opening.status().open
         except (redis.RedisError, ValueError):
             is_open = True
         about = {

@@ -204,7 +204,7 @@ def import_places():
 def _hours_state(h) -> dict:
     from helpline import hours
 
-    schedule = h.store.schedule()
+    schedule = h.hours.schedule()
     now = h.store.clock.now()
     status = hours.status(schedule, now)
     stored = h.redis.hgetall(keys.HOURS)
@@ -239,7 +239,7 @@ def set_hours():
         return error(400, "hours_not_text")
     h = helpline()
     try:
-        h.store.set_hours(weekly=weekly, holidays=holidays)
+        h.hours.set(weekly=weekly, holidays=holidays)
     except ValueError as exc:
         problem = exc if isinstance(exc, Refusal) else str(exc)
         return error(400, Refusal("hours_invalid", problem=problem))
@@ -265,7 +265,7 @@ def close_helpline():
         if until.tzinfo is None:
             return error(400, "time_invalid")
     h = helpline()
-    h.store.close({"nl": reason_nl, "en": reason_en or reason_nl}, until)
+    h.hours.close({"nl": reason_nl, "en": reason_en or reason_nl}, until)
     return jsonify(_hours_state(h))
 
 
@@ -273,5 +273,5 @@ def close_helpline():
 @coordinator_only
 def reopen_helpline():
     h = helpline()
-    h.store.reopen()
+    h.hours.reopen()
     return jsonify(_hours_state(h))

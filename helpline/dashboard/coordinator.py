@@ -55,7 +55,7 @@ def export(name):
 @page(coordinators=True)
 def opening_hours():
     h = helpline()
-    schedule = h.store.schedule()
+    schedule = h.hours.schedule()
     now = h.store.clock.now()
     lang = language()
     status = hours.status(schedule, now)

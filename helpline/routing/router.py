@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import redis
 
 from helpline import keys
-from helpline.calls import Clock, clock_from_settings
+from helpline.clock import Clock, clock_from_settings
 from helpline.config import Settings
 from helpline.ivr.flow import Flow
 from helpline.model import Volunteer

@@ -137,7 +137,7 @@ def _confirm_callback(
     values = None
     if ctx == "closed":
         now = h.store.clock.now()
-        due_at = hours.next_opening(h.store.schedule(), now)
+        due_at = hours.next_opening(h.hours.schedule(), now)
         values = hours_values(lang, now)
     result, _ = h.store.request_callback(
         sid,

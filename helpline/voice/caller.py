@@ -39,7 +39,7 @@ def incoming(params) -> VoiceResponse | str:
     callback, and a call that ends in the menu is recorded by its final status callback.
     """
     h = helpline()
-    if h.store.opening_status().open:  # the opening menu is the same for every caller
+    if h.hours.status().open:  # the opening menu is the same for every caller
         known = h.engine.recall(("incoming",))
         if known is None:
             known = present(h.engine.begin(), params)
@@ -203,7 +203,7 @@ def _estimate_window() -> int:
     """The window of recent answers for this moment (see ``wait.estimate_window``)."""
     h = helpline()
     now = h.store.clock.now()
-    opened = hours.open_since(h.store.schedule(), now)
+    opened = hours.open_since(h.hours.schedule(), now)
     open_for = None if opened is None else int((now - opened).total_seconds())
     return wait.estimate_window(h.settings.estimate_window, open_for)
 

@@ -23,7 +23,7 @@ def topic_of(value: str | None) -> str:
 def hours_values(lang: str, now: datetime | None = None) -> dict[str, str]:
     """{hours}, {reason} and {next_opening} for prompts about opening hours."""
     h = helpline()
-    schedule = h.store.schedule()
+    schedule = h.hours.schedule()
     now = now or h.store.clock.now()
     status = hours.status(schedule, now)
     opening = status.next_opening

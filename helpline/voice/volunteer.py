@@ -211,7 +211,7 @@ def citizen_status(args, params) -> VoiceResponse:
     why = "voicemail" if params.get("AnsweredBy", "").startswith("machine") else call_status
     now = h.store.clock.now()
     retry_at = now.timestamp() + h.settings.callback_retry_minutes * 60
-    schedule = h.store.schedule()
+    schedule = h.hours.schedule()
     moment = datetime.fromtimestamp(retry_at, tz=UTC)
     if not hours.status(schedule, moment).open:
         opening = hours.next_opening(schedule, moment)
