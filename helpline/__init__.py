@@ -7,7 +7,7 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from helpline import config as config_module
-from helpline import extensions
+from helpline import errors, extensions, logs
 
 
 class _NoSessionsForTwilio(SecureCookieSessionInterface):
@@ -25,11 +25,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(config_module.load(overrides=test_config))
     app.session_interface = _NoSessionsForTwilio()
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
-    from helpline.ops import configure_logging
-
-    configure_logging(app.config["HELPLINE_LOG_FORMAT"])
-
+    logs.configure_logging(app.config["HELPLINE_LOG_FORMAT"])
     extensions.init_app(app)
+    errors.init_app(app)
 
     from helpline.voice import bp as voice_bp
 

@@ -7,12 +7,14 @@ from datetime import timedelta
 
 from rq import Queue, Retry
 
+from helpline.jobs import HIGH
+
 
 class RoutingJobs:
     def __init__(self, rq_redis, config: dict):
         self.config = config
         self.speed = float(config.get("HELPLINE_CLOCK_SPEED") or 1)
-        self.high = Queue("high", connection=rq_redis)
+        self.high = Queue(HIGH, connection=rq_redis)
 
     def _later(self, seconds: float, func: str, *args) -> None:
         """``seconds`` of the app's time from now. The RQ scheduler runs on wall time and

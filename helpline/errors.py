@@ -1,0 +1,58 @@
+"""Errors as each audience reads them, on every app: empty TwiML to Twilio under ``/voice``,
+JSON under ``/api``, a short page (or Flask's) elsewhere. Redis away for a moment is a 503 the
+caller's phone, the dashboard or the browser can wait out, never a bare server error.
+
+The API's JSON errors are imported when one is answered: the webhooks' app has no API, and
+importing ``helpline.api`` from here at load would run it before this module is ready.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, request
+from redis import RedisError
+from werkzeug.exceptions import HTTPException
+
+from helpline import twiml
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(RedisError, redis_unavailable)
+    app.register_error_handler(404, http_error)
+    app.register_error_handler(405, http_error)
+
+
+def redis_unavailable(exc: RedisError):
+    """Redis is away for a moment: say so (503)."""
+    log.warning("redis unavailable path=%s error=%s", request.path, type(exc).__name__)
+    if request.path.startswith("/voice/"):
+        return twiml.reply(status=503)
+    from helpline.api import error
+    from helpline.api.messages import localize, request_language
+
+    message = "Even geen verbinding met de server. Probeer het zo opnieuw."
+    if request.path.startswith("/api/"):
+        response = error(503, message)
+        response[0].headers["Retry-After"] = "5"
+        return response
+    page = (
+        f'<!doctype html><html lang="{request_language()}"><meta charset="utf-8">'
+        f"<title>DigiHulplijn</title><main><h1>{localize(message, request_language())}</h1>"
+        "</main></html>"
+    )
+    return current_app.response_class(page, status=503, mimetype="text/html")
+
+
+def http_error(exc: HTTPException):
+    """Unknown paths and methods: JSON under /api, empty TwiML under /voice, else Flask's."""
+    if request.path.startswith("/api/"):
+        from helpline.api import error
+
+        message = "Deze pagina bestaat niet." if exc.code == 404 else "Dit kan hier niet."
+        return error(exc.code, message)
+    if request.path.startswith("/voice/"):
+        return twiml.reply(status=exc.code)
+    return exc
