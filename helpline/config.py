@@ -41,6 +41,13 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _at_least_one(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError("must be 1 or more")
+    return number
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -352,6 +359,14 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
         False,
         "Seconds a webhook answer is remembered for a redelivery with the same token.",
+    ),
+    Setting(
+        "HELPLINE_STREAMS_PER_ACCOUNT",
+        5,
+        _at_least_one,
+        False,
+        "Live event streams (open dashboard pages) one account may hold at once; one more is "
+        "refused with 429 until one closes.",
     ),
 )
 

@@ -224,3 +224,34 @@ def test_the_dashboard_service_keeps_live_streams_open_and_still_answers(redis_u
         process.terminate()
         process.wait(timeout=30)
 
+
+def test_the_dashboard_service_refuses_an_account_more_streams_than_its_cap(redis_url, r):
+    """The cap holds in the real service, and a dashboard that goes away frees its slot."""
+    from helpline.accounts import Accounts
+    from helpline.config import setting
+
+    cap = setting("HELPLINE_STREAMS_PER_ACCOUNT").default
+    Accounts(r).create("anna", "correct horse battery", role="volunteer")
+    process, port = start_dashboard_service(redis_url)
+    try:
+        cookie = {"Cookie": sign_in_when_up(port, "anna")}
+        streams = [open_request(port, "GET", "/api/stream", headers=cookie) for _ in range(cap)]
+        assert [response.status for _, response in streams] == [200] * cap
+        _, refused = open_request(port, "GET", "/api/stream", headers=cookie)
+        assert refused.status == 429 and "error" in json.loads(refused.read())
+        gone, _ = streams.pop()
+        gone.close()  # the browser tab closes: the server notices at its next write
+        deadline = time.time() + 30
+        while True:
+            conn, again = open_request(port, "GET", "/api/stream", headers=cookie)
+            if again.status == 200 or time.time() > deadline:
+                break
+            conn.close()
+            time.sleep(0.5)
+        assert again.status == 200
+        streams.append((conn, again))
+        for conn, _ in streams:
+            conn.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -95,6 +95,10 @@ TABLE: list[tuple[str, str, str]] = [
      "No connection to the server for a moment. Please try again shortly."),
     (r"limit is een getal van 1 tot 100\.", "limit is een getal van 1 tot 100.",
      "limit is a number from 1 to 100."),
+    (r"Er staan te veel live-verbindingen open .*",
+     "Er staan te veel live-verbindingen open voor dit account. Sluit een ander venster of "
+     "tabblad.", "Too many live connections are open for this account. Close another window "
+     "or tab."),
 ]  # fmt: skip
 COMPILED = [(re.compile(f"^{pattern}$", re.DOTALL), nl, en) for pattern, nl, en in TABLE]
 

@@ -15,11 +15,15 @@ from helpline.api import COOKIE, _body, _me, _offer, accounts, bp, error, signed
 from helpline.api.messages import personal_details, request_language
 from helpline.extensions import helpline
 from helpline.places import PlaceError, Places
+from helpline.streams import LEASE_SECONDS, RENEW_SECONDS, StreamSlots
 
 log = logging.getLogger(__name__)
 STREAM_SECONDS = 300  # then the browser reconnects (and resyncs) by itself
 KEEPALIVE_SECONDS = 5  # a write this often notices a vanished browser
 HEARTBEAT_SECONDS = 10
+TOO_MANY_STREAMS = (
+    "Er staan te veel live-verbindingen open voor dit account. Sluit een ander venster of tabblad."
+)
 
 WRAPUP_MESSAGES = {
     "outcome": "Kies hoe het gesprek afliep.",
@@ -142,9 +146,16 @@ def snapshot(h, username: str, account) -> dict:
 @signed_in
 def stream_updates():
     """Server-Sent Events: a ``state`` event whenever the volunteer's screen should change (and
-    one at once on every connect, which is the resync after a network drop)."""
+    one at once on every connect, which is the resync after a network drop). Each stream holds
+    one of the account's slots (``helpline.streams``) while it runs: 429 when none is free."""
     h = helpline()
     username, token = g.account.username, request.cookies.get(COOKIE)
+    slots = StreamSlots(h.redis, h.config["HELPLINE_STREAMS_PER_ACCOUNT"])
+    slot = slots.claim(username)
+    if slot is None:
+        response = error(429, TOO_MANY_STREAMS, limit=slots.cap)
+        response[0].headers["Retry-After"] = str(LEASE_SECONDS)
+        return response
     speed = float(h.config.get("HELPLINE_CLOCK_SPEED") or 1)
 
     def events():
@@ -156,6 +167,7 @@ def stream_updates():
 
     def updates():
         last, last_write, last_beat = None, 0.0, time.monotonic()
+        last_renewal = last_beat
         cursor = h.redis.xrevrange(keys.EVENTS, count=1)
         cursor = cursor[0][0] if cursor else "0-0"
         ends = time.monotonic() + STREAM_SECONDS
@@ -176,12 +188,19 @@ def stream_updates():
             if now - last_beat >= HEARTBEAT_SECONDS:
                 h.router.heartbeat(username)
                 last_beat = now
+            if now - last_renewal >= RENEW_SECONDS:
+                if not slots.renew(username, slot):
+                    return  # the lease lapsed (a stalled process); the browser reconnects
+                last_renewal = now
             news = h.redis.xread({keys.EVENTS: cursor}, count=200, block=1000)
             if news:
                 cursor = news[0][1][-1][0]
 
-    return Response(
+    response = Response(
         stream_with_context(events()),
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
+    # the server closes the response however the stream ends, also when it never started
+    response.call_on_close(lambda: slots.release(username, slot))
+    return response
