@@ -184,18 +184,18 @@ def hours_reopen():
 @click.option("--name", default=None)
 def worker(burst, name):
     """Run an RQ worker (with RQ's scheduler) on the helpline's queues."""
-    from workers import run_worker
+    from helpline import jobs
 
-    run_worker(current_app.extensions["helpline"], burst=burst, name=name)
+    jobs.run(jobs.RUN_WORKER, current_app.extensions["helpline"], burst=burst, name=name)
 
 
 @click.command("cron")
 @with_appcontext
 def cron():
     """Run RQ's cron scheduler with the helpline's periodic jobs."""
-    from workers import run_cron
+    from helpline import jobs
 
-    run_cron(current_app.extensions["helpline"])
+    jobs.run(jobs.RUN_CRON, current_app.extensions["helpline"])
 
 
 if __name__ == "__main__":

@@ -61,13 +61,18 @@ class Helpline:
         return self._twilio
 
 
-def init_app(app: Flask) -> None:
+def bootstrap(settings: Settings, clock: Clock | None = None) -> Helpline:
+    """The one wiring of the helpline, shared by the web apps, the workers and the CLI."""
     from helpline.routing.jobs import RoutingJobs
 
-    helpline = Helpline(app.config["HELPLINE_SETTINGS"], app.config.get("CLOCK"))
-    helpline.jobs = RoutingJobs(helpline.rq_redis, helpline.settings)
+    helpline = Helpline(settings, clock)
+    helpline.jobs = RoutingJobs(helpline.rq_redis, settings)
     helpline.router.jobs = helpline.jobs
-    app.extensions["helpline"] = helpline
+    return helpline
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["helpline"] = bootstrap(app.config["HELPLINE_SETTINGS"], app.config.get("CLOCK"))
 
 
 def helpline() -> Helpline:

@@ -181,3 +181,8 @@ def runs(job: str) -> str:
 def job_status(job: str) -> str:
     """A periodic job's health: consecutive failures, back-off, last error and success."""
     return f"{PREFIX}:job_status:{job}"
+
+
+def open_streams(username: str) -> str:
+    """An account's open event streams: stream id scored by the end of its lease (ms)."""
+    return f"{PREFIX}:streams:{username}"

@@ -3,6 +3,7 @@ production package and image leave the Twilio simulator out."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -85,9 +86,26 @@ def test_web_command_serves_the_app_under_gunicorn(redis_url):
             pytest.fail(
                 process.stderr.read1().decode() if process.poll() is not None else "no answer"
             )
+        # the webhooks' service is the voice app: no pages, no API, no event stream to hold it
+        for path in ("/api/stream", "/api/me", "/login"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}")
+            assert refused.value.code == 404
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_scripts_run_and_the_image_start_the_apps_compose_starts():
+    apps = {name: project_commands()[name][-1] for name in ("web", "dashboard")}
+    assert apps == {
+        "web": "helpline:create_voice_app()",
+        "dashboard": "helpline:create_dashboard_app()",
+    }
+    run = (ROOT / "scripts/run").read_text()
+    assert re.findall(r"'(helpline:create_\w+\(\))'", run) == [apps["web"], apps["dashboard"]]
+    image = (ROOT / "Dockerfile").read_text().splitlines()[-1]
+    assert json.loads(image.removeprefix("CMD "))[-1] == apps["web"]
 
 
 def test_redis_command_starts_with_aof_and_noeviction(tmp_path):
@@ -154,14 +172,9 @@ def test_ci_runs_the_readme_test_command():
     assert "./scripts/test" in (ROOT / ".ci/run").read_text()
 
 
-def test_the_dashboard_service_keeps_live_streams_open_and_still_answers(redis_url, r):
-    """Each open dashboard holds an event stream; the dashboard service runs threads, so one
-    worker process serves many streams and the other requests beside them."""
-    from helpline.accounts import Accounts
-
+def start_dashboard_service(redis_url: str) -> tuple[subprocess.Popen, int]:
+    """The compose file's dashboard command under gunicorn: one process, the service's threads."""
     service = COMPOSE["services"]["dashboard"]
-    assert service["environment"]["HELPLINE_WORKER_CLASS"] == "gthread"
-    Accounts(r).create("anna", "correct horse battery", role="volunteer")
     port = free_port()
     env = {
         "PATH": str(Path(sys.executable).parent),
@@ -178,38 +191,55 @@ def test_the_dashboard_service_keeps_live_streams_open_and_still_answers(redis_u
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    import http.client
+    return process, port
 
+
+def open_request(port: int, method: str, path: str, **kwargs):
+    """(connection, response), the connection left open (an event stream keeps it)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request(method, path, **kwargs)
+    return conn, conn.getresponse()
+
+
+def sign_in_when_up(port: int, username: str) -> str:
+    """Sign in as soon as the service answers; the session cookie."""
+    for _ in range(100):
+        try:
+            _, login = open_request(
+                port,
+                "POST",
+                "/api/login",
+                body=json.dumps({"username": username, "password": "correct horse battery"}),
+                headers={"Content-Type": "application/json"},
+            )
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        pytest.fail("the dashboard service did not start")
+    assert login.status == 200
+    return login.getheader("Set-Cookie").split(";")[0]
+
+
+def test_the_dashboard_service_keeps_live_streams_open_and_still_answers(redis_url, r):
+    """Each open dashboard holds an event stream; the dashboard service runs threads, so one
+    worker process serves many streams and the other requests beside them."""
+    from helpline.accounts import Accounts
+
+    service = COMPOSE["services"]["dashboard"]
+    assert service["environment"]["HELPLINE_WORKER_CLASS"] == "gthread"
+    Accounts(r).create("anna", "correct horse battery", role="volunteer")
+    process, port = start_dashboard_service(redis_url)
     try:
-        for _ in range(100):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                conn.request(
-                    "POST",
-                    "/api/login",
-                    body=json.dumps({"username": "anna", "password": "correct horse battery"}),
-                    headers={"Content-Type": "application/json"},
-                )
-                login = conn.getresponse()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the dashboard service did not start")
-        assert login.status == 200
-        cookie = login.getheader("Set-Cookie").split(";")[0]
+        cookie = sign_in_when_up(port, "anna")
         streams = []
         for _ in range(5):
-            stream = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            stream.request("GET", "/api/stream", headers={"Cookie": cookie})
-            response = stream.getresponse()
+            stream, response = open_request(port, "GET", "/api/stream", headers={"Cookie": cookie})
             assert response.getheader("Content-Type").startswith("text/event-stream")
             first = response.readline() + response.readline()
             assert first.startswith(b"retry:")
             streams.append((stream, response))
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        conn.request("GET", "/api/me", headers={"Cookie": cookie})
-        me = conn.getresponse()
+        _, me = open_request(port, "GET", "/api/me", headers={"Cookie": cookie})
         assert me.status == 200 and json.loads(me.read())["username"] == "anna"
         for stream, _ in streams:
             stream.close()
@@ -313,3 +343,35 @@ def test_the_production_image_copies_no_simulator():
     everything = "FROM python:3.11-slim\nCOPY . /app\n"
     assert simulator_parts(image_files(everything, dockerignore)) == []
     assert "simulator/twilio_sim/simulator.py" in image_files(everything, ".venv\n.git\n")
+
+
+def test_the_dashboard_service_refuses_an_account_more_streams_than_its_cap(redis_url, r):
+    """The cap holds in the real service, and a dashboard that goes away frees its slot."""
+    from helpline.accounts import Accounts
+    from helpline.config import setting
+
+    cap = setting("HELPLINE_STREAMS_PER_ACCOUNT").default
+    Accounts(r).create("anna", "correct horse battery", role="volunteer")
+    process, port = start_dashboard_service(redis_url)
+    try:
+        cookie = {"Cookie": sign_in_when_up(port, "anna")}
+        streams = [open_request(port, "GET", "/api/stream", headers=cookie) for _ in range(cap)]
+        assert [response.status for _, response in streams] == [200] * cap
+        _, refused = open_request(port, "GET", "/api/stream", headers=cookie)
+        assert refused.status == 429 and "error" in json.loads(refused.read())
+        gone, _ = streams.pop()
+        gone.close()  # the browser tab closes: the server notices at its next write
+        deadline = time.time() + 30
+        while True:
+            conn, again = open_request(port, "GET", "/api/stream", headers=cookie)
+            if again.status == 200 or time.time() > deadline:
+                break
+            conn.close()
+            time.sleep(0.5)
+        assert again.status == 200
+        streams.append((conn, again))
+        for conn, _ in streams:
+            conn.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

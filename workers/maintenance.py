@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from helpline import keys
-from workers.periodic import periodic
+from workers.periodic import scheduled
 
 
 def purge(h, retention_days: int | None = None) -> dict:
@@ -28,7 +28,7 @@ def purge(h, retention_days: int | None = None) -> dict:
     return {"events": events, "numbers": numbers}
 
 
-@periodic("trim_events", 3600)
+@scheduled
 def trim_events(retention_days: int | None = None) -> dict:
     """The retention job (hourly)."""
     return purge(_state(), retention_days)

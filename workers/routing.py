@@ -9,7 +9,7 @@ from twilio.base.exceptions import TwilioRestException
 from helpline import keys
 from helpline.model import Volunteer
 from helpline.twiml import public_url
-from workers.periodic import periodic
+from workers.periodic import scheduled
 
 log = logging.getLogger("workers.routing")
 
@@ -168,7 +168,7 @@ def cancel_leg(leg_sid: str) -> str:
     return "cancelled"
 
 
-@periodic("repair_routing", 30)
+@scheduled
 def repair_routing() -> dict:
     """Periodic repair: expired offers, due wrap-ups and callbacks, missed matches."""
     h = _state()

@@ -11,11 +11,11 @@ from helpline import keys
 from helpline.accounts import AccountError
 from helpline.api import _body, bp, coordinator_only, error
 from helpline.extensions import helpline
+from helpline.jobs import PERIODIC
 from helpline.model import VOLUNTEER_STATES
 from helpline.people import People
 from helpline.places import PlaceError, Places
 from helpline.texts import Refusal
-from workers import PERIODIC
 
 
 def live_stats(h) -> dict:
@@ -52,10 +52,9 @@ def live_stats(h) -> dict:
     reports = Reports(h.redis, h.settings, h.store.clock)
     today = reports.rows(reports.days(reports.today(), reports.today()), "all")[0]
     failing = []
-    for path, _queue, _interval in PERIODIC:
-        name = path.rsplit(".", 1)[1]
-        if int(h.redis.hget(keys.job_status(name), "failures") or 0):
-            failing.append(name)
+    for job in PERIODIC:
+        if int(h.redis.hget(keys.job_status(job.name), "failures") or 0):
+            failing.append(job.name)
     return {
         "now_ms": now,
         "today": {

@@ -306,6 +306,7 @@ OPENAPI = {
                         "content": {"text/event-stream": {"schema": {"type": "string"}}},
                     },
                     "401": ERROR,
+                    "429": ERROR,
                 },
             }
         },
