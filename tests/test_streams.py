@@ -58,6 +58,7 @@ def test_an_account_holds_at_most_its_cap_of_streams_and_the_next_is_refused(das
     refused = open_stream(anna)
     assert refused.status_code == 429 and refused.mimetype == "application/json"
     assert refused.json["error"].startswith("Er staan te veel live-verbindingen open")
+    assert f"hoogstens {CAP})" in refused.json["error"]  # the cap is said, not "{limit}"
     assert refused.json["limit"] == CAP
     assert refused.headers["Retry-After"] == str(LEASE_SECONDS)
     anna.set_cookie("hl_lang", "en")

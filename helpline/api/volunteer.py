@@ -16,7 +16,7 @@ from helpline.api.messages import personal_details
 from helpline.extensions import helpline
 from helpline.places import PlaceError, Places
 from helpline.streams import LEASE_SECONDS, RENEW_SECONDS, StreamSlots
-from helpline.texts import N_
+from helpline.texts import N_, Refusal
 
 log = logging.getLogger(__name__)
 STREAM_SECONDS = 300  # then the browser reconnects (and resyncs) by itself
@@ -152,7 +152,7 @@ def stream_updates():
     slots = StreamSlots(h.redis, h.settings.streams_per_account)
     slot = slots.claim(username)
     if slot is None:
-        response = error(429, "streams_too_many", limit=slots.cap)
+        response = error(429, Refusal("streams_too_many", limit=slots.cap), limit=slots.cap)
         response[0].headers["Retry-After"] = str(LEASE_SECONDS)
         return response
     speed = h.settings.clock_speed or 1.0
