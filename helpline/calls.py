@@ -15,6 +15,7 @@ import redis
 from helpline import keys, privacy
 from helpline.clock import Clock, clock_from_settings
 from helpline.config import Settings
+from helpline.model import Party
 from helpline.opening import OpeningHours
 from helpline.scripts import Scripts
 
@@ -52,6 +53,13 @@ class CallStore:
     @cached_property
     def scripts(self) -> Scripts:
         return Scripts.of(self.redis)
+
+    def party(self, member: str) -> Party | None:
+        """Who is behind a line member (a caller's call or a callback request), if known."""
+        if not keys.parse_member(member)[0]:
+            return None
+        data = self.redis.hgetall(keys.party(member))
+        return Party.from_hash(member, data) if data else None
 
     def pseudonym(self, number: str | None) -> str:
         return privacy.pseudonym(number or "", self.settings.pseudonym_key)

@@ -68,6 +68,14 @@ class Party:
     repeat: bool
     referral: str
     connected_at: int | None
+    number: str  # a callback's number to call; gone once the callback is done
+    citizen_leg: str  # a callback's call to the citizen, once placed
+    queue_sid: str  # a call's Twilio queue
+
+    @property
+    def connecting(self) -> bool:
+        """A volunteer accepted and is being connected."""
+        return self.state == "connecting"
 
     @classmethod
     def from_hash(cls, member: str, data: dict) -> Party:
@@ -80,6 +88,9 @@ class Party:
             repeat=data.get("repeat") == "1",
             referral=data.get("referral", ""),
             connected_at=_int(data.get("connected_at")) or None,
+            number=data.get("number", ""),
+            citizen_leg=data.get("citizen_leg", ""),
+            queue_sid=data.get("queue_sid", ""),
         )
 
     @property

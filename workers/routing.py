@@ -67,22 +67,23 @@ def ring_volunteer(volunteer_id: str, member: str) -> str:
 def call_citizen(volunteer_id: str, member: str) -> str:
     """A callback: the volunteer is on the line; ring the citizen into their conference."""
     h = _state()
-    callback = h.redis.hgetall(keys.party(member))
+    callback = h.store.party(member)
     volunteer = h.router.volunteer(volunteer_id)
     if (
-        not callback.get("number")
-        or callback.get("state") != "connecting"
+        callback is None
+        or not callback.number
+        or not callback.connecting
         or volunteer is None
         or volunteer.offer_member != member
     ):
         return "stale"
-    if callback.get("citizen_leg"):  # a retried job after the call was placed
+    if callback.citizen_leg:  # a retried job after the call was placed
         return "already-ringing"
     public = h.settings.public_url
     params = {"member": member, "vol": volunteer_id}
     try:
         call = h.twilio.calls.create(
-            to=callback["number"],
+            to=callback.number,
             from_=h.settings.phone_number,
             url=public_url(public, "/voice/callback/citizen", **params),
             status_callback=public_url(public, "/voice/callback/citizen-status", **params),

@@ -17,6 +17,7 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from helpline import hours, keys, twiml
 from helpline.extensions import helpline
+from helpline.model import Party
 
 log = logging.getLogger("helpline.voice")
 FAILED = {"busy", "no-answer", "failed", "canceled"}
@@ -42,16 +43,16 @@ def answer(args, params) -> VoiceResponse:
     """The volunteer picked up: say who is waiting and ask for 1 (voicemail never presses)."""
     h = helpline()
     member, volunteer_id = args.get("member", ""), args.get("vol", "")
-    party = h.redis.hgetall(keys.party(member)) if member else {}
+    party = h.store.party(member)
     volunteer = h.router.volunteer(volunteer_id) if volunteer_id else None
     lang = h.flow.default_language  # volunteers hear the helpline's main language
     response = VoiceResponse()
-    if not party or volunteer is None or party.get("state") != "connecting":
+    if party is None or volunteer is None or not party.connecting:
         twiml.say(response, h.flow, "volunteer_caller_gone", lang)
         response.hangup()
         return response
-    topic = h.flow.topics.get(party.get("topic", ""), h.flow.topics[h.flow.default_topic])
-    waited = max(0, (h.store.clock.now_ms() - keys.arrival_of(float(party["score"]))) // 60000)
+    topic = h.flow.topics.get(party.topic, h.flow.topics[h.flow.default_topic])
+    waited = party.waited_ms(h.store.clock.now_ms()) // 60000
     values = {"topic": topic.name.get(lang, topic.id), "minutes": max(1, waited), "widened": ""}
     if volunteer.offer and volunteer.offer.widened:
         values["widened"] = " ".join(
@@ -83,9 +84,10 @@ def press(args, params) -> VoiceResponse:
         return response
     if keys.is_callback(member):
         return _call_citizen(response, member, volunteer_id, lang)
-    party_state = h.redis.hget(keys.party(member), "state")
-    if party_state != "connecting" or not _dequeue(keys.parse_member(member)[1], member):
-        if party_state == "connecting":  # Twilio would not hand the caller over: keep place
+    party = h.store.party(member)
+    connecting = party is not None and party.connecting
+    if not connecting or not _dequeue(party):
+        if connecting:  # Twilio would not hand the caller over: keep their place
             h.router.connect_failed(volunteer_id, member, "dequeue_failed")
         twiml.say(response, h.flow, "volunteer_caller_gone", lang)
         response.hangup()
@@ -99,16 +101,16 @@ def press(args, params) -> VoiceResponse:
     return response
 
 
-def _dequeue(call_sid: str, member: str) -> bool:
+def _dequeue(caller: Party) -> bool:
     """Take exactly this caller out of Twilio's queue into the conference."""
     h = helpline()
-    call = h.redis.hgetall(keys.call(call_sid))
-    queue_sid = call.get("queue_sid") or _queue_sid(twiml.queue_name(call.get("topic", "")))
+    call_sid = keys.parse_member(caller.member)[1]
+    queue_sid = caller.queue_sid or _queue_sid(twiml.queue_name(caller.topic))
     if not queue_sid:
         return False
     try:
         h.twilio.queues(queue_sid).members(call_sid).update(
-            url=twiml.url("/voice/bridge", member=member, lang=call.get("lang", "")), method="POST"
+            url=twiml.url("/voice/bridge", member=caller.member, lang=caller.lang), method="POST"
         )
     except TwilioRestException as exc:
         log.warning("dequeue failed call=%s status=%s", call_sid[:40], exc.status)
@@ -178,17 +180,14 @@ def citizen_answer(args, params) -> VoiceResponse:
     """A citizen we call back picked up: greet them and join the volunteer's conference."""
     h = helpline()
     member, volunteer_id = args.get("member", ""), args.get("vol", "")
-    callback = h.redis.hgetall(keys.party(member)) if keys.is_callback(member) else {}
-    lang = (
-        callback.get("lang")
-        if callback.get("lang") in h.flow.languages
-        else (h.flow.default_language)
-    )
+    callback = h.store.party(member) if keys.is_callback(member) else None
+    lang = callback.lang if callback and callback.lang in h.flow.languages else None
+    lang = lang or h.flow.default_language
     response = VoiceResponse()
     if params.get("AnsweredBy", "").startswith(("machine", "fax")):
         response.hangup()  # a voicemail is not the citizen: the status callback retries later
         return response
-    if not callback or h.router.connected(volunteer_id, member) != "connected":
+    if callback is None or h.router.connected(volunteer_id, member) != "connected":
         twiml.say(response, h.flow, "callback_give_up", lang)
         response.hangup()
         return response
@@ -205,8 +204,8 @@ def citizen_status(args, params) -> VoiceResponse:
     call_status = params.get("CallStatus", "")
     if not keys.is_callback(member) or call_status not in FAILED | {"completed"}:
         return VoiceResponse()
-    callback = h.redis.hgetall(keys.party(member))
-    if callback.get("state") != "connecting":
+    callback = h.store.party(member)
+    if callback is None or not callback.connecting:
         return VoiceResponse()  # connected calls end through the volunteer's leg
     why = "voicemail" if params.get("AnsweredBy", "").startswith("machine") else call_status
     now = h.store.clock.now()
