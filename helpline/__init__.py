@@ -39,9 +39,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(voice_bp)
 
-    from helpline.api import bp as api_bp
+    from helpline import api
 
-    app.register_blueprint(api_bp)
+    api.init_app(app)
 
     from helpline.dashboard import bp as dashboard_bp
 
