@@ -70,6 +70,19 @@ class PathParametersInOperations(BasePlugin):
         parameters.clear()
 
 
+NULL_OBJECT = {"type": "object", "nullable": True}
+
+
+def nullable_reference(_converter, _field, ret: dict, **_) -> dict:
+    """A nested schema that may be null is that schema or null (``allOf`` with ``nullable``),
+    not apispec's "any object or that schema", which would let any object pass the checks."""
+    branches = ret.get("anyOf") or []
+    if NULL_OBJECT not in branches:
+        return {}
+    ret.pop("anyOf")
+    return {"allOf": [b for b in branches if b != NULL_OBJECT], "nullable": True}
+
+
 class Api(flask_smorest.Api):
     """The OpenAPI document's builder; errors stay ours (``helpline.api``'s handlers), so
     pages and voice webhooks keep their own error answers."""
@@ -153,6 +166,8 @@ def init_app(app: Flask) -> Api:
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
     api = Api(app, spec_kwargs={"extra_plugins": [PathParametersInOperations()]})
+    api.ma_plugin.converter.add_attribute_function(nullable_reference)
     api.register_blueprint(bp)
+    api.spec.components.schema("Snapshot", schema=schemas.Snapshot)  # the stream's events
     app.extensions["helpline_api"] = api
     return api

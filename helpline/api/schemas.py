@@ -247,6 +247,16 @@ class CallRecord(Schema):
     wrapup = f.Nested(WrapUpStored, allow_none=True)
 
 
+class Snapshot(Schema):
+    """The data of the event stream's ``state`` event: what the volunteer's screen shows."""
+
+    me = f.Nested(Me, required=True)
+    offer = f.Nested(Offer, required=True, allow_none=True)
+    wrapup = f.Nested(CallRecord, required=True, allow_none=True)
+    now_ms = f.Integer(required=True)
+    clock_speed = f.Float(required=True)
+
+
 class WrapUpSaved(Schema):
     ok = f.Boolean(required=True)
     call = f.Nested(CallRecord, required=True)

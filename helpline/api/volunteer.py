@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 STREAM_SECONDS = 300  # then the browser reconnects (and resyncs) by itself
 KEEPALIVE_SECONDS = 5  # a write this often notices a vanished browser
 HEARTBEAT_SECONDS = 10
+SNAPSHOT = schemas.Snapshot()
 
 # A wrong wrap-up field (or, for the note, what is wrong with it) in words.
 WRAPUP_MESSAGES = {
@@ -209,7 +210,7 @@ def stream_updates():
             now = time.monotonic()
             if state != last:
                 payload = {**state, "now_ms": h.store.clock.now_ms(), "clock_speed": speed}
-                yield f"event: state\ndata: {json.dumps(payload)}\n\n"
+                yield f"event: state\ndata: {json.dumps(SNAPSHOT.dump(payload))}\n\n"
                 last, last_write = state, now
             elif now - last_write >= KEEPALIVE_SECONDS:
                 yield ": still here\n\n"
