@@ -3,6 +3,7 @@ the API never fails with a server error and never answers outside its own descri
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -17,8 +18,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from helpline import texts
 from helpline.accounts import Accounts
+from helpline.api import schemas
 from helpline.people import People
+from helpline.texts import LANGUAGES
 
 PASSWORD = "correct horse battery"
 
@@ -115,3 +119,119 @@ def test_every_operation_answers_within_its_schema_and_never_with_a_server_error
             assert response.status_code != 401, "the generated request was not signed in"
 
     generated()
+
+
+# -- a request that does not fit its declaration -------------------------------------------
+
+
+def stored(r) -> dict:
+    """What Redis holds, less the sessions and the heartbeat every signed-in request leaves."""
+    found = {}
+    for key in r.keys("*"):
+        if r.type(key) == "hash":
+            found[key] = {k: v for k, v in r.hgetall(key).items() if k != "seen_at"}
+        elif "session" not in key:
+            found[key] = r.dump(key)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field", "msgid"),
+    [
+        ("POST", "/api/status", {"status": "asleep"}, "status", "status_choice"),
+        ("POST", "/api/status", {}, "status", "status_choice"),
+        ("GET", "/api/calls?limit=lots", None, "limit", "limit_invalid"),
+        ("GET", "/api/calls?limit=0", None, "limit", "limit_invalid"),
+        ("PATCH", "/api/people/anna", {"disabled": "false"}, "disabled", "disabled_not_boolean"),
+        ("PATCH", "/api/people/anna", {"skills": "bank"}, "skills", "skills_not_lists"),
+        ("PUT", "/api/hours", {"weekly": 9}, "weekly", "hours_not_text"),
+        ("POST", "/api/hours/closure", {"reason_nl": "  "}, "reason_nl", "closure_reason_missing"),
+        ("POST", "/api/hours/closure", {"reason_nl": "Storing", "until": "morgen"}, "until",
+         "time_invalid"),
+        ("POST", "/api/places", {"kind": "bibliotheek", "postcode": "1234"}, "name",
+         "place_name_missing"),
+        ("POST", "/api/people", {"username": "dirk", "password": "kort"}, "password",
+         "password_too_short"),
+        ("POST", "/api/people", {"username": "dirk"}, "password", "password_too_short"),
+        ("PUT", "/api/places/p1", {"name": "Bieb", "kind": "bibliotheek", "postcode": 1234},
+         "postcode", "postcode_invalid"),
+        ("POST", "/api/login", {"username": ["cora"], "password": "x"}, "username", "login_wrong"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_request_that_does_not_fit_is_refused_in_the_persons_language_naming_the_field(
+    app, coordinator_session, r, lang, method, path, body, field, msgid
+):
+    client = app.test_client()
+    client.set_cookie("hl_session", coordinator_session["cookies"]["hl_session"])
+    client.set_cookie("hl_lang", lang)
+    before = stored(r)
+    response = client.open(path, method=method, json=body, headers=coordinator_session["headers"])
+    assert response.status_code == 400
+    assert response.json == {"error": texts.gettext(lang, msgid), "field": field}
+    assert stored(r) == before
+
+
+def test_a_wrong_wrap_up_field_is_refused_with_422_as_the_form_expects(app, coordinator_session):
+    client = app.test_client()
+    client.set_cookie("hl_session", coordinator_session["cookies"]["hl_session"])
+    response = client.post(
+        "/api/calls/c:CA1/wrapup",
+        json={"outcome": "great", "topic": "digid"},
+        headers=coordinator_session["headers"],
+    )
+    assert response.status_code == 422
+    assert response.json == {"error": texts.gettext("nl", "wrapup_outcome"), "field": "outcome"}
+
+
+@pytest.mark.parametrize("data", ["{not json", "[1, 2]", '"text"', "null"])
+def test_a_body_that_is_not_a_json_object_is_refused_in_words_not_a_crash(
+    app, coordinator_session, data
+):
+    client = app.test_client()
+    client.set_cookie("hl_session", coordinator_session["cookies"]["hl_session"])
+    client.set_cookie("hl_lang", "en")
+    response = client.post(
+        "/api/status",
+        data=data,
+        content_type="application/json",
+        headers=coordinator_session["headers"],
+    )
+    assert response.status_code == 400
+    assert response.json["error"] in (
+        texts.gettext("en", "request_invalid"),
+        texts.gettext("en", "status_choice"),
+    )
+
+
+def test_keys_a_request_does_not_declare_are_ignored_and_answers_carry_only_declared_keys(
+    app, coordinator_session
+):
+    client = app.test_client()
+    client.set_cookie("hl_session", coordinator_session["cookies"]["hl_session"])
+    response = client.post(
+        "/api/status",
+        json={"status": "paused", "mood": "sunny"},
+        headers=coordinator_session["headers"],
+    )
+    assert response.status_code == 200
+    document = client.get("/api/openapi.json").json
+    assert set(response.json) <= set(document["components"]["schemas"]["Me"]["properties"])
+    assert response.json["status"] == "paused"
+
+
+def test_the_event_streams_state_event_has_the_declared_snapshot(app, coordinator_session):
+    client = app.test_client()
+    client.set_cookie("hl_session", coordinator_session["cookies"]["hl_session"])
+    response = client.get("/api/stream", buffered=False)
+    try:
+        chunks = (chunk.decode() for chunk in response.response)
+        event = next(chunk for chunk in chunks if chunk.startswith("event: state"))
+    finally:
+        response.close()
+    data = json.loads(event.split("data: ", 1)[1])
+    declared = client.get("/api/openapi.json").json["components"]["schemas"]
+    assert set(data) == set(declared["Snapshot"]["properties"])
+    assert set(data["me"]) == set(declared["Me"]["properties"])
+    assert data["me"]["username"] == "cora" and data["offer"] is None
+    assert schemas.Snapshot().validate(data) == {}
