@@ -4,10 +4,9 @@
 and error statuses; the same declarations load the request, dump the answer and make
 /api/openapi.json. Who may call it is the ``access`` check the route passes in
 (``signed_in``, ``coordinator_only``, each naming the statuses it ``refuses`` with), so the
-401, the 403 and the ``X-CSRF-Token`` header
-in the document come from the check that really runs. The check runs before the request is
-loaded: an outsider learns nothing from a validation error, and a request without the CSRF
-token is refused (403) whatever its body.
+401, the 403 and the ``X-CSRF-Token`` header in the document come from the check that runs.
+The check runs before the request is loaded: an outsider learns nothing from a validation
+error, and a request without the CSRF token is refused (403) whatever its body.
 
 A request that does not fit its schema is refused in the person's language: the first wrong
 field's ``refusal`` message (``helpline.api.schemas``), never the library's English.
