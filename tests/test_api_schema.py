@@ -141,7 +141,7 @@ def stored(r) -> dict:
         ("POST", "/api/status", {"status": "asleep"}, "status", "status_choice"),
         ("POST", "/api/status", {}, "status", "status_choice"),
         ("GET", "/api/calls?limit=lots", None, "limit", "limit_invalid"),
-        ("GET", "/api/calls?limit=0", None, "limit", "limit_invalid"),
+        ("GET", "/api/calls?limit=2.5", None, "limit", "limit_invalid"),
         ("PATCH", "/api/people/anna", {"disabled": "false"}, "disabled", "disabled_not_boolean"),
         ("PATCH", "/api/people/anna", {"skills": "bank"}, "skills", "skills_not_lists"),
         ("PUT", "/api/hours", {"weekly": 9}, "weekly", "hours_not_text"),

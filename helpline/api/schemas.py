@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 from marshmallow import fields as f
-from marshmallow.validate import Length, OneOf, Range
+from marshmallow.validate import Length, OneOf
 
 from helpline import wrapup
 from helpline.accounts import ROLES
@@ -70,8 +70,13 @@ class StatusChange(Schema):
 
 class CallsQuery(Schema):
     limit = f.Integer(
-        load_default=20, validate=Range(1, 100), metadata=refusal(N_("limit_invalid"))
+        load_default=20, metadata={**refusal(N_("limit_invalid")), "minimum": 1, "maximum": 100}
     )
+
+    @ma.post_load
+    def within_range(self, data, **_):
+        """A count out of range is brought within it, as it always was, not refused."""
+        return {**data, "limit": max(1, min(100, data["limit"]))}
 
 
 class WrapUpInput(Schema):
