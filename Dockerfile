@@ -8,4 +8,5 @@ COPY ivr_flows ivr_flows
 RUN pip install --no-cache-dir . && useradd --system helpline
 USER helpline
 EXPOSE 8000
-CMD ["gunicorn", "--config", "python:helpline.gunicorn_conf", "helpline:create_app()"]
+# The webhooks by default; docker-compose.yml also runs the dashboard, a worker and the scheduler.
+CMD ["gunicorn", "--config", "python:helpline.gunicorn_conf", "helpline:create_voice_app()"]

@@ -1,4 +1,14 @@
-"""DigiHulplijn call router: ``create_app`` builds the web app; nothing connects at import."""
+"""DigiHulplijn call router: the app factories; nothing connects at import.
+
+Each audience has its own app, run as its own service, so that long-lived dashboard streams
+never hold the workers Twilio's webhooks wait for:
+
+- ``helpline:create_voice_app()``: the Twilio webhooks (``/voice/...``), with ``/healthz``,
+  ``/readyz`` and ``/metrics``; under gunicorn's sync workers.
+- ``helpline:create_dashboard_app()``: the volunteers' and coordinators' pages, the JSON API
+  and its event stream, with the same health and metrics routes; under threads.
+- ``helpline:create_app()``: both together, for the demo, development and tests.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +17,7 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from helpline import config as config_module
-from helpline import extensions
+from helpline import errors, extensions, logs
 
 
 class _NoSessionsForTwilio(SecureCookieSessionInterface):
@@ -19,8 +29,23 @@ class _NoSessionsForTwilio(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
 
+def create_voice_app(test_config: dict | None = None) -> Flask:
+    """The webhooks' WSGI app (``helpline:create_voice_app()``)."""
+    return _build(test_config, voice=True, dashboard=False)
+
+
+def create_dashboard_app(test_config: dict | None = None) -> Flask:
+    """The dashboard's WSGI app: pages, API, event stream (``helpline:create_dashboard_app()``)."""
+    return _build(test_config, voice=False, dashboard=True)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
-    """The WSGI factory (``helpline:create_app``)."""
+    """Webhooks and dashboard in one app (``helpline:create_app()``), for the demo and
+    development."""
+    return _build(test_config, voice=True, dashboard=True)
+
+
+def _build(test_config: dict | None, *, voice: bool, dashboard: bool) -> Flask:
     app = Flask(__name__)
     settings = config_module.load(overrides=test_config)
     names = {s.name for s in config_module.SETTINGS}
@@ -29,30 +54,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(SECRET_KEY=settings.secret_key, HELPLINE_SETTINGS=settings)
     app.session_interface = _NoSessionsForTwilio()
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
-    from helpline.ops import configure_logging
-
-    configure_logging(settings.log_format)
-
+    logs.configure_logging(settings.log_format)
     extensions.init_app(app)
+    errors.init_app(app)
+    if voice:
+        from helpline.voice import bp as voice_bp
 
-    from helpline.voice import bp as voice_bp
+        app.register_blueprint(voice_bp)
+    if dashboard:
+        from helpline import api
+        from helpline.dashboard import bp as dashboard_bp
 
-    app.register_blueprint(voice_bp)
-
-    from helpline import api
-
-    api.init_app(app)
-
-    from helpline.dashboard import bp as dashboard_bp
-
-    app.register_blueprint(dashboard_bp)
-
-    from helpline import cli
+        api.init_app(app)
+        app.register_blueprint(dashboard_bp)
+    from helpline import cli, ops
 
     cli.init_app(app)
-
-    from helpline import ops
-
     app.register_blueprint(ops.bp)
-
     return app

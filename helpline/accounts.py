@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from helpline import keys
-from helpline.calls import Scripts
+from helpline.scripts import Scripts
 from helpline.texts import Refusal
 
 ROLES = ("volunteer", "coordinator")
@@ -78,12 +78,18 @@ class Accounts:
         if len(password) < 10:
             raise AccountError("password_too_short")
         created = self.scripts.account_create(
-            keys=[keys.user(username), keys.USERS],
-            args=[username, role, name or username, _hasher.hash(password)],
+            [keys.user(username), keys.USERS],
+            username=username,
+            role=role,
+            name=name or username,
+            password=_hasher.hash(password),
         )
         if not created:
             raise AccountError("account_exists", username=username)
         return self.get(username)
+
+    def usernames(self) -> list[str]:
+        return sorted(self.redis.smembers(keys.USERS))
 
     def get(self, username: str) -> Account | None:
         return self._read(username)[0]
@@ -100,12 +106,10 @@ class Accounts:
 
     def _change(self, username: str, fields: dict[str, str], *, end_sessions: bool) -> None:
         changed = self.scripts.account_change(
-            keys=[keys.user(username), keys.user_sessions(username)],
-            args=[
-                keys.session(""),
-                "1" if end_sessions else "0",
-                *[item for pair in fields.items() for item in pair],
-            ],
+            [keys.user(username), keys.user_sessions(username)],
+            session_prefix=keys.session(""),
+            end_sessions=end_sessions,
+            fields=fields,
         )
         if not changed:
             raise AccountError("account_missing", username=username)
@@ -115,6 +119,10 @@ class Accounts:
         if len(password) < 10:
             raise AccountError("password_too_short")
         self._change(username, {"password": _hasher.hash(password)}, end_sessions=True)
+
+    def set_profile(self, username: str, *, name: str, role: str) -> None:
+        """A new display name and role (sessions stay: each request reads the role anew)."""
+        self._change(username, {"name": name, "role": role}, end_sessions=False)
 
     def disable(self, username: str) -> None:
         self._change(username, {"disabled": "1"}, end_sessions=True)
@@ -128,11 +136,8 @@ class Accounts:
         """Count this sign-in attempt before the password is checked (so parallel requests
         cannot all slip under the limit); Throttled when over it."""
         counts = self.scripts.login_attempt(
-            keys=[
-                keys.login_failures("account", username),
-                keys.login_failures("address", address),
-            ],
-            args=[FAILURE_WINDOW],
+            [keys.login_failures("account", username), keys.login_failures("address", address)],
+            window=FAILURE_WINDOW,
         )
         for (count, ttl), limit in zip(
             (counts[0:2], counts[2:4]), (FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS), strict=True
@@ -157,13 +162,17 @@ class Accounts:
             self.redis.hset(keys.user(username), "password", stored)
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         self.scripts.session_open(  # a success does not count against anyone
-            keys=[
+            [
                 keys.session(token),
                 keys.user_sessions(username),
                 keys.login_failures("account", username),
                 keys.login_failures("address", address),
             ],
-            args=[token, username, csrf, _fingerprint(stored), SESSION_SECONDS],
+            token=token,
+            username=username,
+            csrf=csrf,
+            pw=_fingerprint(stored),
+            lifetime=SESSION_SECONDS,
         )
         return Session(token, username, csrf)
 
@@ -183,4 +192,6 @@ class Accounts:
         return Session(token, data["user"], data["csrf"]), account
 
     def logout(self, token: str) -> None:
-        self.scripts.session_close(keys=[keys.session(token)], args=[keys.user_sessions(""), token])
+        self.scripts.session_close(
+            [keys.session(token)], sessions_prefix=keys.user_sessions(""), token=token
+        )

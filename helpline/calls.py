@@ -1,82 +1,22 @@
 """The caller's side of the state in Redis: calls, waiting lists and callback requests.
 
-Each change that touches more than one key is one Lua script in ``helpline/lua``; this module
-only prepares keys and arguments and reads results.
+Each change that touches more than one key is one Lua script in ``helpline/lua`` (loaded by
+``helpline.scripts``); this module only prepares keys and arguments and reads results.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import time
-import weakref
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
-from pathlib import Path
 
 import redis
 
-from helpline import hours, keys, privacy
+from helpline import keys, privacy
+from helpline.clock import Clock, clock_from_settings
 from helpline.config import Settings
-
-LUA_DIR = Path(__file__).resolve().parent / "lua"
-
-
-@functools.cache
-def _lua_sources() -> tuple[tuple[str, str], ...]:
-    return tuple((path.stem, path.read_text()) for path in sorted(LUA_DIR.glob("*.lua")))
-
-
-class Scripts:
-    """The Lua scripts, registered once per client; redis-py reloads them after NOSCRIPT."""
-
-    _by_client: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-    def __init__(self, client: redis.Redis):
-        for name, source in _lua_sources():
-            setattr(self, name, client.register_script(source))
-
-    @classmethod
-    def of(cls, client: redis.Redis) -> Scripts:
-        """The scripts of this client (objects made per request share them)."""
-        found = cls._by_client.get(client)
-        if found is None:
-            found = cls._by_client[client] = cls(client)
-        return found
-
-
-class Clock:
-    """Wall-clock time; tests and the simulator may replace it with a controlled clock."""
-
-    def now_ms(self) -> int:
-        return int(time.time() * 1000)
-
-    def now(self) -> datetime:
-        return datetime.fromtimestamp(self.now_ms() / 1000, tz=UTC)
-
-
-class ScaledClock(Clock):
-    """Time that runs ``speed`` times faster than the wall clock from ``epoch_ms`` on.
-
-    The app (HELPLINE_CLOCK_SPEED, HELPLINE_CLOCK_EPOCH) and the simulator compute the same
-    function of wall time, so both agree on "now" without talking to each other.
-    """
-
-    def __init__(self, speed: float, epoch_ms: int):
-        self.speed = speed
-        self.epoch_ms = epoch_ms
-
-    def now_ms(self) -> int:
-        wall = time.time() * 1000
-        return int(self.epoch_ms + (wall - self.epoch_ms) * self.speed)
-
-
-def clock_from_settings(settings: Settings) -> Clock:
-    speed = settings.clock_speed or 1.0
-    if speed == 1:
-        return Clock()
-    return ScaledClock(speed, int(settings.clock_epoch or time.time() * 1000))
+from helpline.opening import OpeningHours
+from helpline.scripts import Scripts
 
 
 @dataclass(frozen=True)
@@ -87,15 +27,27 @@ class WaitSnapshot:
     now_ms: int
 
 
+def _in_line(sid: str, now: int, line: str) -> dict:
+    """The named arguments of a script about a caller leaving the line they were read in."""
+    return {"sid": sid, "member": keys.call_member(sid), "now": now, "line": line}
+
+
 def _ms(moment: datetime | None) -> int:
     return int(moment.timestamp() * 1000) if moment else 0
 
 
 class CallStore:
-    def __init__(self, client: redis.Redis, settings: Settings, clock: Clock | None = None):
+    def __init__(
+        self,
+        client: redis.Redis,
+        settings: Settings,
+        clock: Clock | None = None,
+        opening: OpeningHours | None = None,
+    ):
         self.redis = client
         self.settings = settings
         self.clock = clock or clock_from_settings(settings)
+        self.opening = opening or OpeningHours(client, settings, self.clock)
 
     @cached_property
     def scripts(self) -> Scripts:
@@ -103,82 +55,6 @@ class CallStore:
 
     def pseudonym(self, number: str | None) -> str:
         return privacy.pseudonym(number or "", self.settings.pseudonym_key)
-
-    # -- opening hours ---------------------------------------------------------------------
-
-    _open_kept: tuple | None = None  # (schedule, second, open status): see opening_status
-    SCHEDULE_TTL = 5.0  # seconds another process may see old hours after a change
-
-    def schedule(self) -> hours.Schedule:
-        """The opening hours: the environment's, overridden by a coordinator's in Redis.
-
-        Kept in memory for a few seconds: it is read on every incoming call and changes rarely.
-        """
-        cached = getattr(self, "_schedule_cache", None)
-        if cached and time.monotonic() - cached[0] < self.SCHEDULE_TTL:
-            return cached[1]
-        try:
-            schedule = self._load_schedule()
-        except redis.RedisError:
-            # Redis is away: keep answering calls with the hours we knew, else the defaults.
-            return cached[1] if cached else self._load_schedule(stored={})
-        self._schedule_cache = (time.monotonic(), schedule)
-        return schedule
-
-    def opening_status(self) -> hours.Status:
-        """Whether the helpline is open now (the hours, holidays and closure in force).
-
-        Every incoming call asks. Without a closure, an "open" answer cannot change within a
-        whole second (hours change on whole minutes, holidays on whole days), so it is kept for
-        the rest of that second.
-        """
-        schedule = self.schedule()
-        now_ms = self.clock.now_ms()
-        second = now_ms // 1000
-        kept = self._open_kept
-        if kept is not None and kept[0] is schedule and kept[1] == second:
-            return kept[2]
-        status = hours.status(schedule, datetime.fromtimestamp(now_ms / 1000, tz=UTC))
-        if status.open and schedule.closure is None:
-            self._open_kept = (schedule, second, status)
-        return status
-
-    def _load_schedule(self, stored: dict | None = None) -> hours.Schedule:
-        if stored is None:
-            stored = self.redis.hgetall(keys.HOURS)
-        tz = hours.zone(self.settings.timezone)
-        weekly = hours.parse_weekly(stored.get("weekly") or self.settings.opening_hours)
-        holiday_spec = hours.parse_holidays(
-            stored["holidays"] if "holidays" in stored else self.settings.holidays
-        )
-        closure = None
-        if stored.get("closure"):
-            raw = json.loads(stored["closure"])
-            until = datetime.fromisoformat(raw["until"]) if raw.get("until") else None
-            closure = hours.Closure(reason=raw.get("reason") or {}, until=until)
-        return hours.Schedule(weekly, holiday_spec, tz, closure)
-
-    def set_hours(self, *, weekly: str | None = None, holidays: str | None = None) -> None:
-        self._schedule_cache = None
-        if weekly is not None:
-            hours.parse_weekly(weekly)
-            self.redis.hset(keys.HOURS, "weekly", weekly)
-        if holidays is not None:
-            hours.parse_holidays(holidays)
-            self.redis.hset(keys.HOURS, "holidays", holidays)
-
-    def close(self, reason: dict[str, str], until: datetime | None) -> None:
-        self._schedule_cache = None
-        value = {"reason": reason, "until": until.isoformat() if until else None}
-        self.redis.hset(keys.HOURS, "closure", json.dumps(value))
-
-    def reopen(self) -> None:
-        self._schedule_cache = None
-        self.redis.hdel(keys.HOURS, "closure")
-
-    def reset_hours(self) -> None:
-        self._schedule_cache = None
-        self.redis.delete(keys.HOURS)
 
     # -- the call's life -------------------------------------------------------------------
 
@@ -195,29 +71,23 @@ class CallStore:
         now = self.clock.now_ms()
         caller = self.pseudonym(number)
         state, arrival, ahead, _ = self.scripts.enqueue(
-            keys=[
-                keys.call(sid),
-                keys.waiting(topic, lang),
-                keys.EVENTS,
-                keys.caller(caller or "-"),
-            ],
-            args=[
-                sid,
-                now,
-                arrival_ms or now,
-                topic,
-                lang,
-                0,
-                referral or "",
-                self.settings.repeat_window_days * 86_400_000,
-                self.settings.priority_repeat,
-                self.settings.call_ttl,
-                self.settings.repeat_window_days * 86_400 + 86_400,
-                caller,
-                privacy.region(number),
-                keys.PRIORITY_SPAN,
-                keys.MAX_PRIORITY,
-            ],
+            [keys.call(sid), keys.waiting(topic, lang), keys.EVENTS, keys.caller(caller or "-")],
+            sid=sid,
+            member=keys.call_member(sid),
+            now=now,
+            arrival=arrival_ms or now,
+            topic=topic,
+            lang=lang,
+            priority=0,
+            referral=referral or "",
+            repeat_window=self.settings.repeat_window_days * 86_400_000,
+            repeat_bonus=self.settings.priority_repeat,
+            call_ttl=self.settings.call_ttl,
+            history_ttl=self.settings.repeat_window_days * 86_400 + 86_400,
+            caller=caller,
+            region=privacy.region(number),
+            span=keys.PRIORITY_SPAN,
+            max_priority=keys.MAX_PRIORITY,
         )
         return state, int(arrival or 0), int(ahead)
 
@@ -238,25 +108,28 @@ class CallStore:
         """The call is over; a waiting caller is removed at once and counted as abandoned."""
         now = self.clock.now_ms()
         try:
-            is_open = self.opening_status().open
+            is_open = self.opening.status().open
         except (redis.RedisError, ValueError):
             is_open = True
-        extra = [
-            self.pseudonym(number),
-            privacy.region(number),
-            duration_s,
-            "1" if is_open else "0",
-        ]
+        about = {
+            "caller": self.pseudonym(number),
+            "region": privacy.region(number),
+            "duration": duration_s,
+            "open": "1" if is_open else "0",
+        }
         return self._with_line(
             sid,
             lambda line, topic, _lang: self.scripts.end_call(
-                keys=[
+                [
                     keys.call(sid),
                     line or keys.waiting("-", "-"),
                     keys.EVENTS,
                     keys.number_draft(sid),
                 ],
-                args=[sid, now, line, status, self.settings.call_ttl, *extra],
+                **_in_line(sid, now, line),
+                status=status,
+                ttl=self.settings.call_ttl,
+                **about,
             ),
         )
 
@@ -265,8 +138,9 @@ class CallStore:
         return self._with_line(
             sid,
             lambda line, topic, _lang: self.scripts.leave_queue(
-                keys=[keys.call(sid), line or keys.waiting("-", "-"), keys.EVENTS],
-                args=[sid, now, line, reason],
+                [keys.call(sid), line or keys.waiting("-", "-"), keys.EVENTS],
+                **_in_line(sid, now, line),
+                reason=reason,
             ),
         )
 
@@ -276,13 +150,15 @@ class CallStore:
         return self._with_line(
             sid,
             lambda line, topic, lang: self.scripts.dequeued(
-                keys=[
+                [
                     keys.call(sid),
                     line or keys.waiting("-", "-"),
                     keys.EVENTS,
                     keys.answered(topic or "-", lang or "-"),
                 ],
-                args=[sid, now, line, how, window_ms],
+                **_in_line(sid, now, line),
+                how=how,
+                keep_answers=window_ms,
             ),
         )
 
@@ -306,7 +182,7 @@ class CallStore:
         def run(line: str, current_topic: str, _lang: str):
             use_topic = current_topic or topic
             result, cid = self.scripts.to_callback(
-                keys=[
+                [
                     keys.call(sid),
                     line or keys.waiting(use_topic, lang),
                     keys.callback(callback_id),
@@ -314,20 +190,20 @@ class CallStore:
                     keys.number_draft(sid),
                     keys.SCHEDULED_CALLBACKS,
                 ],
-                args=[
-                    sid,
-                    callback_id,
-                    now,
-                    number,
-                    use_topic,
-                    lang,
-                    _ms(due_at) or now,
-                    self.settings.call_ttl,
-                    keys.score(0, now),
-                    self.pseudonym(caller_number),
-                    privacy.region(caller_number),
-                    reason,
-                ],
+                sid=sid,
+                member=keys.call_member(sid),
+                callback=callback_id,
+                callback_member=keys.callback_member(callback_id),
+                now=now,
+                number=number,
+                topic=use_topic,
+                lang=lang,
+                due=_ms(due_at) or now,
+                ttl=self.settings.call_ttl,
+                score=keys.score(0, now),
+                caller=self.pseudonym(caller_number),
+                region=privacy.region(caller_number),
+                reason=reason,
             )
             return "moved" if result == "moved" else (result, cid)
 

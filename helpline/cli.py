@@ -114,8 +114,8 @@ def flows_check(path):
 # -- opening hours -------------------------------------------------------------------------
 
 
-def _store():
-    return current_app.extensions["helpline"].store
+def _hours():
+    return current_app.extensions["helpline"].hours
 
 
 @click.group("hours", cls=AppGroup)
@@ -127,9 +127,9 @@ def hours_group():
 def hours_show():
     from helpline import hours
 
-    store = _store()
-    schedule = store.schedule()
-    now = store.clock.now()
+    opening = _hours()
+    schedule = opening.schedule()
+    now = opening.clock.now()
     status = hours.status(schedule, now)
     click.echo(f"weekly: {hours.describe_weekly(schedule.weekly, 'nl')}")
     click.echo(f"open now: {'yes' if status.open else 'no (' + status.reason + ')'}")
@@ -142,7 +142,7 @@ def hours_show():
 @click.option("--holidays", help="e.g. 'NL, 2026-12-24' (empty string for none)")
 def hours_set(weekly, holidays):
     try:
-        _store().set_hours(weekly=weekly, holidays=holidays)
+        _hours().set(weekly=weekly, holidays=holidays)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
     click.echo("opening hours saved")
@@ -164,14 +164,14 @@ def hours_close(reason_nl, reason_en, until):
             raise click.BadParameter("use ISO format, e.g. 2026-12-01T09:00+01:00") from None
         if moment.tzinfo is None:
             raise click.BadParameter("give a time with its UTC offset")
-    _store().close({"nl": reason_nl, "en": reason_en or reason_nl}, moment)
+    _hours().close({"nl": reason_nl, "en": reason_en or reason_nl}, moment)
     click.echo("closed")
 
 
 @hours_group.command("reopen")
 def hours_reopen():
     """End a manual closure."""
-    _store().reopen()
+    _hours().reopen()
     click.echo("reopened")
 
 
@@ -184,18 +184,18 @@ def hours_reopen():
 @click.option("--name", default=None)
 def worker(burst, name):
     """Run an RQ worker (with RQ's scheduler) on the helpline's queues."""
-    from workers import run_worker
+    from helpline import jobs
 
-    run_worker(current_app.extensions["helpline"], burst=burst, name=name)
+    jobs.run(jobs.RUN_WORKER, current_app.extensions["helpline"], burst=burst, name=name)
 
 
 @click.command("cron")
 @with_appcontext
 def cron():
     """Run RQ's cron scheduler with the helpline's periodic jobs."""
-    from workers import run_cron
+    from helpline import jobs
 
-    run_cron(current_app.extensions["helpline"])
+    jobs.run(jobs.RUN_CRON, current_app.extensions["helpline"])
 
 
 if __name__ == "__main__":

@@ -48,6 +48,13 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _at_least_one(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError("must be 1 or more")
+    return number
+
+
 DEV_ACCOUNT_SID = "AC" + "0" * 31 + "1"
 DEVELOPMENT_VALUE = "a development-only value"  # how the README shows a secret's default
 
@@ -322,6 +329,12 @@ class Settings:
         3600,
         "Seconds a webhook answer is remembered for a redelivery with the same token.",
         cast=_positive_int,
+    )
+    streams_per_account: int = _setting(
+        "HELPLINE_STREAMS_PER_ACCOUNT",
+        5,
+        "Live event streams (open dashboard pages) one account may hold at once; one more is refused with 429 until one closes.",
+        cast=_at_least_one,
     )
 
 

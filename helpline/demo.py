@@ -1,5 +1,9 @@
 """`helpline demo`: the whole helpline on one machine, with the Twilio simulator and a browser
-phone instead of a real number. Ctrl-C stops everything."""
+phone instead of a real number. Ctrl-C stops everything.
+
+The simulator is its own distribution (``simulator/`` in the repository, import package
+``twilio_sim``), installed beside the app for the demo and the tests and never shipped in the
+production package; it is imported only here, when the demo runs."""
 
 from __future__ import annotations
 
@@ -30,6 +34,22 @@ def _redis_binary() -> str | None:
         return None
 
 
+SIMULATOR_MISSING = (
+    "The demo needs the Twilio simulator, a separate package in this repository: install it "
+    "from the project's folder with `pip install -e ./simulator`."
+)
+
+
+def _require_simulator() -> None:
+    """The simulator is not part of the production package: say how to add it, in one line."""
+    try:
+        import twilio_sim  # noqa: F401
+    except ModuleNotFoundError as exc:
+        if exc.name != "twilio_sim":
+            raise
+        raise click.ClickException(SIMULATOR_MISSING) from None
+
+
 DEMO_PASSWORD = "demo-wachtwoord"
 DEMO_PEOPLE = [
     # username, role, name, phone, skills, languages
@@ -43,9 +63,10 @@ DEMO_PEOPLE = [
 def _demo_people(app, sim) -> list[tuple[str, str]]:
     """Demo accounts (made once, kept in the demo's Redis) and their simulated phones, which
     answer after two seconds and press 1."""
+    from twilio_sim.people import PhoneOwner
+
     from helpline.accounts import AccountError
     from helpline.people import People
-    from helpline.simulator.people import PhoneOwner
 
     people = People(app.extensions["helpline"])
     for username, role, name, phone, skills, languages in DEMO_PEOPLE:
@@ -66,12 +87,13 @@ def _demo_people(app, sim) -> list[tuple[str, str]]:
 
 
 def run_demo(*, port: int, phone_port: int, data_dir: Path, speed: float = 1.0) -> None:
+    _require_simulator()
+    from twilio_sim import SimClock, Simulator
+    from twilio_sim.phone import create_phone_app
+    from twilio_sim.rest import create_rest_app
+    from twilio_sim.server import Served
+
     from helpline import create_app
-    from helpline.simulator import Simulator
-    from helpline.simulator.core import SimClock
-    from helpline.simulator.phone import create_phone_app
-    from helpline.simulator.rest import create_rest_app
-    from helpline.simulator.server import Served
 
     processes: list[subprocess.Popen] = []
     servers: list[Served] = []

@@ -6,10 +6,12 @@ import redis
 from flask import Flask, current_app
 from twilio.request_validator import RequestValidator
 
-from helpline.calls import CallStore, Clock
+from helpline.calls import CallStore
+from helpline.clock import Clock, clock_from_settings
 from helpline.config import Settings
 from helpline.ivr import flow as flow_module
 from helpline.ivr.engine import Engine
+from helpline.opening import OpeningHours
 from helpline.routing.router import Router
 
 
@@ -33,7 +35,9 @@ class Helpline:
             socket_connect_timeout=2,
             health_check_interval=30,
         )
-        self.store = CallStore(self.redis, settings, clock)
+        clock = clock or clock_from_settings(settings)
+        self.hours = OpeningHours(self.redis, settings, clock)
+        self.store = CallStore(self.redis, settings, clock, self.hours)
         self.jobs = None  # set by init_app: RQ follow-ups for routing
         self.router = Router(self.redis, settings, self.flow, self.store.clock, None)
         self.validator = RequestValidator(settings.twilio_auth_token)
@@ -57,13 +61,18 @@ class Helpline:
         return self._twilio
 
 
-def init_app(app: Flask) -> None:
+def bootstrap(settings: Settings, clock: Clock | None = None) -> Helpline:
+    """The one wiring of the helpline, shared by the web apps, the workers and the CLI."""
     from helpline.routing.jobs import RoutingJobs
 
-    helpline = Helpline(app.config["HELPLINE_SETTINGS"], app.config.get("CLOCK"))
-    helpline.jobs = RoutingJobs(helpline.rq_redis, helpline.settings)
+    helpline = Helpline(settings, clock)
+    helpline.jobs = RoutingJobs(helpline.rq_redis, settings)
     helpline.router.jobs = helpline.jobs
-    app.extensions["helpline"] = helpline
+    return helpline
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["helpline"] = bootstrap(app.config["HELPLINE_SETTINGS"], app.config.get("CLOCK"))
 
 
 def helpline() -> Helpline:

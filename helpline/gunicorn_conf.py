@@ -1,4 +1,5 @@
-"""Gunicorn settings for the web app (``gunicorn --config python:helpline.gunicorn_conf``)."""
+"""Gunicorn settings for the web apps (``gunicorn --config python:helpline.gunicorn_conf
+'helpline:create_voice_app()'``, and the same with ``create_dashboard_app()``)."""
 
 import multiprocessing
 import os
@@ -7,8 +8,8 @@ bind = os.environ.get("HELPLINE_BIND", "0.0.0.0:8000")
 # Sync workers, three per core: webhook work is short (a few Redis round trips), and extra
 # processes overlap those waits. Sync workers spread connections evenly, where threaded
 # workers let one process take most keep-alive connections (measured in bench/webhooks).
-# The dashboard runs as a second service with HELPLINE_WORKER_CLASS=gthread and many threads:
-# each open dashboard holds one Server-Sent Events stream (see docker-compose.yml).
+# The dashboard app runs as a second service with HELPLINE_WORKER_CLASS=gthread and many
+# threads: each open dashboard holds one Server-Sent Events stream (see docker-compose.yml).
 # Run behind a buffering proxy (nginx, a cloud load balancer) so slow clients cannot hold a
 # worker.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 3))

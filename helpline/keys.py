@@ -45,12 +45,36 @@ def idempotency(token: str) -> str:
     return f"{PREFIX}:idem:{token}"
 
 
+# A waiting-list member is a live call (c:<CallSid>) or a callback request (b:<id>); these
+# functions alone build and read those ids.
+MEMBER_KINDS = {"c": "call", "b": "callback"}
+
+
 def call_member(sid: str) -> str:
     return f"c:{sid}"
 
 
 def callback_member(callback_id: str) -> str:
     return f"b:{callback_id}"
+
+
+def parse_member(member: str) -> tuple[str, str]:
+    """('call', CallSid), ('callback', callback id), or ('', the rest) for another id."""
+    prefix, _, ident = member.partition(":")
+    return MEMBER_KINDS.get(prefix, ""), ident
+
+
+def member_kind(member: str) -> str:
+    """'call' or 'callback' (another id counts as a call, as the API has always said)."""
+    return "callback" if parse_member(member)[0] == "callback" else "call"
+
+
+def is_call(member: str) -> bool:
+    return parse_member(member)[0] == "call"
+
+
+def is_callback(member: str) -> bool:
+    return parse_member(member)[0] == "callback"
 
 
 def score(priority: int, arrival_ms: int) -> int:
@@ -77,8 +101,8 @@ def available(skill: str, lang: str) -> str:
 
 def party(member: str) -> str:
     """The hash behind a waiting-list member: a live call or a callback request."""
-    kind, _, ident = member.partition(":")
-    return call(ident) if kind == "c" else callback(ident)
+    kind, ident = parse_member(member)
+    return call(ident) if kind == "call" else callback(ident)
 
 
 USERS = f"{PREFIX}:users"
@@ -157,3 +181,8 @@ def runs(job: str) -> str:
 def job_status(job: str) -> str:
     """A periodic job's health: consecutive failures, back-off, last error and success."""
     return f"{PREFIX}:job_status:{job}"
+
+
+def open_streams(username: str) -> str:
+    """An account's open event streams: stream id scored by the end of its lease (ms)."""
+    return f"{PREFIX}:streams:{username}"

@@ -14,8 +14,6 @@ from typing import Literal
 
 from helpline import keys
 
-CALL, CALLBACK = "c", "b"
-
 
 def _int(value: str | None, default: int = 0) -> int:
     try:
@@ -31,35 +29,23 @@ def _list(value: str | None) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Member:
     """A place in a line: a caller's call (``c:<CallSid>``) or a callback request
-    (``b:<id>``). The text form is the sorted-set member and part of URLs."""
+    (``b:<id>``). The text form is the sorted-set member and part of URLs; ``keys`` builds and
+    reads it."""
 
-    kind: Literal["c", "b"]
+    kind: Literal["call", "callback"]
     id: str
 
     @classmethod
     def parse(cls, text: str) -> Member:
         """``c:CA…`` or ``b:cb-…``; anything else raises ValueError."""
-        kind, sep, ident = (text or "").partition(":")
-        if not sep or kind not in (CALL, CALLBACK) or not ident:
+        kind, ident = keys.parse_member(text or "")
+        if not kind or not ident:
             raise ValueError(f"not a line member: {text!r}")
         return cls(kind, ident)  # type: ignore[arg-type]
 
-    @classmethod
-    def call(cls, sid: str) -> Member:
-        return cls(CALL, sid)
-
-    @classmethod
-    def callback(cls, callback_id: str) -> Member:
-        return cls(CALLBACK, callback_id)
-
     @property
     def is_callback(self) -> bool:
-        return self.kind == CALLBACK
-
-    @property
-    def label(self) -> str:
-        """``call`` or ``callback``, as the API and the wrap-up name the kind."""
-        return "callback" if self.is_callback else "call"
+        return self.kind == "callback"
 
     @property
     def key(self) -> str:
@@ -67,16 +53,7 @@ class Member:
         return keys.party(str(self))
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.id}"
-
-
-def is_callback(member: str) -> bool:
-    """Whether a member's text names a callback request (tolerates junk: False)."""
-    return (member or "").startswith(CALLBACK + ":")
-
-
-def is_call(member: str) -> bool:
-    return (member or "").startswith(CALL + ":")
+        return keys.callback_member(self.id) if self.is_callback else keys.call_member(self.id)
 
 
 @dataclass(frozen=True)
@@ -107,7 +84,7 @@ class Party:
 
     @property
     def is_callback(self) -> bool:
-        return is_callback(self.member)
+        return keys.is_callback(self.member)
 
     @property
     def arrival_ms(self) -> int:

@@ -1,4 +1,4 @@
-"""Operations: /metrics (Prometheus), /healthz and /readyz, and structured logs.
+"""Operations: /metrics (Prometheus), /healthz and /readyz. (The logs: ``helpline.logs``.)
 
 Most figures are read from Redis when scraped (waiting callers, waits, volunteers, job
 failures, how far the event counting lags), so every web process reports the same numbers.
@@ -9,18 +9,17 @@ Webhook latency is measured per process; with several gunicorn workers set
 from __future__ import annotations
 
 import hmac
-import json
-import logging
 import os
 import time
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, request
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from helpline import keys
 from helpline.extensions import helpline
+from helpline.jobs import PERIODIC, QUEUES
 
 bp = Blueprint("ops", __name__)
 
@@ -43,7 +42,6 @@ class HelplineCollector:
         from rq.registry import FailedJobRegistry
 
         from helpline.reports.aggregate import Aggregator
-        from workers import PERIODIC, QUEUES
 
         h = self.h
         now = h.store.clock.now_ms()
@@ -74,9 +72,10 @@ class HelplineCollector:
         failures = GaugeMetricFamily(
             "helpline_job_failures", "Periodic job failures in a row", labels=["job"]
         )
-        for path, _queue, _interval in PERIODIC:
-            name = path.rsplit(".", 1)[1]
-            failures.add_metric([name], int(h.redis.hget(keys.job_status(name), "failures") or 0))
+        for job in PERIODIC:
+            failures.add_metric(
+                [job.name], int(h.redis.hget(keys.job_status(job.name), "failures") or 0)
+            )
         yield failures
         failed = GaugeMetricFamily(
             "helpline_failed_jobs", "Jobs in RQ's failed registry", labels=["queue"]
@@ -166,70 +165,3 @@ def observe_webhook(route: str, seconds: float) -> None:
     if timer is None:
         timer = _WEBHOOK_TIMERS[route] = WEBHOOK_SECONDS.labels(route)
     timer.observe(seconds)
-
-
-# -- structured logs -----------------------------------------------------------------------
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line, with the call and job ids in scope; never phone numbers."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for name in ("call", "job", "job_name", "failures", "path", "status"):
-            value = getattr(record, name, None)
-            if value is not None:
-                entry[name] = value
-        if record.exc_info:
-            entry["error"] = f"{record.exc_info[0].__name__}: {record.exc_info[1]}"
-        return json.dumps(entry)
-
-
-class ContextFilter(logging.Filter):
-    """Adds the Twilio CallSid of the request, or the RQ job id, to every record."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            from flask import has_request_context
-
-            if has_request_context() and request.path.startswith("/voice/"):
-                parsed = g.get("twilio_params")  # parsed once by the voice blueprint
-                record.call = (parsed.get("CallSid") if parsed else None) or request.args.get(
-                    "CallSid"
-                )
-        except Exception:  # noqa: BLE001 - logging must never fail
-            pass
-        try:
-            from rq import get_current_job
-
-            job = get_current_job()
-            if job is not None:
-                record.job = job.id
-                record.job_name = job.func_name
-        except Exception:  # noqa: BLE001
-            pass
-        return True
-
-
-def configure_logging(fmt: str) -> None:
-    """``json`` (production) or ``text``; set once per process."""
-    root = logging.getLogger()
-    if getattr(root, "_helpline_configured", False):
-        return
-    handler = logging.StreamHandler()
-    handler.addFilter(ContextFilter())
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    # the twilio library logs every REST request at INFO (URLs and headers): too much noise,
-    # and nothing it says there is needed to run the helpline
-    logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
-    root._helpline_configured = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from helpline import keys, privacy
+from helpline import privacy
 from helpline.accounts import ROLES, AccountError, Accounts
 
 
@@ -77,7 +77,7 @@ class People:
         if role not in ROLES:
             raise AccountError("role_unknown", roles=", ".join(ROLES))
         self.check(phone=phone, skills=skills, languages=languages)
-        self.h.redis.hset(keys.user(username), mapping={"name": name, "role": role})
+        self.accounts.set_profile(username, name=name, role=role)
         if phone:
             self._profile(username, name, phone, skills, languages)
         if "disabled" in changes:
@@ -85,7 +85,7 @@ class People:
                 self.disable(username)
             else:
                 self.accounts.enable(username)
-                self.h.redis.hdel(keys.volunteer(username), "retire")
+                self.h.router.retire_after_call(username, False)
 
     def disable(self, username: str) -> None:
         """No more sign-ins and no more offers; a call in progress is left to finish."""
@@ -93,7 +93,7 @@ class People:
         if self.h.router.volunteer(username):
             if self.h.router.set_state(username, "offline", "disabled") == "busy":
                 # on a call: let it finish, then offline instead of available (wrapup_end.lua)
-                self.h.redis.hset(keys.volunteer(username), "retire", "1")
+                self.h.router.retire_after_call(username, True)
 
     def reset_password(self, username: str) -> str:
         """A new temporary password (shown once to the coordinator); old sessions end."""
@@ -105,7 +105,7 @@ class People:
 
     def list(self) -> list[dict]:
         out = []
-        for username in sorted(self.h.redis.smembers(keys.USERS)):
+        for username in self.accounts.usernames():
             account = self.accounts.get(username)
             if account is None:
                 continue

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 import redis
 
 from helpline import keys
-from helpline.calls import Scripts
+from helpline.scripts import Scripts
 from helpline.texts import Refusal
 
 KINDS = ("informatiepunt", "bibliotheek", "cursus", "helpdesk", "anders")
@@ -70,11 +70,12 @@ class Places:
         self.redis = client
         self.scripts = Scripts.of(client)
 
-    def _put(self, places: list[Place]) -> None:
-        args: list = []
-        for place in places:
-            args += [place.id, json.dumps(asdict(place)), place.area]
-        self.scripts.places_put(keys=[keys.PLACES, keys.PLACES_BY_POSTCODE], args=args)
+    def _put(self, places: list[Place], *, replace: bool = False) -> None:
+        self.scripts.places_put(
+            [keys.PLACES, keys.PLACES_BY_POSTCODE],
+            places=[[place.id, json.dumps(asdict(place)), place.area] for place in places],
+            replace=replace,
+        )
 
     def add(self, data: dict) -> Place:
         place = _clean(data)
@@ -89,9 +90,7 @@ class Places:
         return place
 
     def delete(self, place_id: str) -> bool:
-        return bool(
-            self.scripts.places_delete(keys=[keys.PLACES, keys.PLACES_BY_POSTCODE], args=[place_id])
-        )
+        return bool(self.scripts.places_delete([keys.PLACES, keys.PLACES_BY_POSTCODE], id=place_id))
 
     def get(self, place_id: str) -> Place | None:
         raw = self.redis.hget(keys.PLACES, place_id)
@@ -141,11 +140,5 @@ class Places:
                 raise PlaceError("csv_line", line=number, problem=exc) from None
         if not places:
             raise PlaceError("csv_empty")
-        if replace:
-            args: list = []
-            for place in places:
-                args += [place.id, json.dumps(asdict(place)), place.area]
-            self.scripts.places_replace(keys=[keys.PLACES, keys.PLACES_BY_POSTCODE], args=args)
-        else:
-            self._put(places)
+        self._put(places, replace=replace)
         return len(places)

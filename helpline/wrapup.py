@@ -8,7 +8,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from helpline import keys, notecheck
-from helpline.model import is_callback
 from helpline.places import Places
 
 OUTCOMES = ("solved", "partly", "not_solved", "referred")
@@ -33,7 +32,7 @@ class WrapUp:
     recurring: bool
     note: str
 
-    def fields(self) -> list[str]:
+    def fields(self) -> list[tuple[str, str]]:
         pairs = {
             "outcome": self.outcome,
             "topic": self.topic,
@@ -43,7 +42,7 @@ class WrapUp:
             "recurring": "1" if self.recurring else "0",
             "note": self.note,
         }
-        return [x for kv in pairs.items() for x in kv]
+        return list(pairs.items())
 
 
 def parse(data: dict, flow, places: Places) -> WrapUp:
@@ -80,8 +79,11 @@ def save(h, volunteer_id: str, member: str, wrap: WrapUp) -> str:
     """Store the wrap-up ('saved', 'not-yours', 'already'); a volunteer still in wrap-up for this
     conversation becomes available again."""
     result = h.router.scripts.wrapup(
-        keys=[keys.handled(member), keys.EVENTS],
-        args=[volunteer_id, member, h.store.clock.now_ms(), *wrap.fields()],
+        [keys.handled(member), keys.EVENTS],
+        volunteer=volunteer_id,
+        member=member,
+        now=h.store.clock.now_ms(),
+        fields=wrap.fields(),
     )
     if result == "saved":
         vol = h.redis.hmget(keys.volunteer(volunteer_id), ["state", "last_call"])
@@ -111,7 +113,7 @@ def record(h, member: str) -> dict | None:
     return {
         "id": member,
         "volunteer": raw.get("volunteer"),
-        "kind": "callback" if is_callback(member) else "call",
+        "kind": keys.member_kind(member),
         "topic": raw.get("topic") or None,
         "topic_name": topic.name.get("nl") if topic else None,
         "language": raw.get("lang") or None,

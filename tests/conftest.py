@@ -12,7 +12,7 @@ import redis
 from twilio.request_validator import RequestValidator
 
 from helpline import create_app
-from helpline.calls import Clock
+from helpline.clock import Clock
 from helpline.localredis import RedisServer, free_port  # noqa: F401 (used by tests)
 
 PUBLIC_URL = "https://hulplijn.example.nl"

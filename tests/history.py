@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from helpline import keys
 from helpline.reports.aggregate import buckets
+from helpline.scripts import Scripts
 
 DAY = 86_400_000
 ZONE = ZoneInfo("Europe/Amsterdam")
@@ -108,16 +109,11 @@ class History:
     def duty(self, t: int, skill: str, minutes: int) -> None:
         """Volunteer-minutes on duty in the hour of ``t`` (as the duty sampler adds them)."""
         hour = buckets(t, ZONE)["hour"]
-        self.r.eval(
-            "for i = 3, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end "
-            "redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[1])",
-            2,
-            keys.agg("hour", hour),
-            keys.agg_index("hour"),
-            hour,
-            t,
-            f"duty_minutes|skill:{skill}",
-            minutes,
+        Scripts.of(self.r).agg_add(
+            [keys.agg("hour", hour), keys.agg_index("hour")],
+            bucket=hour,
+            t=t,
+            counts={f"duty_minutes|skill:{skill}": minutes},
         )
 
     def _add(self, kind: str, t: int, **fields) -> None:

@@ -20,14 +20,14 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from twilio_sim import SimClock, Simulator
+from twilio_sim.people import Caller, PhoneOwner, press, silence
+from twilio_sim.rest import create_rest_app
+from twilio_sim.server import Served
+
 from helpline import create_app, keys
 from helpline.localredis import RedisServer, free_port
 from helpline.people import People
-from helpline.simulator import Simulator
-from helpline.simulator.core import SimClock
-from helpline.simulator.people import Caller, PhoneOwner, press, silence
-from helpline.simulator.rest import create_rest_app
-from helpline.simulator.server import Served
 from tests.processes import BIN, children, crash
 
 ACCOUNT_SID = "AC" + "7" * 32

@@ -18,11 +18,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from helpline import texts
+from helpline import create_dashboard_app, texts
 from helpline.accounts import Accounts
 from helpline.api import schemas
 from helpline.people import People
 from helpline.texts import LANGUAGES
+from tests.conftest import make_config
 
 PASSWORD = "correct horse battery"
 
@@ -60,9 +61,9 @@ CHECKS = [
 
 
 @pytest.fixture
-def dashboard_app(app):
-    """The app that serves the dashboard and its API."""
-    return app
+def dashboard_app(redis_url):
+    """The app that serves the dashboard and its API (``helpline:create_dashboard_app()``)."""
+    return create_dashboard_app(make_config(redis_url))
 
 
 def undocumented(app: Flask) -> set[tuple[str, str]]:

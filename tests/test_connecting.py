@@ -4,9 +4,9 @@ workers. The volunteer's dashboard is played by the test (accepting or declining
 from __future__ import annotations
 
 import pytest
+from twilio_sim.people import Caller, PhoneOwner, press, silence
 
 from helpline import keys
-from helpline.simulator.people import Caller, PhoneOwner, press, silence
 from tests.conftest import keys_holding
 from tests.world import World
 

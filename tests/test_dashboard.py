@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 from playwright.sync_api import expect
+from twilio_sim.people import Caller, PhoneOwner, press, silence
 
 from helpline import keys
 from helpline.people import People
-from helpline.simulator.people import Caller, PhoneOwner, press, silence
 from tests.browser import serious_accessibility_problems
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"

@@ -1,5 +1,6 @@
 """`helpline demo` from the installed package: a call through the browser phone in headless
-Chromium, then Ctrl-C stops everything and leaves no process behind."""
+Chromium, then Ctrl-C stops everything and leaves no process behind; without the simulator
+installed, one line says how to install it."""
 
 from __future__ import annotations
 
@@ -8,17 +9,19 @@ import os
 import signal
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-from helpline.demo import DEMO_PASSWORD
+from helpline.demo import DEMO_PASSWORD, SIMULATOR_MISSING
 from helpline.localredis import free_port
 from tests import processes
 from tests.browser import launch
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
 
 
 def alive(pid: int) -> bool:
@@ -114,3 +117,22 @@ def test_demo_places_a_call_in_the_browser_phone_and_stops_cleanly(tmp_path):
     while time.time() < deadline and any(alive(pid) for pid in children):
         time.sleep(0.1)
     assert [pid for pid in children if alive(pid)] == []
+
+
+def test_without_the_simulator_the_demo_says_in_one_line_how_to_install_it(tmp_path):
+    # python -S reads no .pth file, so neither editable install is seen: the app comes from
+    # the source tree, its dependencies from site-packages, and the simulator from nowhere,
+    # as after `pip install .` alone.
+    path = os.pathsep.join([str(ROOT), sysconfig.get_paths()["purelib"]])
+    result = subprocess.run(
+        [sys.executable, "-S", "-m", "helpline.cli", "demo", "--data", str(tmp_path / "demo")],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": path},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert (result.stdout, result.stderr) == ("", f"Error: {SIMULATOR_MISSING}\n")
+    assert "pip install -e ./simulator" in SIMULATOR_MISSING
+    assert not (tmp_path / "demo").exists()  # refused before starting anything

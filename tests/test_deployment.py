@@ -1,13 +1,18 @@
-"""docker-compose.yml is valid Compose, and every command it runs exists and starts."""
+"""docker-compose.yml is valid Compose, and every command it runs exists and starts; the
+production package and image leave the Twilio simulator out."""
 
 from __future__ import annotations
 
+import http.client
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+import zipfile
+from fnmatch import fnmatch
 from pathlib import Path
 
 import jsonschema
@@ -81,9 +86,26 @@ def test_web_command_serves_the_app_under_gunicorn(redis_url):
             pytest.fail(
                 process.stderr.read1().decode() if process.poll() is not None else "no answer"
             )
+        # the webhooks' service is the voice app: no pages, no API, no event stream to hold it
+        for path in ("/api/stream", "/api/me", "/login"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}")
+            assert refused.value.code == 404
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_scripts_run_and_the_image_start_the_apps_compose_starts():
+    apps = {name: project_commands()[name][-1] for name in ("web", "dashboard")}
+    assert apps == {
+        "web": "helpline:create_voice_app()",
+        "dashboard": "helpline:create_dashboard_app()",
+    }
+    run = (ROOT / "scripts/run").read_text()
+    assert re.findall(r"'(helpline:create_\w+\(\))'", run) == [apps["web"], apps["dashboard"]]
+    image = (ROOT / "Dockerfile").read_text().splitlines()[-1]
+    assert json.loads(image.removeprefix("CMD "))[-1] == apps["web"]
 
 
 def test_redis_command_starts_with_aof_and_noeviction(tmp_path):
@@ -150,14 +172,9 @@ def test_ci_runs_the_readme_test_command():
     assert "./scripts/test" in (ROOT / ".ci/run").read_text()
 
 
-def test_the_dashboard_service_keeps_live_streams_open_and_still_answers(redis_url, r):
-    """Each open dashboard holds an event stream; the dashboard service runs threads, so one
-    worker process serves many streams and the other requests beside them."""
-    from helpline.accounts import Accounts
-
+def start_dashboard_service(redis_url: str) -> tuple[subprocess.Popen, int]:
+    """The compose file's dashboard command under gunicorn: one process, the service's threads."""
     service = COMPOSE["services"]["dashboard"]
-    assert service["environment"]["HELPLINE_WORKER_CLASS"] == "gthread"
-    Accounts(r).create("anna", "correct horse battery", role="volunteer")
     port = free_port()
     env = {
         "PATH": str(Path(sys.executable).parent),
@@ -174,41 +191,187 @@ def test_the_dashboard_service_keeps_live_streams_open_and_still_answers(redis_u
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    import http.client
+    return process, port
 
+
+def open_request(port: int, method: str, path: str, **kwargs):
+    """(connection, response), the connection left open (an event stream keeps it)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request(method, path, **kwargs)
+    return conn, conn.getresponse()
+
+
+def sign_in_when_up(port: int, username: str) -> str:
+    """Sign in as soon as the service answers; the session cookie."""
+    for _ in range(100):
+        try:
+            _, login = open_request(
+                port,
+                "POST",
+                "/api/login",
+                body=json.dumps({"username": username, "password": "correct horse battery"}),
+                headers={"Content-Type": "application/json"},
+            )
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        pytest.fail("the dashboard service did not start")
+    assert login.status == 200
+    return login.getheader("Set-Cookie").split(";")[0]
+
+
+def test_the_dashboard_service_keeps_live_streams_open_and_still_answers(redis_url, r):
+    """Each open dashboard holds an event stream; the dashboard service runs threads, so one
+    worker process serves many streams and the other requests beside them."""
+    from helpline.accounts import Accounts
+
+    service = COMPOSE["services"]["dashboard"]
+    assert service["environment"]["HELPLINE_WORKER_CLASS"] == "gthread"
+    Accounts(r).create("anna", "correct horse battery", role="volunteer")
+    process, port = start_dashboard_service(redis_url)
     try:
-        for _ in range(100):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                conn.request(
-                    "POST",
-                    "/api/login",
-                    body=json.dumps({"username": "anna", "password": "correct horse battery"}),
-                    headers={"Content-Type": "application/json"},
-                )
-                login = conn.getresponse()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the dashboard service did not start")
-        assert login.status == 200
-        cookie = login.getheader("Set-Cookie").split(";")[0]
+        cookie = sign_in_when_up(port, "anna")
         streams = []
         for _ in range(5):
-            stream = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            stream.request("GET", "/api/stream", headers={"Cookie": cookie})
-            response = stream.getresponse()
+            stream, response = open_request(port, "GET", "/api/stream", headers={"Cookie": cookie})
             assert response.getheader("Content-Type").startswith("text/event-stream")
             first = response.readline() + response.readline()
             assert first.startswith(b"retry:")
             streams.append((stream, response))
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        conn.request("GET", "/api/me", headers={"Cookie": cookie})
-        me = conn.getresponse()
+        _, me = open_request(port, "GET", "/api/me", headers={"Cookie": cookie})
         assert me.status == 200 and json.loads(me.read())["username"] == "anna"
         for stream, _ in streams:
             stream.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+# -- the simulator stays out of production ---------------------------------------------------
+
+
+def simulator_parts(names) -> list[str]:
+    """The names among ``names`` that belong to the Twilio simulator."""
+    return [
+        n
+        for n in names
+        if "twilio_sim" in n or "simulator" in n or n.endswith("twilio_api_v2010.json")
+    ]
+
+
+def build_wheel(source: Path, tmp_path: Path) -> zipfile.ZipFile:
+    """The wheel ``pip install source`` would install, built from a copy of the folder as a
+    fresh clone has it (a working tree's old build/ folder could slip stale files in)."""
+    copy = tmp_path / "source"
+    junk = shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", "node_modules", "instance"
+    )
+    shutil.copytree(source, copy, ignore=junk)
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", str(copy)]
+    subprocess.run([*command, "-w", str(tmp_path / "wheels")], check=True, timeout=300)
+    (wheel,) = (tmp_path / "wheels").glob("*.whl")
+    return zipfile.ZipFile(wheel)
+
+
+def test_pip_install_of_the_project_leaves_the_simulator_out(tmp_path):
+    wheel = build_wheel(ROOT, tmp_path)
+    names = wheel.namelist()
+    shipped = {"helpline/demo.py", "helpline/lua/accept.lua", "ivr_flows/digihulplijn.yaml"}
+    assert shipped <= set(names)
+    assert simulator_parts(names) == []
+    (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+    requires = [
+        line
+        for line in wheel.read(metadata).decode().splitlines()
+        if line.startswith("Requires-Dist:")
+    ]
+    assert "Requires-Dist: flask<4,>=3.1" in requires
+    assert simulator_parts(requires) == [] and [r for r in requires if "sim" in r] == []
+
+
+def test_the_simulators_own_distribution_carries_its_spec_and_browser_phone(tmp_path):
+    names = set(build_wheel(ROOT / "simulator", tmp_path).namelist())
+    assert {
+        "twilio_sim/simulator.py",
+        "twilio_sim/rest/spec/twilio_api_v2010.json",
+        "twilio_sim/phone/templates/phone.html",
+        "twilio_sim/phone/static/phone.js",
+        "twilio_sim/phone/static/phone.css",
+    } <= names
+    assert not any(n.startswith(("helpline/", "tests/")) for n in names)
+
+
+def image_files(dockerfile: str, dockerignore: str) -> list[str]:
+    """The project files a Dockerfile's COPY lines put in the image, after .dockerignore."""
+    patterns = [
+        line.strip().rstrip("/")
+        for line in dockerignore.splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+    def ignored(relative: str) -> bool:
+        parts = relative.split("/")
+        prefixes = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+        return any(fnmatch(prefix, pattern) for prefix in prefixes for pattern in patterns)
+
+    files = []
+    for line in dockerfile.splitlines():
+        words = line.split()
+        if not words or words[0].upper() != "COPY":
+            continue
+        for source in (w for w in words[1:-1] if not w.startswith("--")):
+            path = (ROOT / source).resolve()
+            if path.is_file():
+                files.append(str(path.relative_to(ROOT)))
+            for folder, subfolders, names in os.walk(path):
+                here = Path(folder).relative_to(ROOT)
+                subfolders[:] = [d for d in subfolders if not ignored(str(here / d))]
+                files += [str(here / name) for name in names]
+    return [f for f in files if not ignored(f)]
+
+
+def test_the_production_image_copies_no_simulator():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    dockerignore = (ROOT / ".dockerignore").read_text()
+    files = image_files(dockerfile, dockerignore)
+    assert {"pyproject.toml", "README.md", "helpline/__init__.py", "workers/__init__.py"} <= set(
+        files
+    )
+    assert simulator_parts(files) == []
+    # .dockerignore alone keeps it out of a wider COPY, and the check sees it when it is not
+    everything = "FROM python:3.11-slim\nCOPY . /app\n"
+    assert simulator_parts(image_files(everything, dockerignore)) == []
+    assert "simulator/twilio_sim/simulator.py" in image_files(everything, ".venv\n.git\n")
+
+
+def test_the_dashboard_service_refuses_an_account_more_streams_than_its_cap(redis_url, r):
+    """The cap holds in the real service, and a dashboard that goes away frees its slot."""
+    from helpline.accounts import Accounts
+    from helpline.config import setting
+
+    cap = setting("HELPLINE_STREAMS_PER_ACCOUNT").default
+    Accounts(r).create("anna", "correct horse battery", role="volunteer")
+    process, port = start_dashboard_service(redis_url)
+    try:
+        cookie = {"Cookie": sign_in_when_up(port, "anna")}
+        streams = [open_request(port, "GET", "/api/stream", headers=cookie) for _ in range(cap)]
+        assert [response.status for _, response in streams] == [200] * cap
+        _, refused = open_request(port, "GET", "/api/stream", headers=cookie)
+        assert refused.status == 429 and "error" in json.loads(refused.read())
+        gone, _ = streams.pop()
+        gone.close()  # the browser tab closes: the server notices at its next write
+        deadline = time.time() + 30
+        while True:
+            conn, again = open_request(port, "GET", "/api/stream", headers=cookie)
+            if again.status == 200 or time.time() > deadline:
+                break
+            conn.close()
+            time.sleep(0.5)
+        assert again.status == 200
+        streams.append((conn, again))
+        for conn, _ in streams:
+            conn.close()
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from twilio_sim.people import Caller, hang_up, press, say, silence
 
 from helpline import keys
-from helpline.simulator.people import Caller, hang_up, press, say, silence
 from tests.world import World
 
 

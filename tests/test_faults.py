@@ -68,9 +68,9 @@ def test_a_redis_restart_mid_surge_loses_no_caller(stack):
 
 
 def test_duplicated_delayed_and_reordered_webhooks_connect_everyone_once(stack):
-    stack.sim.redeliver_requests = 0.3
-    stack.sim.duplicate_callbacks = 0.5
-    stack.sim.delay_callbacks = 1.5
+    stack.sim.faults.redeliver_requests = 0.3
+    stack.sim.faults.duplicate_callbacks = 0.5
+    stack.sim.faults.delay_callbacks = 1.5
     stack.volunteers(5, talk_seconds=20)
     calls(stack, 20, every=0.3)
     assert_accounted(stack)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from helpline import create_app, hours, keys
-from helpline.calls import Clock
+from helpline.clock import Clock
 from tests.conftest import Phone, RedisServer, make_config
 
 AMS = hours.zone("Europe/Amsterdam")
@@ -185,15 +185,15 @@ def test_the_kept_open_answer_never_outlives_closing_time_or_a_closure(redis_url
             CLOCK=clock,
         )
     )
-    store = app.extensions["helpline"].store
-    assert store.opening_status().open
-    assert store.opening_status().open  # asked again within the same millisecond
+    opening = app.extensions["helpline"].hours
+    assert opening.status().open
+    assert opening.status().open  # asked again within the same millisecond
     clock.advance(0.001)  # 17:00:00.000
-    assert not store.opening_status().open
+    assert not opening.status().open
     clock.advance(-1)  # back before closing time, then a coordinator closes
-    assert store.opening_status().open
-    store.close({"nl": "Storing.", "en": "Outage."}, None)
-    assert store.opening_status().reason == "closure"
+    assert opening.status().open
+    opening.close({"nl": "Storing.", "en": "Outage."}, None)
+    assert opening.status().reason == "closure"
 
 
 def test_the_current_opening_began_at_the_start_of_its_hours_across_midnight():

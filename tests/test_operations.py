@@ -9,7 +9,7 @@ import signal
 import time
 
 from helpline import keys
-from helpline.ops import ContextFilter, JsonFormatter
+from helpline.logs import ContextFilter, JsonFormatter
 from tests.test_workers import start
 
 

@@ -9,6 +9,7 @@ import pytest
 
 import workers
 from helpline import keys
+from helpline.jobs import PERIODIC, QUEUES
 from workers import periodic as guard
 
 START = 1_800_000_005.0  # five seconds into a ten-second period
@@ -64,3 +65,21 @@ def test_a_failing_job_backs_off_doubling_the_pause_and_recovers(clock, r):
     status = r.hgetall(keys.job_status("test_flaky"))
     assert status["failures"] == "0" and float(status["backoff_until"]) == 0
     assert status["last_error"] == "RuntimeError: still none"  # kept for the operations page
+
+
+def test_every_periodic_job_runs_with_the_name_queue_and_interval_declared_for_it():
+    from rq.utils import import_attribute
+
+    for job in PERIODIC:
+        guarded = import_attribute(job.path)
+        assert (guarded.periodic_name, guarded.interval) == (job.name, job.interval)
+        assert job.queue in QUEUES
+    assert len({job.name for job in PERIODIC}) == len(PERIODIC)
+
+
+def test_a_job_scheduled_without_a_declaration_is_refused():
+    def stray_job():
+        return "never"
+
+    with pytest.raises(KeyError, match="stray_job is not declared"):
+        guard.scheduled(stray_job)

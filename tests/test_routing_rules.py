@@ -205,8 +205,15 @@ def test_a_profile_changed_since_it_was_read_is_not_saved_over(r, clock):
     router.set_state("first", "available")
     before = {k: r.dump(k) for k in r.keys("*")}
     result = router.scripts.vol_save(
-        keys=[keys.volunteer("first"), keys.VOLUNTEERS, keys.available("bank", "nl")],
-        args=["first", "first", "+31600000000", "bank", "nl", 0, "", ""],  # read before it existed
+        [keys.volunteer("first"), keys.VOLUNTEERS, keys.available("bank", "nl")],
+        volunteer="first",
+        name="first",
+        phone="+31600000000",
+        skills="bank",
+        languages="nl",
+        old_sets=0,
+        skills_read="",  # read before it existed
+        languages_read="",
     )
     assert result == "changed"
     assert {k: r.dump(k) for k in r.keys("*")} == before

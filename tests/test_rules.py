@@ -1,10 +1,11 @@
-"""The pure rules: wait estimates and announcements, numbers and pseudonyms, configuration."""
+"""The pure rules: wait estimates and announcements, numbers and pseudonyms, configuration,
+waiting-list member ids."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpline import config, privacy, wait
+from helpline import config, keys, privacy, wait
 
 
 @pytest.mark.parametrize(
@@ -150,3 +151,25 @@ def test_production_start_with_every_setting_succeeds():
 def test_malformed_settings_stop_the_start_naming_the_setting(name, value):
     with pytest.raises(config.ConfigError, match=name):
         config.load({name: value})
+
+
+@pytest.mark.parametrize(
+    "member, kind, ident, party",
+    [
+        ("c:CA123", "call", "CA123", "hl:{hl}:call:CA123"),
+        ("b:cb-CA123", "callback", "cb-CA123", "hl:{hl}:callback:cb-CA123"),
+        ("b:cb:with:colons", "callback", "cb:with:colons", "hl:{hl}:callback:cb:with:colons"),
+        ("x:what", "", "what", "hl:{hl}:callback:what"),
+    ],
+)
+def test_a_member_id_says_whether_it_is_a_call_or_a_callback(member, kind, ident, party):
+    assert keys.parse_member(member) == (kind, ident)
+    assert keys.is_call(member) == (kind == "call")
+    assert keys.is_callback(member) == (kind == "callback")
+    assert keys.member_kind(member) == ("callback" if kind == "callback" else "call")
+    assert keys.party(member) == party
+
+
+def test_member_ids_built_here_parse_back():
+    assert keys.parse_member(keys.call_member("CA1")) == ("call", "CA1")
+    assert keys.parse_member(keys.callback_member("cb-CA1")) == ("callback", "cb-CA1")

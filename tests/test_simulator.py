@@ -7,11 +7,11 @@ import pytest
 from flask import Flask, Response
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
+from twilio_sim.people import Caller, PhoneOwner, press, silence
+from twilio_sim.server import Served
+from twilio_sim.signature import signature
 
 from helpline import keys
-from helpline.simulator.people import Caller, PhoneOwner, press, silence
-from helpline.simulator.server import Served
-from helpline.simulator.signature import signature
 from tests.world import World
 
 VECTOR_URL = "https://mycompany.com/myapp.php?foo=1&bar=2"

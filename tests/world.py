@@ -11,12 +11,12 @@ import threading
 import time
 from pathlib import Path
 
+from twilio_sim import SimClock, Simulator
+from twilio_sim.people import PhoneOwner
+from twilio_sim.rest import create_rest_app
+from twilio_sim.server import Served
+
 from helpline import create_app, keys
-from helpline.simulator import Simulator
-from helpline.simulator.core import SimClock
-from helpline.simulator.people import PhoneOwner
-from helpline.simulator.rest import create_rest_app
-from helpline.simulator.server import Served
 from tests.conftest import AUTH_TOKEN, make_config
 
 ACCOUNT_SID = "AC" + "1" * 32

@@ -1,4 +1,5 @@
-"""RQ workers: small idempotent jobs on queues named by urgency, and their periodic schedule."""
+"""RQ workers: small idempotent jobs on queues named by urgency, and their periodic schedule
+(both declared in the job registry, ``helpline.jobs``)."""
 
 from __future__ import annotations
 
@@ -12,32 +13,19 @@ from redis.exceptions import RedisError
 from rq import Queue, Worker
 from rq.cron import CronScheduler
 
-from helpline.ops import configure_logging
+from helpline.jobs import PERIODIC, QUEUES
+from helpline.logs import configure_logging
 
-QUEUES = ("high", "default", "low")
 SCHEDULER_CHECK_SECONDS = 30
-
-# Periodic jobs: (dotted path, queue, seconds between runs).
-PERIODIC = (
-    ("workers.routing.repair_routing", "high", 30),
-    ("workers.reports.process_events", "default", 10),
-    ("workers.reports.sample_duty", "default", 60),
-    ("workers.reports.detect_bottlenecks", "low", 900),
-    ("workers.maintenance.trim_events", "low", 3600),
-)
 
 
 @lru_cache(maxsize=1)
 def state():
     """The Helpline wiring for job code (one per worker process)."""
     from helpline import config
-    from helpline.extensions import Helpline
-    from helpline.routing.jobs import RoutingJobs
+    from helpline.extensions import bootstrap
 
-    helpline = Helpline(config.load())
-    helpline.jobs = RoutingJobs(helpline.rq_redis, helpline.settings)
-    helpline.router.jobs = helpline.jobs
-    return helpline
+    return bootstrap(config.load())
 
 
 # Set by SIGTERM or SIGINT: the worker or scheduler then ends, it does not start again.
@@ -101,8 +89,8 @@ def build_cron(helpline) -> CronScheduler:
     from rq.utils import import_attribute
 
     scheduler = HelplineCron(connection=helpline.rq_redis, name=None)
-    for path, queue, interval in PERIODIC:
-        scheduler.register(import_attribute(path), queue_name=queue, interval=interval)
+    for job in PERIODIC:
+        scheduler.register(import_attribute(job.path), queue_name=job.queue, interval=job.interval)
     return scheduler
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from helpline import keys
-from workers.periodic import periodic
+from workers.periodic import scheduled
 
 
 def purge(h, retention_days: int | None = None) -> dict:
@@ -20,14 +20,15 @@ def purge(h, retention_days: int | None = None) -> dict:
         callback_id = key.rsplit(":", 1)[1]
         topic, lang = h.redis.hmget(key, ["topic", "lang"])
         result = h.router.scripts.purge_callback(
-            keys=[key, keys.SCHEDULED_CALLBACKS, keys.waiting(topic or "-", lang or "-")],
-            args=[keys.callback_member(callback_id), cutoff_ms],
+            [key, keys.SCHEDULED_CALLBACKS, keys.waiting(topic or "-", lang or "-")],
+            member=keys.callback_member(callback_id),
+            cutoff=cutoff_ms,
         )
         numbers += result in ("scrubbed", "expired")
     return {"events": events, "numbers": numbers}
 
 
-@periodic("trim_events", 3600)
+@scheduled
 def trim_events(retention_days: int | None = None) -> dict:
     """The retention job (hourly)."""
     return purge(_state(), retention_days)

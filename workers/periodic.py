@@ -1,5 +1,8 @@
 """Periodic jobs run once per period, even with two `helpline cron` schedulers, and back off
-after failures. RQ's cron enqueues them; this guard decides whether a run does the work."""
+after failures. RQ's cron enqueues them; this guard decides whether a run does the work.
+
+Each periodic job is declared once, in ``helpline.jobs.PERIODIC``; ``@scheduled`` takes the
+job's name and interval from there."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import logging
 import time
 
 from helpline import keys
+from helpline.jobs import periodic_job
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 600
@@ -75,3 +79,10 @@ def periodic(name: str, interval: int):
         return run
 
     return decorate
+
+
+def scheduled(job):
+    """Guard a job declared in ``helpline.jobs.PERIODIC``, with its declared name and interval
+    (a job missing there is an error at import, not a job that never runs)."""
+    declared = periodic_job(f"{job.__module__}.{job.__name__}")
+    return periodic(declared.name, declared.interval)(job)

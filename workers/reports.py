@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workers.periodic import periodic
+from workers.periodic import scheduled
 
 
 def _state():
@@ -11,7 +11,7 @@ def _state():
     return state()
 
 
-@periodic("process_events", 10)
+@scheduled
 def process_events() -> int:
     """Count new events into the hourly, daily and weekly aggregates (exactly once)."""
     from helpline.reports.aggregate import Aggregator
@@ -20,7 +20,7 @@ def process_events() -> int:
     return Aggregator(h.redis, h.settings, h.store.clock).process()
 
 
-@periodic("sample_duty", 60)
+@scheduled
 def sample_duty() -> int:
     """Add one minute of duty per skill for every volunteer on duty now (capacity findings)."""
     from helpline.reports.duty import sample
@@ -29,7 +29,7 @@ def sample_duty() -> int:
     return sample(h)
 
 
-@periodic("detect_bottlenecks", 900)
+@scheduled
 def detect_bottlenecks() -> int:
     """Look for recurring problems, repeat callers, capacity and service shortfalls."""
     from helpline.reports.bottlenecks import detect

@@ -7,9 +7,9 @@ import logging
 from twilio.base.exceptions import TwilioRestException
 
 from helpline import keys
-from helpline.model import Volunteer, is_call
+from helpline.model import Volunteer
 from helpline.twiml import public_url
-from workers.periodic import periodic
+from workers.periodic import scheduled
 
 log = logging.getLogger("workers.routing")
 
@@ -168,7 +168,7 @@ def cancel_leg(leg_sid: str) -> str:
     return "cancelled"
 
 
-@periodic("repair_routing", 30)
+@scheduled
 def repair_routing() -> dict:
     """Periodic repair: expired offers, due wrap-ups and callbacks, missed matches."""
     h = _state()
@@ -238,9 +238,9 @@ def _forget_vanished_callers(h, now: int) -> int:
     for topic in h.flow.topics:
         for lang in h.flow.languages:
             for member in h.redis.zrange(keys.waiting(topic, lang), 0, -1):
-                if not is_call(member):
+                kind, sid = keys.parse_member(member)
+                if kind != "call":
                     continue
-                sid = member[2:]
                 seen = (
                     h.redis.hget(keys.call(sid), "seen_at")
                     or h.redis.hget(keys.call(sid), "enqueued_at")

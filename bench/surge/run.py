@@ -48,7 +48,7 @@ def run(callers: int, minutes: float, speed: float, volunteers: int) -> dict:
         HELPLINE_WAIT_SEGMENT=60,
         HELPLINE_OFFER_TIMEOUT=30,
     )
-    stack.sim.play_seconds = 60
+    stack.sim.twiml.play_seconds = 60
     stack.start()
     rng = random.Random(7)
     try:

@@ -175,7 +175,7 @@ def main() -> None:
         scripts: dict[tuple[str, str], Path] = {}
         ports = {"ours": ours_port, "bare": bare_port}
         for name, spec in (
-            ("ours", "helpline:create_app()"),
+            ("ours", "helpline:create_voice_app()"),
             ("bare", "bench.webhooks.bare_app:create_app()"),
         ):
             base = f"http://127.0.0.1:{ports[name]}"

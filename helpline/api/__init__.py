@@ -12,16 +12,15 @@ import hmac
 import logging
 
 from flask import after_this_request, current_app, g, request
-from redis import RedisError
 
 from helpline import keys
 from helpline.accounts import Accounts, Throttled
 from helpline.api import schemas
 from helpline.api.contract import bp, init_app, operation  # noqa: F401  (init_app: the app's)
-from helpline.api.messages import error, request_language
+from helpline.api.messages import error
 from helpline.extensions import helpline
 from helpline.model import Party
-from helpline.texts import N_, Refusal
+from helpline.texts import N_
 
 log = logging.getLogger(__name__)
 COOKIE = "hl_session"
@@ -36,43 +35,6 @@ MESSAGES = {
 
 def accounts() -> Accounts:
     return Accounts(helpline().redis)
-
-
-@bp.app_errorhandler(RedisError)
-def redis_unavailable(exc):
-    """Redis is away for a moment: say so (503), never a bare server error."""
-    log.warning("redis unavailable path=%s error=%s", request.path, type(exc).__name__)
-    if request.path.startswith("/voice/"):
-        return current_app.response_class(
-            '<?xml version="1.0" encoding="UTF-8"?><Response />', status=503, mimetype="text/xml"
-        )
-    message = Refusal("server_unavailable").text(request_language())
-    if not request.path.startswith("/api/"):
-        page = (
-            f'<!doctype html><html lang="{request_language()}"><meta charset="utf-8">'
-            f"<title>DigiHulplijn</title><main><h1>{message}</h1></main></html>"
-        )
-        return current_app.response_class(page, status=503, mimetype="text/html")
-    response = error(503, "server_unavailable")
-    response[0].headers["Retry-After"] = "5"
-    return response
-
-
-@bp.app_errorhandler(404)
-@bp.app_errorhandler(405)
-def http_error(exc):
-    """Unknown paths and methods: JSON under /api, empty TwiML under /voice, else Flask's."""
-    if request.path.startswith("/api/"):
-        if exc.code == 404:
-            return error(404, "page_missing")
-        return error(exc.code, "method_not_allowed")
-    if request.path.startswith("/voice/"):
-        return current_app.response_class(
-            '<?xml version="1.0" encoding="UTF-8"?><Response />',
-            status=exc.code,
-            mimetype="text/xml",
-        )
-    return exc
 
 
 def signed_in(view):

@@ -10,11 +10,11 @@ from helpline import keys
 from helpline.accounts import AccountError
 from helpline.api import coordinator_only, error, operation, schemas
 from helpline.extensions import helpline
+from helpline.jobs import PERIODIC
 from helpline.model import VOLUNTEER_STATES
 from helpline.people import People
 from helpline.places import PlaceError, Places
 from helpline.texts import Refusal
-from workers import PERIODIC
 
 
 def live_stats(h) -> dict:
@@ -51,10 +51,9 @@ def live_stats(h) -> dict:
     reports = Reports(h.redis, h.settings, h.store.clock)
     today = reports.rows(reports.days(reports.today(), reports.today()), "all")[0]
     failing = []
-    for path, _queue, _interval in PERIODIC:
-        name = path.rsplit(".", 1)[1]
-        if int(h.redis.hget(keys.job_status(name), "failures") or 0):
-            failing.append(name)
+    for job in PERIODIC:
+        if int(h.redis.hget(keys.job_status(job.name), "failures") or 0):
+            failing.append(job.name)
     return {
         "now_ms": now,
         "today": {
@@ -262,7 +261,7 @@ def import_places(query):
 def _hours_state(h) -> dict:
     from helpline import hours
 
-    schedule = h.store.schedule()
+    schedule = h.hours.schedule()
     now = h.store.clock.now()
     status = hours.status(schedule, now)
     stored = h.redis.hgetall(keys.HOURS)
@@ -301,7 +300,7 @@ def get_hours():
 def set_hours(change):
     h = helpline()
     try:
-        h.store.set_hours(weekly=change.get("weekly"), holidays=change.get("holidays"))
+        h.hours.set(weekly=change.get("weekly"), holidays=change.get("holidays"))
     except ValueError as exc:
         problem = exc if isinstance(exc, Refusal) else str(exc)
         return error(400, Refusal("hours_invalid", problem=problem))
@@ -320,12 +319,12 @@ def close_helpline(closure):
     reason_nl = closure["reason_nl"].strip()[:300]
     reason_en = (closure.get("reason_en") or "").strip()[:300]
     h = helpline()
-    h.store.close({"nl": reason_nl, "en": reason_en or reason_nl}, closure.get("until"))
+    h.hours.close({"nl": reason_nl, "en": reason_en or reason_nl}, closure.get("until"))
     return _hours_state(h)
 
 
 @operation("DELETE", "/hours/closure", "reopenHelpline", "End a closure (coordinator)", **HOURS)
 def reopen_helpline():
     h = helpline()
-    h.store.reopen()
+    h.hours.reopen()
     return _hours_state(h)

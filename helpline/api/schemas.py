@@ -176,6 +176,7 @@ class Error(Schema):
     field = f.String(metadata={"description": "The request's field that is wrong"})
     code = f.String()
     found = strings()
+    limit = f.Integer(metadata={"description": "The most at once (for too many streams)"})
 
 
 class Ok(Schema):

@@ -14,7 +14,8 @@ from helpline.api import COOKIE, _me, _offer, accounts, error, operation, schema
 from helpline.api.messages import personal_details
 from helpline.extensions import helpline
 from helpline.places import PlaceError, Places
-from helpline.texts import N_
+from helpline.streams import LEASE_SECONDS, RENEW_SECONDS, StreamSlots
+from helpline.texts import N_, Refusal
 
 log = logging.getLogger(__name__)
 STREAM_SECONDS = 300  # then the browser reconnects (and resyncs) by itself
@@ -173,6 +174,7 @@ def snapshot(h, username: str, account) -> dict:
     "Server-Sent Events: a `state` event (Snapshot) on connect and on every change; "
     "reconnecting is the resync",
     access=signed_in,
+    errors=(429,),
     doc={
         "responses": {
             "200": {
@@ -184,9 +186,16 @@ def snapshot(h, username: str, account) -> dict:
 )
 def stream_updates():
     """Server-Sent Events: a ``state`` event whenever the volunteer's screen should change (and
-    one at once on every connect, which is the resync after a network drop)."""
+    one at once on every connect, which is the resync after a network drop). Each stream holds
+    one of the account's slots (``helpline.streams``) while it runs: 429 when none is free."""
     h = helpline()
     username, token = g.account.username, request.cookies.get(COOKIE)
+    slots = StreamSlots(h.redis, h.settings.streams_per_account)
+    slot = slots.claim(username)
+    if slot is None:
+        response = error(429, Refusal("streams_too_many", limit=slots.cap), limit=slots.cap)
+        response[0].headers["Retry-After"] = str(LEASE_SECONDS)
+        return response
     speed = h.settings.clock_speed or 1.0
 
     def events():
@@ -198,6 +207,7 @@ def stream_updates():
 
     def updates():
         last, last_write, last_beat = None, 0.0, time.monotonic()
+        last_renewal = last_beat
         cursor = h.redis.xrevrange(keys.EVENTS, count=1)
         cursor = cursor[0][0] if cursor else "0-0"
         ends = time.monotonic() + STREAM_SECONDS
@@ -218,12 +228,19 @@ def stream_updates():
             if now - last_beat >= HEARTBEAT_SECONDS:
                 h.router.heartbeat(username)
                 last_beat = now
+            if now - last_renewal >= RENEW_SECONDS:
+                if not slots.renew(username, slot):
+                    return  # the lease lapsed (a stalled process); the browser reconnects
+                last_renewal = now
             news = h.redis.xread({keys.EVENTS: cursor}, count=200, block=1000)
             if news:
                 cursor = news[0][1][-1][0]
 
-    return Response(
+    response = Response(
         stream_with_context(events()),
         mimetype="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
+    # the server closes the response however the stream ends, also when it never started
+    response.call_on_close(lambda: slots.release(username, slot))
+    return response

@@ -55,7 +55,7 @@ def export(name):
 @page(coordinators=True)
 def opening_hours():
     h = helpline()
-    schedule = h.store.schedule()
+    schedule = h.hours.schedule()
     now = h.store.clock.now()
     lang = language()
     status = hours.status(schedule, now)
@@ -92,22 +92,21 @@ def job_health() -> list[dict]:
     import time
 
     from helpline import keys
-    from workers import PERIODIC
+    from helpline.jobs import PERIODIC
 
     h = helpline()
     out = []
-    for path, _queue, interval in PERIODIC:
-        name = path.rsplit(".", 1)[1]
-        status = h.redis.hgetall(keys.job_status(name))
+    for job in PERIODIC:
+        status = h.redis.hgetall(keys.job_status(job.name))
         last = float(status.get("last_success") or 0)
         out.append(
             {
-                "name": name,
-                "interval": interval,
+                "name": job.name,
+                "interval": job.interval,
                 "failures": int(status.get("failures") or 0),
                 "last_error": status.get("last_error") or "",
                 "last_success_ago": round(time.time() - last) if last else None,
-                "late": (not last) or time.time() - last > 3 * interval,
+                "late": (not last) or time.time() - last > 3 * job.interval,
             }
         )
     return out

@@ -2,21 +2,16 @@
 -- or redirected). Records the answer moment for wait estimates.
 -- KEYS[1] call hash   KEYS[2] waiting list of the topic   KEYS[3] event stream
 -- KEYS[4] recent answers of the topic (zset)
--- ARGV[1] call sid   ARGV[2] now (ms)   ARGV[3] waiting list key   ARGV[4] how (QueueResult)
--- ARGV[5] keep answers younger than this (ms)
+-- args: sid (call)   member (its id in the list)   now (ms)   line (the list key as read)
+-- how (QueueResult)   keep_answers (ms: younger ones)
 -- Returns the state after the change.
-local state = redis.call('HGET', KEYS[1], 'state')
-if state ~= 'waiting' then
-  return state or 'unknown'
+-- uses: leave_line, note_answer
+local state, wait = leave_line(KEYS[1], KEYS[2], args.line, args.member, args.now,
+  'answered', 'answered_at', args.now)
+if state then
+  return state
 end
-if redis.call('HGET', KEYS[1], 'line') ~= ARGV[3] then
-  return 'moved'
-end
-redis.call('ZREM', KEYS[2], 'c:' .. ARGV[1])
-local wait = tonumber(ARGV[2]) - tonumber(redis.call('HGET', KEYS[1], 'enqueued_at'))
-redis.call('HSET', KEYS[1], 'state', 'answered', 'answered_at', ARGV[2], 'wait_ms', wait)
-redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', string.format('%d', tonumber(ARGV[2]) - tonumber(ARGV[5])))
-redis.call('XADD', KEYS[3], '*', 'type', 'answered', 'call', ARGV[1], 't', ARGV[2],
-  'topic', redis.call('HGET', KEYS[1], 'topic') or '', 'how', ARGV[4], 'wait_ms', wait)
+note_answer(KEYS[4], args.sid, args.now, args.keep_answers)
+redis.call('XADD', KEYS[3], '*', 'type', 'answered', 'call', args.sid, 't', args.now,
+  'topic', redis.call('HGET', KEYS[1], 'topic') or '', 'how', args.how, 'wait_ms', wait)
 return 'answered'

@@ -5,40 +5,42 @@
 -- repeat bonus. Order in the list: priority first, then arrival (see keys.score).
 -- KEYS[1] call hash   KEYS[2] waiting list (zset) of the topic and language   KEYS[3] events
 -- KEYS[4] caller history hash (topic -> last call ms)
--- ARGV[1] call sid   ARGV[2] now (ms)   ARGV[3] arrival (ms)   ARGV[4] topic   ARGV[5] language
--- ARGV[6] base priority   ARGV[7] referral ('' if none)   ARGV[8] repeat window (ms)
--- ARGV[9] repeat bonus   ARGV[10] ttl of the call hash (s)   ARGV[11] ttl of the history (s)
--- ARGV[12] caller pseudonym ('' if unknown)   ARGV[13] region
--- ARGV[14] priority span   ARGV[15] max priority
+-- args: sid (call)   member (its id in the list)   now (ms)   arrival (ms)   topic   lang
+-- priority (base)   referral ('' if none)   repeat_window (ms)   repeat_bonus
+-- call_ttl, history_ttl (s)   caller (pseudonym, '' if unknown)   region
+-- span (of scores)   max_priority
 -- Returns {state, arrival ms, ahead (people before this caller), repeat '1'/'0'}; the state is
 -- 'queued' when this call just joined the line (a redelivery sees 'waiting').
 local state = redis.call('HGET', KEYS[1], 'state')
 if state then
-  local rank = redis.call('ZRANK', KEYS[2], 'c:' .. ARGV[1])
+  local rank = redis.call('ZRANK', KEYS[2], args.member)
   return {state, redis.call('HGET', KEYS[1], 'enqueued_at') or '', rank or -1,
     redis.call('HGET', KEYS[1], 'repeat') or '0'}
 end
-redis.call('HSET', KEYS[1], 'caller', ARGV[12], 'region', ARGV[13])
-local now = tonumber(ARGV[2])
-local priority = tonumber(ARGV[6])
+redis.call('HSET', KEYS[1], 'caller', args.caller, 'region', args.region)
+local now = tonumber(args.now)
+local priority = tonumber(args.priority)
 local repeat_caller = '0'
-if ARGV[12] ~= '' then
-  local last = tonumber(redis.call('HGET', KEYS[4], ARGV[4]) or '0')
-  if last > 0 and now - last <= tonumber(ARGV[8]) then
+if args.caller ~= '' then
+  local last = tonumber(redis.call('HGET', KEYS[4], args.topic) or '0')
+  if last > 0 and now - last <= tonumber(args.repeat_window) then
     repeat_caller = '1'
-    priority = priority + tonumber(ARGV[9])
+    priority = priority + tonumber(args.repeat_bonus)
   end
-  redis.call('HSET', KEYS[4], ARGV[4], ARGV[2])
-  redis.call('EXPIRE', KEYS[4], ARGV[11])
+  redis.call('HSET', KEYS[4], args.topic, args.now)
+  redis.call('EXPIRE', KEYS[4], args.history_ttl)
 end
-priority = math.max(0, math.min(tonumber(ARGV[15]), priority))
-local score = (tonumber(ARGV[15]) - priority) * tonumber(ARGV[14]) + tonumber(ARGV[3])
-redis.call('HSET', KEYS[1], 'state', 'waiting', 'topic', ARGV[4], 'lang', ARGV[5],
-  'priority', priority, 'referral', ARGV[7], 'repeat', repeat_caller, 'enqueued_at', ARGV[3],
-  'line', KEYS[2], 'score', string.format('%d', score))
-redis.call('EXPIRE', KEYS[1], ARGV[10])
-redis.call('ZADD', KEYS[2], string.format('%d', score), 'c:' .. ARGV[1])
-redis.call('XADD', KEYS[3], '*', 'type', 'queued', 'call', ARGV[1], 't', ARGV[2],
-  'arrival', ARGV[3], 'topic', ARGV[4], 'lang', ARGV[5], 'priority', priority,
-  'referral', ARGV[7], 'repeat', repeat_caller, 'caller', ARGV[12], 'region', ARGV[13])
-return {'queued', ARGV[3], redis.call('ZRANK', KEYS[2], 'c:' .. ARGV[1]), repeat_caller}
+local max_priority = tonumber(args.max_priority)
+priority = math.max(0, math.min(max_priority, priority))
+local score = string.format('%d',
+  (max_priority - priority) * tonumber(args.span) + tonumber(args.arrival))
+redis.call('HSET', KEYS[1], 'state', 'waiting', 'topic', args.topic, 'lang', args.lang,
+  'priority', priority, 'referral', args.referral, 'repeat', repeat_caller,
+  'enqueued_at', args.arrival, 'line', KEYS[2], 'score', score)
+redis.call('EXPIRE', KEYS[1], args.call_ttl)
+redis.call('ZADD', KEYS[2], score, args.member)
+redis.call('XADD', KEYS[3], '*', 'type', 'queued', 'call', args.sid, 't', args.now,
+  'arrival', args.arrival, 'topic', args.topic, 'lang', args.lang, 'priority', priority,
+  'referral', args.referral, 'repeat', repeat_caller, 'caller', args.caller,
+  'region', args.region)
+return {'queued', args.arrival, redis.call('ZRANK', KEYS[2], args.member), repeat_caller}

@@ -1,7 +1,7 @@
 -- purge_callback: retention for one callback request. A finished one (done, unreachable)
 -- keeps no number; one still open after the retention period is dropped from its line.
 -- KEYS[1] callback hash   KEYS[2] scheduled callbacks   KEYS[3] its waiting line
--- ARGV[1] member (b:<id>)   ARGV[2] retention cut-off (ms)
+-- args: member (b:<id>)   cutoff (ms: retention)
 -- Returns 'scrubbed', 'expired' or 'kept'.
 local state = redis.call('HGET', KEYS[1], 'state') or ''
 if state == 'done' or state == 'unreachable' then
@@ -11,9 +11,9 @@ if state == 'done' or state == 'unreachable' then
   return 'kept'
 end
 local arrival = tonumber(redis.call('HGET', KEYS[1], 'arrival') or '0')
-if arrival < tonumber(ARGV[2]) and state ~= 'offered' and state ~= 'connecting' and state ~= 'on_call' then
-  redis.call('ZREM', KEYS[2], ARGV[1])
-  redis.call('ZREM', KEYS[3], ARGV[1])
+if arrival < tonumber(args.cutoff) and state ~= 'offered' and state ~= 'connecting' and state ~= 'on_call' then
+  redis.call('ZREM', KEYS[2], args.member)
+  redis.call('ZREM', KEYS[3], args.member)
   redis.call('DEL', KEYS[1])
   return 'expired'
 end

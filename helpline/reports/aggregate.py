@@ -18,9 +18,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from helpline import keys
-from helpline.calls import Scripts
 from helpline.config import Settings
-from helpline.model import is_callback
+from helpline.scripts import Scripts
 
 PERIODS = ("hour", "day", "week")
 # Upper edges (seconds) of the wait histogram's bins; the last bin is open.
@@ -113,7 +112,7 @@ def increments(event: dict, facts: dict, changes: Changes, service_level_s: int)
             changes.repeats.append((t, event["caller"], event.get("topic", "")))
     elif kind == "connected":
         wait = int(float(event.get("wait_ms") or 0))
-        if is_callback(_member(event)):
+        if keys.is_callback(_member(event)):
             changes.add(t, "callbacks_made", dims)
         else:
             changes.add(t, "answered", dims)
@@ -196,12 +195,13 @@ class Aggregator:
             increments(event, facts, changes, service_level_s)
             if event.get("type") == "queued":
                 changes.facts[member] = dict(facts)
-        args = self._args(cursor, events[-1][0], changes)
-        result = self.scripts.agg_apply(keys=[keys.AGG_CURSOR], args=args)
+        result = self.scripts.agg_apply(
+            [keys.AGG_CURSOR], **self._args(cursor, events[-1][0], changes)
+        )
         return len(events) if result == "applied" else -1
 
-    def _args(self, cursor: str, new_cursor: str, changes: Changes) -> list:
-        """Flatten the changes for agg_apply.lua (its header gives the layout)."""
+    def _args(self, cursor: str, new_cursor: str, changes: Changes) -> dict:
+        """The changes as agg_apply.lua takes them (its header gives the layout)."""
         totals: dict[tuple[str, str], int] = {}
         indexes: dict[str, tuple[str, str, int]] = {}
         for t, metric, dims, amount in changes.counts:
@@ -211,20 +211,22 @@ class Aggregator:
                 for dim in dims:
                     name = (key, f"{metric}|{dim}")
                     totals[name] = totals.get(name, 0) + amount
-        args: list = [cursor, new_cursor, FACTS_TTL, REPEAT_WINDOW_MS, len(totals)]
-        for (key, name), amount in totals.items():
-            args += [key, name, amount]
-        args.append(len(indexes))
-        for index, bucket, t in indexes.values():
-            args += [index, bucket, t]
-        args.append(len(changes.facts))
-        for member, facts in changes.facts.items():
-            pairs = [(k, v) for k, v in facts.items() if v]
-            args += [keys.agg_facts(member), len(pairs)]
-            for k, v in pairs:
-                args += [k, v]
-        args.append(len(changes.repeats))
+        repeats = []
         for t, caller, topic in changes.repeats:
             week = buckets(t, self.zone)["week"]
-            args += [keys.agg_caller(caller), topic, t, keys.agg_repeats(week), f"{caller}|{topic}"]
-        return args
+            repeats.append(
+                [keys.agg_caller(caller), topic, t, keys.agg_repeats(week), f"{caller}|{topic}"]
+            )
+        return {
+            "cursor": cursor,
+            "new_cursor": new_cursor,
+            "facts_ttl": FACTS_TTL,
+            "repeat_window": REPEAT_WINDOW_MS,
+            "counters": [[key, name, amount] for (key, name), amount in totals.items()],
+            "indexes": [list(index) for index in indexes.values()],
+            "facts": [
+                [keys.agg_facts(member), {k: v for k, v in facts.items() if v}]
+                for member, facts in changes.facts.items()
+            ],
+            "repeats": repeats,
+        }

@@ -23,7 +23,6 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
 
 from helpline import keys
-from helpline.model import is_callback
 from helpline.reports.aggregate import week_name
 from helpline.reports.erlang import agents_needed
 from helpline.reports.tables import Reports
@@ -297,6 +296,6 @@ def _open_callbacks(h) -> list[str]:
     for topic in h.flow.topics:
         for lang in h.flow.languages:
             members |= {
-                m for m in h.redis.zrange(keys.waiting(topic, lang), 0, -1) if is_callback(m)
+                m for m in h.redis.zrange(keys.waiting(topic, lang), 0, -1) if keys.is_callback(m)
             }
     return sorted(members)

@@ -26,8 +26,7 @@ def sample(h) -> int:
     if counts:
         zone = ZoneInfo(h.settings.timezone)
         hour = buckets(now, zone)["hour"]
-        args: list = [hour, now]
-        for name, amount in counts.items():
-            args += [name, amount]
-        h.router.scripts.agg_add(keys=[keys.agg("hour", hour), keys.agg_index("hour")], args=args)
+        h.router.scripts.agg_add(
+            [keys.agg("hour", hour), keys.agg_index("hour")], bucket=hour, t=now, counts=counts
+        )
     return on_duty

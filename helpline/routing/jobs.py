@@ -8,13 +8,14 @@ from datetime import timedelta
 from rq import Queue, Retry
 
 from helpline.config import Settings
+from helpline.jobs import HIGH
 
 
 class RoutingJobs:
     def __init__(self, rq_redis, settings: Settings):
         self.settings = settings
         self.speed = settings.clock_speed or 1.0
-        self.high = Queue("high", connection=rq_redis)
+        self.high = Queue(HIGH, connection=rq_redis)
 
     def _later(self, seconds: float, func: str, *args) -> None:
         """``seconds`` of the app's time from now. The RQ scheduler runs on wall time and

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 import redis
 
 from helpline import keys
-from helpline.calls import Clock, Scripts, clock_from_settings
+from helpline.clock import Clock, clock_from_settings
 from helpline.config import Settings
 from helpline.ivr.flow import Flow
-from helpline.model import Volunteer, is_call
+from helpline.model import Volunteer
+from helpline.scripts import Scripts
 
 MISSED_REASON = "missed_offers"
 
@@ -38,6 +39,12 @@ class Router:
             self._scripts = Scripts.of(self.redis)
         return self._scripts
 
+    @property
+    def strategy(self) -> str:
+        """The routing policy ('longest_idle' or 'fewest_calls'), passed by name to every
+        script that makes a volunteer available; the score it gives is lib/routing_score.lua."""
+        return self.settings.routing_strategy
+
     # -- volunteers ---------------------------------------------------------------------------
 
     def save_volunteer(self, volunteer_id: str, *, name: str, phone: str, skills, languages):
@@ -53,17 +60,15 @@ class Router:
             stored = Volunteer.from_hash({**raw, "id": volunteer_id})
             old_sets = self.availability_keys(stored)
             result = self.scripts.vol_save(
-                keys=[keys.volunteer(volunteer_id), keys.VOLUNTEERS, *old_sets, *new_sets],
-                args=[
-                    volunteer_id,
-                    name,
-                    phone,
-                    ",".join(skills),
-                    ",".join(languages),
-                    len(old_sets),
-                    raw.get("skills", ""),
-                    raw.get("languages", ""),
-                ],
+                [keys.volunteer(volunteer_id), keys.VOLUNTEERS, *old_sets, *new_sets],
+                volunteer=volunteer_id,
+                name=name,
+                phone=phone,
+                skills=",".join(skills),
+                languages=",".join(languages),
+                old_sets=len(old_sets),
+                skills_read=raw.get("skills", ""),
+                languages_read=raw.get("languages", ""),
             )
             if result == "saved":
                 return
@@ -72,6 +77,14 @@ class Router:
     def volunteer(self, volunteer_id: str) -> Volunteer | None:
         data = self.redis.hgetall(keys.volunteer(volunteer_id))
         return Volunteer.from_hash(data) if data.get("id") else None
+
+    def retire_after_call(self, volunteer_id: str, retire: bool) -> None:
+        """Whether a volunteer goes offline, not available, when their current call and its
+        wrap-up end (a coordinator disabled them mid-call; ``wrapup_end.lua`` reads it)."""
+        if retire:
+            self.redis.hset(keys.volunteer(volunteer_id), "retire", "1")
+        else:
+            self.redis.hdel(keys.volunteer(volunteer_id), "retire")
 
     def volunteer_ids(self) -> list[str]:
         return sorted(self.redis.smembers(keys.VOLUNTEERS))
@@ -113,15 +126,13 @@ class Router:
             )
             volunteer = self._require(volunteer_id)
         result = self.scripts.vol_state(
-            keys=[keys.volunteer(volunteer_id), keys.EVENTS, *self.availability_keys(volunteer)],
-            args=[
-                volunteer_id,
-                state,
-                self.clock.now_ms(),
-                reason,
-                self.settings.routing_strategy,
-                self.today(),
-            ],
+            [keys.volunteer(volunteer_id), keys.EVENTS, *self.availability_keys(volunteer)],
+            volunteer=volunteer_id,
+            state=state,
+            now=self.clock.now_ms(),
+            reason=reason,
+            strategy=self.strategy,
+            today=self.today(),
         )
         if result == "available":
             self.match_volunteer(volunteer_id)
@@ -163,32 +174,28 @@ class Router:
             own, other = self.lines_for(volunteer)
             now = self.clock.now_ms()
             found = self.scripts.peek(
-                keys=[keys.volunteer(volunteer_id), *own, *other],
-                args=[
-                    now,
-                    self.settings.widen_after * 1000,
-                    len(own),
-                    keys.PRIORITY_SPAN,
-                ],
+                [keys.volunteer(volunteer_id), *own, *other],
+                now=now,
+                widen_after=self.settings.widen_after * 1000,
+                own=len(own),
+                span=keys.PRIORITY_SPAN,
             )
             if not found:
                 return None
             member, line, widened = found
             result = self.scripts.offer(
-                keys=[
+                [
                     keys.volunteer(volunteer_id),
                     keys.party(member),
                     line,
                     keys.EVENTS,
                     *self.availability_keys(volunteer),
                 ],
-                args=[
-                    volunteer_id,
-                    member,
-                    now,
-                    now + self.settings.offer_timeout * 1000,
-                    widened,
-                ],
+                volunteer=volunteer_id,
+                member=member,
+                now=now,
+                expires=now + self.settings.offer_timeout * 1000,
+                widened=widened,
             )
             if result == "offered":
                 if self.jobs:
@@ -227,8 +234,10 @@ class Router:
 
     def accept(self, volunteer_id: str, member: str) -> str:
         result = self.scripts.accept(
-            keys=[keys.volunteer(volunteer_id), keys.party(member), keys.EVENTS],
-            args=[volunteer_id, member, self.clock.now_ms()],
+            [keys.volunteer(volunteer_id), keys.party(member), keys.EVENTS],
+            volunteer=volunteer_id,
+            member=member,
+            now=self.clock.now_ms(),
         )
         if result == "accepted" and self.jobs:
             self.jobs.accepted(volunteer_id, member)
@@ -266,26 +275,24 @@ class Router:
             return "stale"
         line = self.redis.hget(keys.party(member), "line") or keys.waiting("-", "-")
         result, leg, citizen_leg = self.scripts.offer_end(
-            keys=[
+            [
                 keys.volunteer(volunteer.id),
                 keys.party(member),
                 line,
                 keys.EVENTS,
                 *self.availability_keys(volunteer),
             ],
-            args=[
-                volunteer.id,
-                member,
-                self.clock.now_ms(),
-                reason,
-                self.settings.max_missed,
-                self.clock.now_ms() + self.settings.skip_seconds * 1000,
-                "1" if missed else "0",
-                next_state,
-                self.settings.routing_strategy,
-                MISSED_REASON,
-                during,
-            ],
+            volunteer=volunteer.id,
+            member=member,
+            now=self.clock.now_ms(),
+            reason=reason,
+            max_missed=self.settings.max_missed,
+            skip_until=self.clock.now_ms() + self.settings.skip_seconds * 1000,
+            missed=missed,
+            next_state=next_state,
+            strategy=self.strategy,
+            missed_reason=MISSED_REASON,
+            during=during,
         )
         if self.jobs:  # phones still ringing for an attempt that is over
             for stale_leg in (leg, citizen_leg):
@@ -303,64 +310,61 @@ class Router:
 
     def attach_leg(self, volunteer_id: str, member: str, leg_sid: str) -> str:
         return self.scripts.attach_leg(
-            keys=[keys.volunteer(volunteer_id), keys.party(member), keys.EVENTS],
-            args=[volunteer_id, member, leg_sid, self.clock.now_ms()],
+            [keys.volunteer(volunteer_id), keys.party(member), keys.EVENTS],
+            volunteer=volunteer_id,
+            member=member,
+            leg=leg_sid,
+            now=self.clock.now_ms(),
         )
 
     def connected(self, volunteer_id: str, member: str) -> str:
         topic, lang = self.redis.hmget(keys.party(member), ["topic", "lang"])
         return self.scripts.connected(
-            keys=[
+            [
                 keys.volunteer(volunteer_id),
                 keys.party(member),
                 keys.EVENTS,
                 keys.answered(topic or "-", lang or "-"),
             ],
-            args=[
-                volunteer_id,
-                member,
-                self.clock.now_ms(),
-                keys.PRIORITY_SPAN,
-                self.settings.estimate_window * 2000,
-            ],
+            volunteer=volunteer_id,
+            member=member,
+            now=self.clock.now_ms(),
+            span=keys.PRIORITY_SPAN,
+            keep_answers=self.settings.estimate_window * 2000,
         )
 
     def call_done(self, volunteer_id: str, member: str) -> str:
         now = self.clock.now_ms()
         result = self.scripts.call_done(
-            keys=[
+            [
                 keys.volunteer(volunteer_id),
                 keys.party(member),
                 keys.EVENTS,
                 keys.handled(member),
                 keys.my_calls(volunteer_id),
             ],
-            args=[
-                volunteer_id,
-                member,
-                now,
-                now + self.settings.wrapup_seconds * 1000,
-                self.today(),
-                self.settings.event_retention_days * 86400,
-                keys.PRIORITY_SPAN,
-            ],
+            volunteer=volunteer_id,
+            member=member,
+            now=now,
+            wrapup_until=now + self.settings.wrapup_seconds * 1000,
+            today=self.today(),
+            keep=self.settings.event_retention_days * 86400,
+            span=keys.PRIORITY_SPAN,
         )
         if result == "wrapup" and self.jobs:
             self.jobs.wrapup_started(volunteer_id)
-            if is_call(member):
+            if keys.is_call(member):
                 self.jobs.conversation_over(member)
         return result
 
     def end_wrapup(self, volunteer_id: str, *, only_if_due: bool = False) -> str:
         volunteer = self._require(volunteer_id)
         result = self.scripts.wrapup_end(
-            keys=[keys.volunteer(volunteer_id), keys.EVENTS, *self.availability_keys(volunteer)],
-            args=[
-                volunteer_id,
-                self.clock.now_ms(),
-                self.settings.routing_strategy,
-                "1" if only_if_due else "0",
-            ],
+            [keys.volunteer(volunteer_id), keys.EVENTS, *self.availability_keys(volunteer)],
+            volunteer=volunteer_id,
+            now=self.clock.now_ms(),
+            strategy=self.strategy,
+            only_if_due=only_if_due,
         )
         if result == "available":
             self.match_volunteer(volunteer_id)
@@ -373,20 +377,18 @@ class Router:
             return None
         volunteer = self._require(volunteer_id)
         state, leg = self.scripts.party_gone(
-            keys=[
+            [
                 keys.volunteer(volunteer_id),
                 keys.party(member),
                 keys.EVENTS,
                 *self.availability_keys(volunteer),
             ],
-            args=[
-                volunteer_id,
-                member,
-                self.clock.now_ms(),
-                self.settings.routing_strategy,
-                keys.PRIORITY_SPAN,
-                "abandoned",
-            ],
+            volunteer=volunteer_id,
+            member=member,
+            now=self.clock.now_ms(),
+            strategy=self.strategy,
+            span=keys.PRIORITY_SPAN,
+            final_state="abandoned",
         )
         if state == "available":
             self.match_volunteer(volunteer_id)
@@ -395,8 +397,11 @@ class Router:
     def callback_attempt(self, volunteer_id: str, member: str, leg_sid: str) -> int:
         return int(
             self.scripts.callback_attempt(
-                keys=[keys.party(member), keys.EVENTS],
-                args=[member, leg_sid, self.clock.now_ms(), volunteer_id],
+                [keys.party(member), keys.EVENTS],
+                member=member,
+                leg=leg_sid,
+                now=self.clock.now_ms(),
+                volunteer=volunteer_id,
             )
         )
 
@@ -406,22 +411,20 @@ class Router:
         """The citizen did not answer: retry later or record unreachable; (result, leg)."""
         volunteer = self._require(volunteer_id)
         result, leg = self.scripts.callback_unanswered(
-            keys=[
+            [
                 keys.volunteer(volunteer_id),
                 keys.party(member),
                 keys.SCHEDULED_CALLBACKS,
                 keys.EVENTS,
                 *self.availability_keys(volunteer),
             ],
-            args=[
-                volunteer_id,
-                member,
-                self.clock.now_ms(),
-                self.settings.callback_tries,
-                next_try_ms,
-                self.settings.routing_strategy,
-                why,
-            ],
+            volunteer=volunteer_id,
+            member=member,
+            now=self.clock.now_ms(),
+            max_tries=self.settings.callback_tries,
+            next_try=next_try_ms,
+            strategy=self.strategy,
+            why=why,
         )
         if result != "stale":
             self.match_volunteer(volunteer_id)
@@ -435,13 +438,11 @@ class Router:
             party = keys.party(member)
             line, topic, lang = self.redis.hmget(party, ["line", "topic", "lang"])
             result = self.scripts.release_callback(
-                keys=[keys.SCHEDULED_CALLBACKS, party, line or keys.waiting("-", "-"), keys.EVENTS],
-                args=[
-                    member,
-                    now,
-                    self.settings.priority_callback_due,
-                    keys.PRIORITY_SPAN,
-                ],
+                [keys.SCHEDULED_CALLBACKS, party, line or keys.waiting("-", "-"), keys.EVENTS],
+                member=member,
+                now=now,
+                bonus=self.settings.priority_callback_due,
+                span=keys.PRIORITY_SPAN,
             )
             if result == "released":
                 released += 1

@@ -6,9 +6,6 @@ Each function takes the webhook's parameters and returns TwiML; state changes go
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from flask import g
 from twilio.twiml.voice_response import VoiceResponse
 
 from helpline import hours, privacy, twiml, wait
@@ -16,53 +13,15 @@ from helpline.extensions import helpline
 from helpline.ivr.engine import Context, Outcome
 from helpline.ivr.speech import match
 from helpline.routing.lifecycle import caller_hung_up
+from helpline.voice.callback import callback_dialog, callback_requested
+from helpline.voice.common import hours_values, int_or, lang_of, topic_of
 
 TERMINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 DEQUEUED_RESULTS = {"bridged", "bridging-in-process", "redirected", "redirected-from-bridged"}
-YES_NO = {  # spoken answers to "Klopt dat? Druk dan op 1. ... Druk dan op 2."
-    "nl": (
-        ("1", ("ja", "klopt", "dat klopt", "goed", "prima")),
-        ("2", ("nee", "ander nummer", "anders", "opnieuw")),
-    ),
-    "en": (
-        ("1", ("yes", "correct", "right", "that's right")),
-        ("2", ("no", "another number", "other", "again")),
-    ),
-}
 CALLBACK_WORDS = {
     "nl": ("terugbellen", "terug bellen", "bel mij", "bel me", "terugbel"),
     "en": ("call back", "call me", "callback", "ring me"),
 }
-
-
-def _lang(value: str | None) -> str:
-    flow = helpline().flow
-    return value if value in flow.languages else flow.default_language
-
-
-def _topic(value: str | None) -> str:
-    flow = helpline().flow
-    return value if value in flow.topics else flow.default_topic
-
-
-def _hours_values(lang: str, now: datetime | None = None) -> dict[str, str]:
-    """{hours}, {reason} and {next_opening} for prompts about opening hours."""
-    h = helpline()
-    schedule = h.store.schedule()
-    now = now or h.store.clock.now()
-    status = hours.status(schedule, now)
-    opening = status.next_opening
-    if status.reason == "holiday":
-        public = schedule.holidays.name(now.astimezone(schedule.tz).date())
-        prompt = "closed_holiday" if public else "closed_day"
-        reason = " ".join(line.text for line in h.flow.prompts[prompt][lang])
-    else:
-        reason = (status.closure_reason or {}).get(lang, "")
-    return {
-        "hours": hours.describe_weekly(schedule.weekly, lang),
-        "reason": reason,
-        "next_opening": hours.describe_moment(opening, now, lang) if opening else "",
-    }
 
 
 def _needs_values(prompt: str | None, lang: str) -> bool:
@@ -80,7 +39,7 @@ def incoming(params) -> VoiceResponse | str:
     callback, and a call that ends in the menu is recorded by its final status callback.
     """
     h = helpline()
-    if h.store.opening_status().open:  # the opening menu is the same for every caller
+    if h.hours.status().open:  # the opening menu is the same for every caller
         known = h.engine.recall(("incoming",))
         if known is None:
             known = present(h.engine.begin(), params)
@@ -131,7 +90,7 @@ def present(outcome: Outcome, params) -> VoiceResponse | str:
         )
     step_def = h.flow.step(ctx.step)
     if _needs_values(step_def.prompt, ctx.lang):
-        return h.engine.render(outcome, _hours_values(ctx.lang))
+        return h.engine.render(outcome, hours_values(ctx.lang))
     return h.engine.render_xml(outcome)
 
 
@@ -172,7 +131,11 @@ def wait_round(args, params) -> VoiceResponse:
     """One round of waiting (the Enqueue waitUrl): messages when due, then music."""
     h = helpline()
     settings = h.settings
-    sid, lang, topic = params.get("CallSid", ""), _lang(args.get("lang")), _topic(args.get("topic"))
+    sid, lang, topic = (
+        params.get("CallSid", ""),
+        lang_of(args.get("lang")),
+        topic_of(args.get("topic")),
+    )
     window = _estimate_window()
     snap = h.store.wait_snapshot(sid, topic, lang, window)
     state = snap.call.get("state")
@@ -180,7 +143,7 @@ def wait_round(args, params) -> VoiceResponse:
     if state is None:
         # We lost track of this caller (e.g. Redis was down when they joined): take them in
         # again with the wait Twilio reports, then carry on as usual.
-        queue_time = _int(params.get("QueueTime"))
+        queue_time = int_or(params.get("QueueTime"))
         state, _, _ = h.store.enqueue(
             sid, params.get("From"), topic, lang, None, arrival_ms=snap.now_ms - queue_time * 1000
         )
@@ -200,7 +163,7 @@ def wait_round(args, params) -> VoiceResponse:
         ahead=snap.ahead,
         last_message_s=_seconds_since(now, call.get("said_at")),
         last_position_s=_seconds_since(now, call.get("said_position_at")),
-        last_ahead=_int(call.get("said_ahead"), None),
+        last_ahead=int_or(call.get("said_ahead"), None),
         last_too_long_s=_seconds_since(now, call.get("too_long_at")),
     )
     plan = wait.plan(
@@ -240,7 +203,7 @@ def _estimate_window() -> int:
     """The window of recent answers for this moment (see ``wait.estimate_window``)."""
     h = helpline()
     now = h.store.clock.now()
-    opened = hours.open_since(h.store.schedule(), now)
+    opened = hours.open_since(h.hours.schedule(), now)
     open_for = None if opened is None else int((now - opened).total_seconds())
     return wait.estimate_window(h.settings.estimate_window, open_for)
 
@@ -274,10 +237,10 @@ def _hold_limit(params, topic: str, lang: str) -> VoiceResponse:
         result, _ = h.store.request_callback(
             sid, number, topic, lang, reason="hold_limit", due_at=None, caller_number=number
         )
-        _callback_requested(result, topic, lang, None)
+        callback_requested(result, topic, lang, None)
         twiml.say(response, h.flow, "wait_hold_limit", lang)
     else:
-        values = _hours_values(lang)
+        values = hours_values(lang)
         h.store.leave(sid, "hold_limit")
         twiml.say(response, h.flow, "wait_hold_limit_no_number", lang, values)
     response.leave()
@@ -287,7 +250,7 @@ def _hold_limit(params, topic: str, lang: str) -> VoiceResponse:
 def wait_key(args, params) -> VoiceResponse:
     """A key or words while waiting: 1 asks for a callback, 2 keeps waiting."""
     h = helpline()
-    lang, topic = _lang(args.get("lang")), _topic(args.get("topic"))
+    lang, topic = lang_of(args.get("lang")), topic_of(args.get("topic"))
     digits = (params.get("Digits") or "")[:1]
     said = params.get("SpeechResult") or ""
     if not digits and said:
@@ -316,7 +279,7 @@ def queue_done(args, params) -> VoiceResponse:
     """The caller left Twilio's queue (the Enqueue action): why decides what comes next."""
     h = helpline()
     sid = params.get("CallSid", "")
-    lang, topic = _lang(args.get("lang")), _topic(args.get("topic"))
+    lang, topic = lang_of(args.get("lang")), topic_of(args.get("topic"))
     result = params.get("QueueResult", "")
     response = VoiceResponse()
     if result == "hangup":
@@ -358,151 +321,13 @@ def status(params) -> VoiceResponse:
     return VoiceResponse()
 
 
-# -- asking for a callback -----------------------------------------------------------------
-
-
-def callback_dialog(args, params) -> VoiceResponse:
-    """Ask which number to call back, read it back, and register the request.
-
-    ``ctx`` is where the caller is: ``wait`` (in the queue: ends with Leave, only waitUrl
-    verbs), ``closed`` (outside opening hours) or ``open`` (could not join the queue).
-    """
-    h = helpline()
-    flow = h.flow
-    ctx = args.get("ctx") if args.get("ctx") in ("wait", "closed", "open") else "open"
-    lang, topic = _lang(args.get("lang")), _topic(args.get("topic"))
-    stage = args.get("stage", "offer")
-    tries = min(_int(args.get("try"), 1), 10)
-    sid, own = params.get("CallSid", ""), params.get("From")
-    digits = params.get("Digits", "")
-    if not digits and params.get("SpeechResult") and stage in ("own", "readback"):
-        digits = match(params["SpeechResult"], list(YES_NO.get(lang, ())), lang) or ""
-    response = VoiceResponse()
-
-    def link(next_stage: str, next_try: int = 1) -> str:
-        return twiml.url(
-            "/voice/callback",
-            ctx=ctx,
-            lang=lang,
-            stage=next_stage,
-            topic=topic,
-            **{"try": next_try},
-        )
-
-    def no_answer() -> VoiceResponse:
-        if ctx == "wait":
-            twiml.say(response, flow, "callback_back_to_line", lang)
-            return response  # back to the waitUrl
-        if tries < 3:
-            response.redirect(link("offer", tries + 1))
-            return response
-        twiml.say(response, flow, "callback_give_up", lang)
-        response.hangup()
-        return response
-
-    def ask(prompt: str, next_stage: str, values=None, *, spoken=False, **gather_opts):
-        if values and "number" in values:
-            g.skip_replay_cache = True  # the answer reads a phone number: never store it
-        hints = [w for _, words in YES_NO.get(lang, ()) for w in words] if spoken else None
-        gather = twiml.gather(
-            flow, lang, link(next_stage, tries), speech=spoken, hints=hints, **gather_opts
-        )
-        twiml.say(gather, flow, prompt, lang, values)
-        response.append(gather)
-        return no_answer()
-
-    if stage == "offer":
-        if privacy.is_callable(own):
-            return ask(
-                "callback_own_number", "own", {"number": privacy.speakable(own)}, spoken=True
-            )
-        return ask("callback_enter_number", "typed", num_digits=None, finish_on_key="#", timeout=12)
-    if stage in ("own", "readback"):
-        if digits == "1":
-            number = own if stage == "own" else h.store.draft(sid)
-            if privacy.is_callable(number):
-                return _confirm_callback(response, ctx, sid, number, own, topic, lang)
-        if digits in ("1", "2"):
-            return ask(
-                "callback_enter_number", "typed", num_digits=None, finish_on_key="#", timeout=12
-            )
-        return no_answer()
-    if stage == "typed":
-        number = privacy.parse_typed_number(digits)
-        if number is None:
-            if not digits:
-                return no_answer()
-            if tries >= 3:
-                tries = 3
-                return no_answer()
-            twiml.say(response, flow, "callback_bad_number", lang)
-            tries += 1
-            return ask(
-                "callback_enter_number", "typed", num_digits=None, finish_on_key="#", timeout=12
-            )
-        h.store.save_draft(sid, number)
-        return ask(
-            "callback_read_back", "readback", {"number": privacy.speakable(number)}, spoken=True
-        )
-    return no_answer()
-
-
-def _callback_requested(result: str, topic: str, lang: str, due_at: datetime | None) -> None:
-    """A new callback request: offer it now, or look again when it comes due."""
-    h = helpline()
-    if result != "created":
-        return
-    if due_at is None:
-        h.router.match_line(topic, lang)
-    elif h.jobs:
-        h.jobs.callback_due(max(0.0, due_at.timestamp() - h.store.clock.now().timestamp()))
-
-
-def _confirm_callback(
-    response: VoiceResponse,
-    ctx: str,
-    sid: str,
-    number: str,
-    caller_number: str | None,
-    topic: str,
-    lang: str,
-) -> VoiceResponse:
-    h = helpline()
-    due_at = None
-    values = None
-    if ctx == "closed":
-        now = h.store.clock.now()
-        due_at = hours.next_opening(h.store.schedule(), now)
-        values = _hours_values(lang, now)
-    result, _ = h.store.request_callback(
-        sid,
-        number,
-        topic,
-        lang,
-        reason={"wait": "asked", "open": "queue_full"}.get(ctx, ctx),
-        due_at=due_at,
-        caller_number=caller_number,
-    )
-    _callback_requested(result, topic, lang, due_at)
-    if ctx == "wait":
-        twiml.say(response, h.flow, "callback_confirmed_wait", lang)
-        response.leave()
-    elif ctx == "closed":
-        twiml.say(response, h.flow, "callback_confirmed_closed", lang, values)
-        response.hangup()
-    else:
-        twiml.say(response, h.flow, "callback_goodbye", lang)
-        response.hangup()
-    return response
-
-
 # -- when things go wrong ------------------------------------------------------------------
 
 
 def sorry_then_queue(lang: str) -> VoiceResponse:
     """Safe TwiML for any failure in the menu: apologise, then the general line."""
     flow = helpline().flow
-    lang = _lang(lang)
+    lang = lang_of(lang)
     response = VoiceResponse()
     twiml.say(response, flow, "sorry_error", lang)
     return _enqueue_twiml(response, flow.default_topic, lang)
@@ -512,7 +337,7 @@ def sorry_keep_waiting(lang: str) -> VoiceResponse:
     """Safe TwiML inside the queue (waitUrl verbs only): apologise, then music."""
     h = helpline()
     response = VoiceResponse()
-    twiml.say(response, h.flow, "sorry_wait", _lang(lang))
+    twiml.say(response, h.flow, "sorry_wait", lang_of(lang))
     twiml.hold(response, h.settings.hold_music_url, h.settings.wait_segment)
     return response
 
@@ -521,7 +346,7 @@ def sorry_closed(lang: str) -> VoiceResponse:
     """Safe TwiML outside opening hours: apologise, say the hours (from the settings, which
     need no Redis), goodbye. Nobody is queued while nobody can answer."""
     h = helpline()
-    lang = _lang(lang)
+    lang = lang_of(lang)
     weekly = hours.parse_weekly(h.settings.opening_hours)
     response = VoiceResponse()
     twiml.say(response, h.flow, "callback_give_up", lang)
@@ -538,18 +363,11 @@ def after_queue_failed(lang: str, result: str, topic: str | None) -> VoiceRespon
     if result == "hangup" or result in DEQUEUED_RESULTS:
         return VoiceResponse()
     flow = helpline().flow
-    lang = _lang(lang)
+    lang = lang_of(lang)
     response = VoiceResponse()
     twiml.say(response, flow, "sorry_wait", lang)
-    return _enqueue_twiml(response, _topic(topic), lang)
+    return _enqueue_twiml(response, topic_of(topic), lang)
 
 
 def empty(_lang: str = "") -> VoiceResponse:
     return VoiceResponse()
-
-
-def _int(value, default: int | None = 0):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default

@@ -6,6 +6,7 @@ from flask import request
 
 from helpline import twiml
 from helpline.voice import caller, params, voice_route, volunteer
+from helpline.voice.callback import callback_dialog
 
 
 def _in_queue_or_menu(lang: str):
@@ -50,7 +51,7 @@ def queue_done():
 
 @voice_route("/callback", fallback=_in_queue_or_menu, replay=True)
 def callback():
-    return twiml.reply(caller.callback_dialog(request.args, params()))
+    return twiml.reply(callback_dialog(request.args, params()))
 
 
 @voice_route("/status", fallback=caller.empty)

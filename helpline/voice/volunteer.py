@@ -17,7 +17,6 @@ from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from helpline import hours, keys, twiml
 from helpline.extensions import helpline
-from helpline.model import is_callback
 
 log = logging.getLogger("helpline.voice")
 FAILED = {"busy", "no-answer", "failed", "canceled"}
@@ -82,10 +81,10 @@ def press(args, params) -> VoiceResponse:
         twiml.say(response, h.flow, "volunteer_no_key", lang)
         response.hangup()
         return response
-    if is_callback(member):
+    if keys.is_callback(member):
         return _call_citizen(response, member, volunteer_id, lang)
     party_state = h.redis.hget(keys.party(member), "state")
-    if party_state != "connecting" or not _dequeue(member.split(":", 1)[1], member):
+    if party_state != "connecting" or not _dequeue(keys.parse_member(member)[1], member):
         if party_state == "connecting":  # Twilio would not hand the caller over: keep place
             h.router.connect_failed(volunteer_id, member, "dequeue_failed")
         twiml.say(response, h.flow, "volunteer_caller_gone", lang)
@@ -179,7 +178,7 @@ def citizen_answer(args, params) -> VoiceResponse:
     """A citizen we call back picked up: greet them and join the volunteer's conference."""
     h = helpline()
     member, volunteer_id = args.get("member", ""), args.get("vol", "")
-    callback = h.redis.hgetall(keys.party(member)) if is_callback(member) else {}
+    callback = h.redis.hgetall(keys.party(member)) if keys.is_callback(member) else {}
     lang = (
         callback.get("lang")
         if callback.get("lang") in h.flow.languages
@@ -204,7 +203,7 @@ def citizen_status(args, params) -> VoiceResponse:
     h = helpline()
     member, volunteer_id = args.get("member", ""), args.get("vol", "")
     call_status = params.get("CallStatus", "")
-    if not is_callback(member) or call_status not in FAILED | {"completed"}:
+    if not keys.is_callback(member) or call_status not in FAILED | {"completed"}:
         return VoiceResponse()
     callback = h.redis.hgetall(keys.party(member))
     if callback.get("state") != "connecting":
@@ -212,7 +211,7 @@ def citizen_status(args, params) -> VoiceResponse:
     why = "voicemail" if params.get("AnsweredBy", "").startswith("machine") else call_status
     now = h.store.clock.now()
     retry_at = now.timestamp() + h.settings.callback_retry_minutes * 60
-    schedule = h.store.schedule()
+    schedule = h.hours.schedule()
     moment = datetime.fromtimestamp(retry_at, tz=UTC)
     if not hours.status(schedule, moment).open:
         opening = hours.next_opening(schedule, moment)

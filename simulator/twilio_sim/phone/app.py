@@ -6,8 +6,9 @@ import itertools
 
 from flask import Flask, abort, jsonify, render_template, request
 
-from helpline.simulator.core import Leg, Simulator
-from helpline.simulator.people import Answer, InteractiveCaller
+from twilio_sim.legs import Leg
+from twilio_sim.people import Answer, InteractiveCaller
+from twilio_sim.simulator import Simulator
 
 SHOWN = {
     "say",

@@ -12,8 +12,11 @@ from email.utils import formatdate
 
 from flask import Flask, jsonify, request
 
-from helpline.simulator.core import Conference, Leg, Queue, Simulator, sid
-from helpline.simulator.openapi import RequestProblem, spec
+from twilio_sim.conferences import Conference
+from twilio_sim.legs import TERMINAL, Leg, sid
+from twilio_sim.queues import Queue
+from twilio_sim.rest.openapi import RequestProblem, spec
+from twilio_sim.simulator import Simulator
 
 BASE = "/2010-04-01/Accounts/<account>"
 
@@ -151,7 +154,7 @@ def create_rest_app(sim: Simulator) -> Flask:
         form = request.form
         if not (form.get("Url") or form.get("Twiml")):
             return error(400, 21205, "Url or Twiml is required")
-        leg = sim.create_call(
+        leg = sim.dialer.create_call(
             to=form["To"],
             from_=form["From"],
             url=form.get("Url", ""),
@@ -180,7 +183,7 @@ def create_rest_app(sim: Simulator) -> Flask:
             return not_found()
         form = request.form
         status = form.get("Status", "")
-        if leg.status in ("completed", "busy", "failed", "no-answer", "canceled"):
+        if leg.status in TERMINAL:
             return error(400, 21220, "Call is not in-progress. Cannot redirect.")
         if status == "canceled" and leg.status == "in-progress":
             return error(400, 21220, "Call is in-progress. Use Status=completed to end it.")
@@ -197,22 +200,20 @@ def create_rest_app(sim: Simulator) -> Flask:
 
     @app.get(f"{BASE}/Queues.json")
     def list_queues(account):
-        with sim.lock:
-            items = [queue_json(sim, q) for q in sim.queues.values()]
+        items = [queue_json(sim, q) for q in sim.queues.all()]
         return jsonify(page("queues", items))
 
     @app.post(f"{BASE}/Queues.json")
     def create_queue(account):
         name = request.form["FriendlyName"]
-        if sim.queue_by_name(name, create=False) is not None:
+        if sim.queues.named(name, create=False) is not None:
             return error(400, 22003, f"A queue named {name} already exists")
-        queue = sim.queue_by_name(name)
+        queue = sim.queues.named(name)
         queue.max_size = int(request.form.get("MaxSize", queue.max_size))
         return jsonify(queue_json(sim, queue)), 201
 
     def find_queue(queue_sid: str) -> Queue | None:
-        with sim.lock:
-            return sim.queues.get(queue_sid)
+        return sim.queues.get(queue_sid)
 
     @app.get(f"{BASE}/Queues/<queue_sid>.json")
     def fetch_queue(account, queue_sid):
@@ -260,7 +261,9 @@ def create_rest_app(sim: Simulator) -> Flask:
             return jsonify(member_json(sim, queue, leg, position))
         if leg is None:
             return error(400, 20001, "Call is not a member of this queue")
-        taken = sim.dequeue(queue, leg.sid, request.form["Url"], request.form.get("Method", "POST"))
+        taken = sim.queues.dequeue(
+            queue, leg.sid, request.form["Url"], request.form.get("Method", "POST")
+        )
         if taken is None:
             return error(400, 20001, "Call is not a member of this queue")
         return jsonify(member_json(sim, queue, taken, position))
@@ -268,17 +271,15 @@ def create_rest_app(sim: Simulator) -> Flask:
     @app.get(f"{BASE}/Conferences.json")
     def list_conferences(account):
         name, status = request.args.get("FriendlyName"), request.args.get("Status")
-        with sim.lock:
-            items = [
-                conference_json(sim, c)
-                for c in sim.conferences.values()
-                if (not name or c.name == name) and (not status or c.status == status)
-            ]
+        items = [
+            conference_json(sim, c)
+            for c in sim.conferences.all()
+            if (not name or c.name == name) and (not status or c.status == status)
+        ]
         return jsonify(page("conferences", items))
 
     def find_conference(conference_sid: str) -> Conference | None:
-        with sim.lock:
-            return sim.conferences.get(conference_sid)
+        return sim.conferences.get(conference_sid)
 
     @app.route(f"{BASE}/Conferences/<conference_sid>.json", methods=["GET", "POST"])
     def conference(account, conference_sid):
@@ -286,7 +287,7 @@ def create_rest_app(sim: Simulator) -> Flask:
         if found is None:
             return not_found()
         if request.method == "POST" and request.form.get("Status") == "completed":
-            sim.end_conference(found)
+            sim.conferences.end(found)
         return jsonify(conference_json(sim, found))
 
     @app.get(f"{BASE}/Conferences/<conference_sid>/Participants.json")
@@ -301,7 +302,7 @@ def create_rest_app(sim: Simulator) -> Flask:
     @app.post(f"{BASE}/Conferences/<conference_sid>/Participants.json")
     def add_participant(account, conference_sid):
         with sim.lock:
-            found = sim.conferences.get(conference_sid) or sim.conference_by_name(conference_sid)
+            found = sim.conferences.get(conference_sid) or sim.conferences.named(conference_sid)
         form = request.form
         attributes = {
             "startConferenceOnEnter": form.get("StartConferenceOnEnter", "true"),
@@ -315,7 +316,7 @@ def create_rest_app(sim: Simulator) -> Flask:
             f'<?xml version="1.0" encoding="UTF-8"?><Response><Dial><Conference {attrs}>'
             f"{found.name}</Conference></Dial></Response>"
         )
-        leg = sim.create_call(
+        leg = sim.dialer.create_call(
             to=form["To"],
             from_=form["From"],
             twiml=twiml,

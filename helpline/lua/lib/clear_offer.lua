@@ -1,0 +1,5 @@
+-- clear_offer: the volunteer's offer is over; forget it and the phone leg that went with it.
+local function clear_offer(volunteer_key)
+  redis.call('HDEL', volunteer_key, 'offer', 'offer_key', 'offer_line', 'offer_expires',
+    'offer_widened', 'leg')
+end
