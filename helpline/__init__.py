@@ -62,10 +62,10 @@ def _build(test_config: dict | None, *, voice: bool, dashboard: bool) -> Flask:
 
         app.register_blueprint(voice_bp)
     if dashboard:
-        from helpline.api import bp as api_bp
+        from helpline import api
         from helpline.dashboard import bp as dashboard_bp
 
-        app.register_blueprint(api_bp)
+        api.init_app(app)
         app.register_blueprint(dashboard_bp)
     from helpline import cli, ops
 

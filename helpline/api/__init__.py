@@ -11,18 +11,18 @@ import functools
 import hmac
 import logging
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import after_this_request, current_app, g, request
 
 from helpline import keys
 from helpline.accounts import Accounts, Throttled
-from helpline.api.messages import request_language
-from helpline.api.spec import OPENAPI
+from helpline.api import schemas
+from helpline.api.contract import bp, init_app, operation  # noqa: F401  (init_app: the app's)
+from helpline.api.messages import error
 from helpline.extensions import helpline
 from helpline.model import Party
-from helpline.texts import N_, Refusal
+from helpline.texts import N_
 
 log = logging.getLogger(__name__)
-bp = Blueprint("api", __name__, url_prefix="/api")
 COOKIE = "hl_session"
 # Why an offer could not be taken or declined (the router's answers).
 MESSAGES = {
@@ -31,14 +31,6 @@ MESSAGES = {
     "gone": N_("caller_gone"),
     "stale": N_("offer_not_yours"),
 }
-
-
-def error(status: int, reason: str | Refusal, **extra):
-    """A JSON error for people, in the language they chose; ``reason`` is a message id or a
-    Refusal (an id with its values)."""
-    if not isinstance(reason, Refusal):
-        reason = Refusal(reason)
-    return jsonify({"error": reason.text(request_language()), **extra}), status
 
 
 def accounts() -> Accounts:
@@ -64,7 +56,12 @@ def signed_in(view):
     return wrapped
 
 
+signed_in.refuses = (401,)
+
+
 def coordinator_only(view):
+    """Needs a coordinator's live session (and the CSRF token, as ``signed_in``)."""
+
     @functools.wraps(view)
     @signed_in
     def wrapped(*args, **kwargs):
@@ -75,35 +72,41 @@ def coordinator_only(view):
     return wrapped
 
 
-def _body() -> dict:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
+coordinator_only.refuses = (401, 403)
 
 
-@bp.get("/openapi.json")
+@operation("GET", "/openapi.json", "getOpenApi", "This document", ok=schemas.Document)
 def openapi():
-    return jsonify(OPENAPI)
+    return current_app.extensions["helpline_api"].spec.to_dict()
 
 
-@bp.post("/login")
-def login():
-    body = _body()
+@operation(
+    "POST",
+    "/login",
+    "login",
+    "Sign in; returns the CSRF token",
+    body=schemas.Credentials,
+    ok=schemas.Login,
+    errors=(401, 429),
+)
+def login(credentials):
     address = request.remote_addr or "-"
     try:
-        session = accounts().login(
-            str(body.get("username", "")), str(body.get("password", "")), address
-        )
+        session = accounts().login(credentials["username"], credentials["password"], address)
     except Throttled as exc:
         response = error(429, "login_throttled")
         response[0].headers["Retry-After"] = str(exc.retry_after)
         return response
     if session is None:
         return error(401, "login_wrong")
-    account = accounts().get(session.username)
-    response = jsonify({"csrf_token": session.csrf, "user": _me(account)})
+    after_this_request(functools.partial(_set_cookie, session.token))
+    return {"csrf_token": session.csrf, "user": _me(accounts().get(session.username))}
+
+
+def _set_cookie(token: str, response):
     response.set_cookie(
         COOKIE,
-        session.token,
+        token,
         httponly=True,
         samesite="Lax",
         secure=request.is_secure
@@ -114,11 +117,16 @@ def login():
     return response
 
 
-@bp.post("/logout")
-@signed_in
+@operation(
+    "POST", "/logout", "logout", "Sign out (ends the session)", access=signed_in, ok=schemas.Ok
+)
 def logout():
     accounts().logout(g.session.token)
-    response = jsonify({"ok": True})
+    after_this_request(_delete_cookie)
+    return {"ok": True}
+
+
+def _delete_cookie(response):
     response.delete_cookie(COOKIE, path="/")
     return response
 
@@ -149,24 +157,29 @@ def _me(account) -> dict:
     }
 
 
-@bp.get("/me")
-@signed_in
+@operation("GET", "/me", "getMe", "Who I am and my status", access=signed_in, ok=schemas.Me)
 def get_me():
-    return jsonify(_me(g.account))
+    return _me(g.account)
 
 
-@bp.post("/status")
-@signed_in
-def set_status():
-    status = _body().get("status")
-    if status not in ("available", "paused", "offline"):
-        return error(400, "status_choice")
+@operation(
+    "POST",
+    "/status",
+    "setStatus",
+    "Go available, pause or offline",
+    access=signed_in,
+    body=schemas.StatusChange,
+    ok=schemas.Me,
+    errors=(409,),
+)
+def set_status(change):
+    status = change["status"]
     if helpline().router.volunteer(g.account.username) is None:
         return error(409, "no_volunteer_profile")
     result = helpline().router.set_state(g.account.username, status, "by_volunteer")
     if result == "busy":
         return error(409, "status_busy")
-    return jsonify(_me(g.account))
+    return _me(g.account)
 
 
 def _offer(username: str) -> dict | None:
@@ -196,10 +209,16 @@ def _offer(username: str) -> dict | None:
     }
 
 
-@bp.get("/offer")
-@signed_in
+@operation(
+    "GET",
+    "/offer",
+    "getCurrentOffer",
+    "My current offer or call, if any",
+    access=signed_in,
+    ok=schemas.OfferEnvelope,
+)
 def get_current_offer():
-    return jsonify({"offer": _offer(g.account.username)})
+    return {"offer": _offer(g.account.username)}
 
 
 def _decide(accept: bool, offer_id: str):
@@ -215,17 +234,18 @@ def _decide(accept: bool, offer_id: str):
         ok = result != "stale"
     if not ok:
         return error(409 if result != "not-offered" else 404, MESSAGES.get(result, "error_generic"))
-    return jsonify({"ok": True, "offer": _offer(g.account.username)})
+    return {"ok": True, "offer": _offer(g.account.username)}
 
 
-@bp.post("/offers/<offer_id>/accept")
-@signed_in
+DECISION = {"access": signed_in, "ok": schemas.Decision, "errors": (404, 409)}
+
+
+@operation("POST", "/offers/<offer_id>/accept", "acceptOffer", "Take my offer", **DECISION)
 def accept_offer(offer_id):
     return _decide(True, offer_id)
 
 
-@bp.post("/offers/<offer_id>/decline")
-@signed_in
+@operation("POST", "/offers/<offer_id>/decline", "declineOffer", "Pass my offer on", **DECISION)
 def decline_offer(offer_id):
     return _decide(False, offer_id)
 

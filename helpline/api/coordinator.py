@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
-from flask import g, jsonify, request
+from flask import g, request
 
 from helpline import keys
 from helpline.accounts import AccountError
-from helpline.api import _body, bp, coordinator_only, error
+from helpline.api import coordinator_only, error, operation, schemas
 from helpline.extensions import helpline
 from helpline.jobs import PERIODIC
 from helpline.model import VOLUNTEER_STATES
@@ -73,59 +72,80 @@ def live_stats(h) -> dict:
     }
 
 
-@bp.get("/stats/live")
-@coordinator_only
+@operation(
+    "GET",
+    "/stats/live",
+    "getLiveStats",
+    "Waiting callers and volunteers now (coordinator)",
+    access=coordinator_only,
+    ok=schemas.LiveStats,
+)
 def get_live_stats():
-    return jsonify(live_stats(helpline()))
+    return live_stats(helpline())
 
 
-@bp.get("/reports/bottlenecks")
-@coordinator_only
-def get_bottleneck_report():
+@operation(
+    "GET",
+    "/reports/bottlenecks",
+    "getBottleneckReport",
+    "The latest bottleneck findings with their evidence (coordinator)",
+    access=coordinator_only,
+    query=schemas.KindQuery,
+    ok=schemas.BottleneckReport,
+)
+def get_bottleneck_report(query):
     """The latest findings of the bottleneck detection job, each with its evidence."""
-    h = helpline()
-    raw = h.redis.get(keys.FINDINGS)
+    raw = helpline().redis.get(keys.FINDINGS)
     report = json.loads(raw) if raw else {"generated_at": None, "findings": []}
-    kind = request.args.get("kind")
-    if kind:
-        report["findings"] = [f for f in report["findings"] if f.get("kind") == kind]
-    return jsonify(report)
+    if query.get("kind"):
+        report["findings"] = [f for f in report["findings"] if f.get("kind") == query["kind"]]
+    return report
 
 
 # -- people --------------------------------------------------------------------------------
 
 
-@bp.get("/people")
-@coordinator_only
+@operation(
+    "GET",
+    "/people",
+    "listPeople",
+    "Everyone's account (coordinator)",
+    access=coordinator_only,
+    ok=schemas.People,
+)
 def list_people():
-    return jsonify({"people": People(helpline()).list()})
+    return {"people": People(helpline()).list()}
 
 
-@bp.post("/people")
-@coordinator_only
-def add_person():
-    body = _body()
+@operation(
+    "POST",
+    "/people",
+    "addPerson",
+    "Add a volunteer or coordinator (coordinator)",
+    access=coordinator_only,
+    body=schemas.PersonInput,
+    ok=schemas.PersonAdded,
+    status=201,
+)
+def add_person(person):
     try:
-        account = People(helpline()).add(
-            str(body.get("username") or ""),
-            str(body.get("password") or ""),
-            role=str(body.get("role") or "volunteer"),
-            name=str(body.get("name") or ""),
-            phone=str(body.get("phone") or ""),
-            skills=body.get("skills") or [],
-            languages=body.get("languages") or [],
-        )
+        account = People(helpline()).add(person.pop("username"), person.pop("password"), **person)
     except AccountError as exc:
         return error(400, exc)
-    return jsonify({"ok": True, "username": account.username}), 201
+    return {"ok": True, "username": account.username}
 
 
-@bp.patch("/people/<username>")
-@coordinator_only
-def update_person(username):
-    body = _body()
-    allowed = {"name", "phone", "skills", "languages", "role", "disabled"}
-    changes = {k: v for k, v in body.items() if k in allowed}
+@operation(
+    "PATCH",
+    "/people/<username>",
+    "updatePerson",
+    "Change, disable or enable an account (coordinator)",
+    access=coordinator_only,
+    body=schemas.PersonChanges,
+    ok=schemas.Ok,
+    errors=(404,),
+)
+def update_person(changes, username):
     demoted = "role" in changes and changes["role"] != "coordinator"
     if username == g.account.username and (changes.get("disabled") or demoted):
         return error(400, "own_account")
@@ -135,66 +155,104 @@ def update_person(username):
         return error(404, "person_missing")
     except AccountError as exc:
         return error(400, exc)
-    return jsonify({"ok": True})
+    return {"ok": True}
 
 
-@bp.post("/people/<username>/password")
-@coordinator_only
+@operation(
+    "POST",
+    "/people/<username>/password",
+    "resetPassword",
+    "Give an account a new temporary password, shown once (coordinator)",
+    access=coordinator_only,
+    ok=schemas.PasswordReset,
+    errors=(404,),
+)
 def reset_password(username):
     try:
         password = People(helpline()).reset_password(username)
     except KeyError:
         return error(404, "person_missing")
-    return jsonify({"ok": True, "password": password})
+    return {"ok": True, "password": password}
 
 
 # -- the local-help directory -------------------------------------------------------------
 
 
-@bp.post("/places")
-@coordinator_only
-def add_place():
+@operation(
+    "POST",
+    "/places",
+    "addPlace",
+    "Add a place to the local-help directory (coordinator)",
+    access=coordinator_only,
+    body=schemas.PlaceInput,
+    ok=schemas.Place,
+    status=201,
+)
+def add_place(place):
     try:
-        place = Places(helpline().redis).add(_body())
+        return Places(helpline().redis).add(place)
     except PlaceError as exc:
         return error(400, exc)
-    return jsonify(asdict(place)), 201
 
 
-@bp.put("/places/<place_id>")
-@coordinator_only
-def update_place(place_id):
+@operation(
+    "PUT",
+    "/places/<place_id>",
+    "updatePlace",
+    "Change a place (coordinator)",
+    access=coordinator_only,
+    body=schemas.PlaceInput,
+    ok=schemas.Place,
+    errors=(404,),
+)
+def update_place(place, place_id):
     try:
-        place = Places(helpline().redis).update(place_id, _body())
+        return Places(helpline().redis).update(place_id, place)
     except KeyError:
         return error(404, "place_missing")
     except PlaceError as exc:
         return error(400, exc)
-    return jsonify(asdict(place))
 
 
-@bp.delete("/places/<place_id>")
-@coordinator_only
+@operation(
+    "DELETE",
+    "/places/<place_id>",
+    "deletePlace",
+    "Remove a place (coordinator)",
+    access=coordinator_only,
+    ok=schemas.Ok,
+    errors=(404,),
+)
 def delete_place(place_id):
     if not Places(helpline().redis).delete(place_id):
         return error(404, "place_missing")
-    return jsonify({"ok": True})
+    return {"ok": True}
 
 
-@bp.post("/places/import")
-@coordinator_only
-def import_places():
+CSV_BODY = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
+
+
+@operation(
+    "POST",
+    "/places/import",
+    "importPlaces",
+    "Import the local-help directory from CSV (coordinator)",
+    access=coordinator_only,
+    query=schemas.ImportQuery,
+    ok=schemas.Imported,
+    errors=(413,),
+    doc={"requestBody": CSV_BODY},
+)
+def import_places(query):
     """CSV in the request body (text/csv); ``?replace=1`` replaces the whole directory."""
     text = request.get_data(cache=False, as_text=True)
     if len(text) > 2_000_000:
         return error(413, "file_too_large")
     try:
-        count = Places(helpline().redis).import_csv(
-            text, replace=request.args.get("replace") in ("1", "true")
-        )
+        count = Places(helpline().redis).import_csv(text, replace=query["replace"])
     except PlaceError as exc:
         return error(400, exc)
-    return jsonify({"ok": True, "imported": count})
+    return {"ok": True, "imported": count}
 
 
 # -- opening hours -------------------------------------------------------------------------
@@ -223,54 +281,50 @@ def _hours_state(h) -> dict:
     }
 
 
-@bp.get("/hours")
-@coordinator_only
+HOURS = {"access": coordinator_only, "ok": schemas.Hours}
+
+
+@operation("GET", "/hours", "getHours", "Opening hours and closure (coordinator)", **HOURS)
 def get_hours():
-    return jsonify(_hours_state(helpline()))
+    return _hours_state(helpline())
 
 
-@bp.put("/hours")
-@coordinator_only
-def set_hours():
-    body = _body()
-    weekly, holidays = body.get("weekly"), body.get("holidays")
-    if not isinstance(weekly, str | None) or not isinstance(holidays, str | None):
-        return error(400, "hours_not_text")
+@operation(
+    "PUT",
+    "/hours",
+    "setHours",
+    "Set the weekly hours and holidays (coordinator)",
+    body=schemas.HoursChange,
+    **HOURS,
+)
+def set_hours(change):
     h = helpline()
     try:
-        h.hours.set(weekly=weekly, holidays=holidays)
+        h.hours.set(weekly=change.get("weekly"), holidays=change.get("holidays"))
     except ValueError as exc:
         problem = exc if isinstance(exc, Refusal) else str(exc)
         return error(400, Refusal("hours_invalid", problem=problem))
-    return jsonify(_hours_state(h))
+    return _hours_state(h)
 
 
-@bp.post("/hours/closure")
-@coordinator_only
-def close_helpline():
-    from datetime import datetime
-
-    body = _body()
-    reason_nl = str(body.get("reason_nl") or "").strip()[:300]
-    reason_en = str(body.get("reason_en") or "").strip()[:300]
-    if not reason_nl:
-        return error(400, "closure_reason_missing")
-    until = None
-    if body.get("until"):
-        try:
-            until = datetime.fromisoformat(str(body["until"]).replace("Z", "+00:00"))
-        except ValueError:
-            return error(400, "time_invalid")
-        if until.tzinfo is None:
-            return error(400, "time_invalid")
+@operation(
+    "POST",
+    "/hours/closure",
+    "closeHelpline",
+    "Close now with a reason callers hear (coordinator)",
+    body=schemas.Closure,
+    **HOURS,
+)
+def close_helpline(closure):
+    reason_nl = closure["reason_nl"].strip()[:300]
+    reason_en = (closure.get("reason_en") or "").strip()[:300]
     h = helpline()
-    h.hours.close({"nl": reason_nl, "en": reason_en or reason_nl}, until)
-    return jsonify(_hours_state(h))
+    h.hours.close({"nl": reason_nl, "en": reason_en or reason_nl}, closure.get("until"))
+    return _hours_state(h)
 
 
-@bp.delete("/hours/closure")
-@coordinator_only
+@operation("DELETE", "/hours/closure", "reopenHelpline", "End a closure (coordinator)", **HOURS)
 def reopen_helpline():
     h = helpline()
     h.hours.reopen()
-    return jsonify(_hours_state(h))
+    return _hours_state(h)

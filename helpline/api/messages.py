@@ -7,7 +7,7 @@ sentence; it becomes words at the edge (``helpline.api.error``), from the catalo
 
 from __future__ import annotations
 
-from flask import request
+from flask import jsonify, request
 
 from helpline.texts import DEFAULT_LANGUAGE, LANGUAGES, N_, Refusal
 
@@ -30,3 +30,11 @@ def request_language() -> str:
     """The dashboard's language choice (the ``hl_lang`` cookie); Dutch when none."""
     chosen = request.cookies.get("hl_lang")
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def error(status: int, reason: str | Refusal, **extra):
+    """A JSON error for people, in the language they chose; ``reason`` is a message id or a
+    Refusal (an id with its values)."""
+    if not isinstance(reason, Refusal):
+        reason = Refusal(reason)
+    return jsonify({"error": reason.text(request_language()), **extra}), status

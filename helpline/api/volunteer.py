@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import asdict
 
 import redis
-from flask import Response, g, jsonify, request, stream_with_context
+from flask import Response, g, request, stream_with_context
 
 from helpline import keys, wrapup
-from helpline.api import COOKIE, _body, _me, _offer, accounts, bp, error, signed_in
+from helpline.api import COOKIE, _me, _offer, accounts, error, operation, schemas, signed_in
 from helpline.api.messages import personal_details
 from helpline.extensions import helpline
 from helpline.places import PlaceError, Places
@@ -22,6 +21,7 @@ log = logging.getLogger(__name__)
 STREAM_SECONDS = 300  # then the browser reconnects (and resyncs) by itself
 KEEPALIVE_SECONDS = 5  # a write this often notices a vanished browser
 HEARTBEAT_SECONDS = 10
+SNAPSHOT = schemas.Snapshot()
 
 # A wrong wrap-up field (or, for the note, what is wrong with it) in words.
 WRAPUP_MESSAGES = {
@@ -45,35 +45,54 @@ def _record_for_me(call_id: str) -> dict | None:
     return record
 
 
-@bp.get("/calls")
-@signed_in
-def list_my_calls():
-    try:
-        limit = max(1, min(100, int(request.args.get("limit", 20))))
-    except ValueError:
-        return error(400, "limit_invalid")
-    calls, today = wrapup.my_calls(helpline(), g.account.username, limit)
-    return jsonify({"calls": calls, "today": today})
+@operation(
+    "GET",
+    "/calls",
+    "listMyCalls",
+    "My latest calls and today's counts",
+    access=signed_in,
+    query=schemas.CallsQuery,
+    ok=schemas.MyCalls,
+)
+def list_my_calls(query):
+    calls, today = wrapup.my_calls(helpline(), g.account.username, query["limit"])
+    return {"calls": calls, "today": today}
 
 
-@bp.get("/calls/<call_id>")
-@signed_in
+@operation(
+    "GET",
+    "/calls/<call_id>",
+    "getMyCall",
+    "One of my calls",
+    access=signed_in,
+    ok=schemas.CallRecord,
+    errors=(404,),
+)
 def get_my_call(call_id):
     record = _record_for_me(call_id)
     if record is None:
         return error(404, "call_missing")
-    return jsonify(record)
+    return record
 
 
-@bp.post("/calls/<call_id>/wrapup")
-@signed_in
-def submit_wrap_up(call_id):
+@operation(
+    "POST",
+    "/calls/<call_id>/wrapup",
+    "submitWrapUp",
+    "Wrap up one of my calls (once); ends my wrap-up time",
+    access=signed_in,
+    body=schemas.WrapUpInput,
+    ok=schemas.WrapUpSaved,
+    errors=(404, 409),
+    invalid=422,
+)
+def submit_wrap_up(body, call_id):
     h = helpline()
     record = wrapup.record(h, call_id)
     if record is None or record["volunteer"] != g.account.username:
         return error(404, "call_missing")
     try:
-        wrap = wrapup.parse(_body(), h.flow, Places(h.redis))
+        wrap = wrapup.parse(body, h.flow, Places(h.redis))
     except wrapup.WrapUpError as exc:
         if exc.kind == "personal":
             message = personal_details(exc.detail)
@@ -85,47 +104,54 @@ def submit_wrap_up(call_id):
         return error(409, "call_wrapped_up")
     if result != "saved":
         return error(404, "call_missing")
-    return jsonify({"ok": True, "call": wrapup.record(h, call_id), "me": _me(g.account)})
+    return {"ok": True, "call": wrapup.record(h, call_id), "me": _me(g.account)}
 
 
-@bp.get("/options")
-@signed_in
+@operation(
+    "GET",
+    "/options",
+    "getWrapUpOptions",
+    "What the wrap-up form offers",
+    access=signed_in,
+    ok=schemas.Options,
+)
 def get_options():
     """What the wrap-up form offers: topics with sub-topics, outcomes, kinds of local help."""
     flow = helpline().flow
-    return jsonify(
-        {
-            "languages": list(flow.languages),
-            "topics": [
-                {
-                    "id": topic.id,
-                    "name": topic.name,
-                    "subtopics": [
-                        {"id": sid, "name": names} for sid, names in topic.subtopics.items()
-                    ],
-                }
-                for topic in flow.topics.values()
-            ],
-            "outcomes": list(wrapup.OUTCOMES),
-            "local_help": [kind for kind in wrapup.LOCAL_HELP if kind],
-        }
-    )
+    return {
+        "languages": list(flow.languages),
+        "topics": [
+            {
+                "id": topic.id,
+                "name": topic.name,
+                "subtopics": [{"id": sid, "name": names} for sid, names in topic.subtopics.items()],
+            }
+            for topic in flow.topics.values()
+        ],
+        "outcomes": list(wrapup.OUTCOMES),
+        "local_help": [kind for kind in wrapup.LOCAL_HELP if kind],
+    }
 
 
-@bp.get("/places")
-@signed_in
-def find_places():
+@operation(
+    "GET",
+    "/places",
+    "findPlaces",
+    "Local help near a postcode (coordinators: without a postcode, all places)",
+    access=signed_in,
+    query=schemas.PostcodeQuery,
+    ok=schemas.Places,
+)
+def find_places(query):
     places = Places(helpline().redis)
-    postcode = request.args.get("postcode", "")
-    if not postcode:
+    if not query["postcode"]:
         if not g.account.is_coordinator:
             return error(400, "postcode_invalid")
-        return jsonify({"places": [asdict(p) for p in places.all()]})
+        return {"places": places.all()}
     try:
-        found = places.near(postcode)
+        return {"places": places.near(query["postcode"])}
     except PlaceError as exc:
         return error(400, exc)
-    return jsonify({"places": [asdict(p) for p in found]})
 
 
 def snapshot(h, username: str, account) -> dict:
@@ -141,8 +167,23 @@ def snapshot(h, username: str, account) -> dict:
     return {"me": me, "offer": offer, "wrapup": pending}
 
 
-@bp.get("/stream")
-@signed_in
+@operation(
+    "GET",
+    "/stream",
+    "streamUpdates",
+    "Server-Sent Events: a `state` event (Snapshot) on connect and on every change; "
+    "reconnecting is the resync",
+    access=signed_in,
+    errors=(429,),
+    doc={
+        "responses": {
+            "200": {
+                "description": "An event stream",
+                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
 def stream_updates():
     """Server-Sent Events: a ``state`` event whenever the volunteer's screen should change (and
     one at once on every connect, which is the resync after a network drop). Each stream holds
@@ -179,7 +220,7 @@ def stream_updates():
             now = time.monotonic()
             if state != last:
                 payload = {**state, "now_ms": h.store.clock.now_ms(), "clock_speed": speed}
-                yield f"event: state\ndata: {json.dumps(payload)}\n\n"
+                yield f"event: state\ndata: {json.dumps(SNAPSHOT.dump(payload))}\n\n"
                 last, last_write = state, now
             elif now - last_write >= KEEPALIVE_SECONDS:
                 yield ": still here\n\n"
