@@ -177,3 +177,14 @@ def test_every_dotted_path_in_the_job_registry_names_a_worker_function():
 
     paths = [job.path for job in jobs.PERIODIC] + [jobs.RUN_WORKER, jobs.RUN_CRON]
     assert all(path.startswith("workers.") and callable(import_attribute(path)) for path in paths)
+
+
+def test_no_module_of_the_helpline_is_longer_than_500_lines():
+    """A module past 500 lines does more than one job (the settings table, the longest data
+    in code, is under it too)."""
+    long = {
+        str(path.relative_to(ROOT)): length
+        for path in sorted((ROOT / "helpline").rglob("*.py"))
+        if (length := len(path.read_text().splitlines())) > 500
+    }
+    assert long == {}
