@@ -59,6 +59,13 @@ class OpeningHours:
             self._open_kept = (schedule, second, status)
         return status
 
+    def as_written(self) -> tuple[str, str]:
+        """The weekly hours and the closed days as written, for a coordinator to edit: theirs
+        when set at run time, else the settings' (read fresh, not from the cache)."""
+        stored = self.redis.hgetall(keys.HOURS)
+        weekly = stored.get("weekly") or self.settings.opening_hours
+        return weekly, stored.get("holidays", self.settings.holidays)
+
     def _load_schedule(self, stored: dict | None = None) -> hours.Schedule:
         if stored is None:
             stored = self.redis.hgetall(keys.HOURS)

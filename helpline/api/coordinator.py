@@ -264,14 +264,14 @@ def _hours_state(h) -> dict:
     schedule = h.hours.schedule()
     now = h.store.clock.now()
     status = hours.status(schedule, now)
-    stored = h.redis.hgetall(keys.HOURS)
+    weekly, holidays = h.hours.as_written()
     closure = schedule.closure
     return {
         "open": status.open,
         "reason": status.reason,
         "next_opening": status.next_opening.isoformat() if status.next_opening else None,
-        "weekly": stored.get("weekly") or h.settings.opening_hours,
-        "holidays": stored.get("holidays", h.settings.holidays),
+        "weekly": weekly,
+        "holidays": holidays,
         "closure": {
             "reason": closure.reason,
             "until": closure.until.isoformat() if closure.until else None,

@@ -59,11 +59,11 @@ def opening_hours():
     now = h.store.clock.now()
     lang = language()
     status = hours.status(schedule, now)
-    stored = h.redis.hgetall(keys.HOURS)
+    weekly, holidays = h.hours.as_written()
     return render_template(
         "hours.html",
-        weekly_text=stored.get("weekly") or h.settings.opening_hours,
-        holidays_text=stored.get("holidays", h.settings.holidays),
+        weekly_text=weekly,
+        holidays_text=holidays,
         described=hours.describe_weekly(schedule.weekly, lang),
         status=status,
         closure=schedule.closure,
@@ -91,7 +91,6 @@ def job_health() -> list[dict]:
     """Each periodic job's state: failures in a row, the last error, the last success."""
     import time
 
-    from helpline import keys
     from helpline.jobs import PERIODIC
 
     h = helpline()
