@@ -1,7 +1,8 @@
-"""The state of the line as typed values: a place in a line, a party waiting in it, an offer
-and a volunteer. Each knows its Redis hash field names and how to read itself from a hash;
-nothing else in Python spells those names (the Lua scripts, which change the hashes
-atomically, use the same names: ``helpline/lua``).
+"""The state of the line as typed values: who waits in a line (``Party``), an offer and a
+volunteer. Each knows its Redis hash field names and how to read itself from a hash; nothing
+else in Python spells those names (the Lua scripts, which change the hashes atomically, use the
+same names: ``helpline/lua``). A place in a line (``c:<CallSid>`` or ``b:<id>``) is built and
+read by ``keys``.
 
 Hashes hold strings; these values hold numbers, booleans and tuples, so code that decides
 (an offer expired, a caller widened) reads attributes, not ``hash.get("offer_expires")``.
@@ -10,7 +11,6 @@ Hashes hold strings; these values hold numbers, booleans and tuples, so code tha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from helpline import keys
 
@@ -24,36 +24,6 @@ def _int(value: str | None, default: int = 0) -> int:
 
 def _list(value: str | None) -> tuple[str, ...]:
     return tuple(part for part in (value or "").split(",") if part)
-
-
-@dataclass(frozen=True)
-class Member:
-    """A place in a line: a caller's call (``c:<CallSid>``) or a callback request
-    (``b:<id>``). The text form is the sorted-set member and part of URLs; ``keys`` builds and
-    reads it."""
-
-    kind: Literal["call", "callback"]
-    id: str
-
-    @classmethod
-    def parse(cls, text: str) -> Member:
-        """``c:CA…`` or ``b:cb-…``; anything else raises ValueError."""
-        kind, ident = keys.parse_member(text or "")
-        if not kind or not ident:
-            raise ValueError(f"not a line member: {text!r}")
-        return cls(kind, ident)  # type: ignore[arg-type]
-
-    @property
-    def is_callback(self) -> bool:
-        return self.kind == "callback"
-
-    @property
-    def key(self) -> str:
-        """The party's hash."""
-        return keys.party(str(self))
-
-    def __str__(self) -> str:
-        return keys.callback_member(self.id) if self.is_callback else keys.call_member(self.id)
 
 
 @dataclass(frozen=True)
@@ -110,8 +80,6 @@ class Party:
 class Offer:
     """The caller a volunteer is offered or talks to, as kept on the volunteer's hash."""
 
-    FIELDS = ("offer", "offer_key", "offer_line", "offer_expires", "offer_widened")
-
     member: str
     line: str
     expires_ms: int
@@ -140,8 +108,6 @@ HOLDS_OFFER = ("offered", "connecting", "on_call")
 @dataclass(frozen=True)
 class Volunteer:
     """A volunteer's profile and routing state (``keys.volunteer``)."""
-
-    PROFILE_FIELDS = ("id", "name", "phone", "skills", "languages")
 
     id: str
     name: str

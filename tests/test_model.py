@@ -1,33 +1,9 @@
-"""The typed values of the line: members, parties, offers and volunteers read from hashes."""
+"""The typed values of the line: parties, offers and volunteers read from their hashes."""
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from helpline import keys
-from helpline.model import Member, Offer, Party, Volunteer
-
-
-@given(
-    kind=st.sampled_from(["call", "callback"]),
-    ident=st.text(min_size=1).filter(lambda s: s.strip()),
-)
-def test_a_member_reads_back_what_it_writes(kind, ident):
-    member = Member(kind, ident)
-    assert Member.parse(str(member)) == member
-
-
-@pytest.mark.parametrize("text", ["", "c:", "x:CA1", "CA1", ":CA1", "b"])
-def test_a_malformed_member_is_refused(text):
-    with pytest.raises(ValueError):
-        Member.parse(text)
-
-
-def test_a_member_names_its_kind_and_its_hash():
-    call, callback = Member.parse("c:CA1"), Member.parse("b:cb-7")
-    assert (call.is_callback, call.kind, call.key) == (False, "call", keys.call("CA1"))
-    assert (callback.is_callback, callback.kind) == (True, "callback")
-    assert callback.key == keys.callback("cb-7")
+from helpline.model import Offer, Party, Volunteer
 
 
 def test_a_party_knows_when_it_arrived_and_how_long_it_waited():
