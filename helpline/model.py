@@ -10,7 +10,7 @@ Hashes hold strings; these values hold numbers, booleans and tuples, so code tha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from helpline import keys
 
@@ -106,6 +106,25 @@ HOLDS_OFFER = ("offered", "connecting", "on_call")
 
 
 @dataclass(frozen=True)
+class ProfileNumber:
+    """A number a coordinator may set per volunteer (on the *Mensen* page and through the people
+    API), where the helpline's setting of the same meaning is the default. Declared once, in
+    ``PROFILE_NUMBERS``: the API's fields, the form's inputs, the volunteer hash and
+    ``Volunteer.number()`` all follow that declaration."""
+
+    name: str  # the field in the volunteer hash, the people API and the form
+    label: str  # message id of the form's label
+    hint: str  # message id of the sentence under the input
+    setting: str  # the ``Settings`` attribute that applies while it is not set
+    minimum: int
+    maximum: int
+
+
+PROFILE_NUMBERS: tuple[ProfileNumber, ...] = ()
+PROFILE_NUMBER = {number.name: number for number in PROFILE_NUMBERS}
+
+
+@dataclass(frozen=True)
 class Volunteer:
     """A volunteer's profile and routing state (``keys.volunteer``)."""
 
@@ -124,6 +143,7 @@ class Volunteer:
     last_call: str
     calls_day: str
     calls_today: int
+    numbers: dict[str, int] = field(default_factory=dict)  # the PROFILE_NUMBERS that are set
 
     @classmethod
     def from_hash(cls, data: dict) -> Volunteer:
@@ -143,7 +163,14 @@ class Volunteer:
             last_call=data.get("last_call", ""),
             calls_day=data.get("calls_day", ""),
             calls_today=_int(data.get("calls_today")),
+            numbers={n.name: _int(data[n.name]) for n in PROFILE_NUMBERS if data.get(n.name)},
         )
+
+    def number(self, name: str, settings) -> int:
+        """The volunteer's own value of a profile number, or the helpline's setting."""
+        if name in self.numbers:
+            return self.numbers[name]
+        return getattr(settings, PROFILE_NUMBER[name].setting)
 
     @property
     def offer_member(self) -> str:

@@ -1,5 +1,6 @@
 """People management: an account (sign-in, role) and its volunteer profile (phone, skills,
-languages) kept together. Used by the CLI and by coordinators on the web."""
+languages, and the profile numbers of ``model.PROFILE_NUMBERS``) kept together. Used by the CLI
+and by coordinators on the web."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import secrets
 
 from helpline import privacy
 from helpline.accounts import ROLES, AccountError, Accounts
+from helpline.model import PROFILE_NUMBER, PROFILE_NUMBERS
 
 
 def _list(value) -> list[str]:
@@ -22,7 +24,9 @@ class People:
         self.h = h
         self.accounts = Accounts(h.redis)
 
-    def _profile(self, username: str, name: str, phone: str, skills, languages) -> None:
+    def _profile(
+        self, username: str, name: str, phone: str, skills, languages, numbers=None
+    ) -> None:
         if phone and not privacy.is_callable(phone):
             raise AccountError("phone_format")
         if phone:
@@ -33,14 +37,21 @@ class People:
                     phone=phone,
                     skills=_list(skills),
                     languages=_list(languages) or [self.h.flow.default_language],
+                    numbers=numbers,
                 )
             except ValueError as exc:  # the router's own check: unknown skills or languages
                 raise AccountError("skills_unknown", names=str(exc)) from None
 
-    def check(self, *, phone: str = "", skills=(), languages=()) -> None:
+    def check(self, *, phone: str = "", skills=(), languages=(), numbers=None) -> None:
         """Refuse a bad profile before anything is stored."""
         if phone and not privacy.is_callable(phone):
             raise AccountError("phone_format")
+        for name, value in (numbers or {}).items():
+            spec = PROFILE_NUMBER.get(name)
+            if spec is None:
+                raise AccountError("field_invalid", field=name)
+            if value is not None and not spec.minimum <= value <= spec.maximum:
+                raise AccountError("number_range", minimum=spec.minimum, maximum=spec.maximum)
         unknown = set(_list(skills)) - set(self.h.flow.skills)
         unknown |= set(_list(languages)) - set(self.h.flow.languages)
         if unknown:
@@ -56,10 +67,11 @@ class People:
         phone: str = "",
         skills=(),
         languages=(),
+        **numbers,
     ):
-        self.check(phone=phone, skills=skills, languages=languages)
+        self.check(phone=phone, skills=skills, languages=languages, numbers=numbers)
         account = self.accounts.create(username, password, role=role, name=name)
-        self._profile(account.username, account.name, phone, skills, languages)
+        self._profile(account.username, account.name, phone, skills, languages, numbers)
         return account
 
     def update(self, username: str, changes: dict) -> None:
@@ -73,13 +85,14 @@ class People:
         phone = str(changes.get("phone", volunteer.phone if volunteer else "") or "").strip()
         skills = changes.get("skills", list(volunteer.skills) if volunteer else [])
         languages = changes.get("languages", list(volunteer.languages) if volunteer else [])
+        numbers = {n.name: changes[n.name] for n in PROFILE_NUMBERS if n.name in changes}
         role = changes.get("role", account.role)
         if role not in ROLES:
             raise AccountError("role_unknown", roles=", ".join(ROLES))
-        self.check(phone=phone, skills=skills, languages=languages)
+        self.check(phone=phone, skills=skills, languages=languages, numbers=numbers)
         self.accounts.set_profile(username, name=name, role=role)
         if phone:
-            self._profile(username, name, phone, skills, languages)
+            self._profile(username, name, phone, skills, languages, numbers)
         if "disabled" in changes:
             if changes["disabled"]:
                 self.disable(username)
@@ -120,6 +133,10 @@ class People:
                     "skills": list(volunteer.skills) if volunteer else [],
                     "languages": list(volunteer.languages) if volunteer else [],
                     "status": volunteer.state if volunteer else "offline",
+                    **{
+                        n.name: volunteer.numbers.get(n.name) if volunteer else None
+                        for n in PROFILE_NUMBERS
+                    },
                 }
             )
         return out

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import marshmallow as ma
 from marshmallow import fields as f
-from marshmallow.validate import Length, OneOf
+from marshmallow.validate import Length, OneOf, Range
 
 from helpline import wrapup
 from helpline.accounts import ROLES
+from helpline.model import PROFILE_NUMBERS
 from helpline.places import KINDS
 from helpline.texts import N_, Refusal
 
@@ -147,7 +148,27 @@ ROLE = {
 SKILLS = {"metadata": refusal(N_("skills_not_lists"))}
 
 
-class PersonInput(Schema):
+def profile_numbers() -> dict[str, f.Field]:
+    """A field per ``model.PROFILE_NUMBERS`` entry: a whole number in its range, or null for
+    the helpline's setting."""
+    return {
+        n.name: f.Integer(
+            allow_none=True,
+            strict=True,
+            validate=Range(n.minimum, n.maximum),
+            metadata={
+                "description": f"Own value; null: the setting {n.setting}",
+                **refusal(Refusal("number_range", minimum=n.minimum, maximum=n.maximum)),
+            },
+        )
+        for n in PROFILE_NUMBERS
+    }
+
+
+ProfileNumbers = Schema.from_dict(profile_numbers(), name="ProfileNumbers")
+
+
+class PersonInput(ProfileNumbers):
     username = f.String(required=True, metadata=refusal(N_("username_invalid")))
     password = f.String(
         required=True, validate=Length(min=10), metadata=refusal(N_("password_too_short"))
@@ -159,7 +180,7 @@ class PersonInput(Schema):
     languages = strings(load_default=list, **SKILLS)
 
 
-class PersonChanges(Schema):
+class PersonChanges(ProfileNumbers):
     name = f.String()
     phone = f.String(metadata=refusal(N_("phone_format")))
     role = f.String(**ROLE)
@@ -367,7 +388,7 @@ class Hours(Schema):
     closure = f.Nested(ClosureState, allow_none=True)
 
 
-class Person(Schema):
+class Person(ProfileNumbers):
     username = f.String(required=True)
     name = f.String()
     role = f.String(required=True, validate=OneOf(ROLES))

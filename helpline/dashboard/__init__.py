@@ -13,6 +13,7 @@ from helpline import texts as catalogue
 from helpline.accounts import Accounts
 from helpline.api import COOKIE
 from helpline.extensions import helpline
+from helpline.model import PROFILE_NUMBERS
 from helpline.texts import LANGUAGES
 
 bp = Blueprint(
@@ -120,9 +121,10 @@ def wallboard():
 @bp.get("/coordinator/people")
 @page(coordinators=True)
 def people():
-    flow = helpline().flow
-    skill_names = {topic.skill: topic.name for topic in flow.topics.values()}
-    return render_template("people.html", flow=flow, skill_names=skill_names)
+    h = helpline()
+    skill_names = {topic.skill: topic.name for topic in h.flow.topics.values()}
+    numbers = [(n, getattr(h.settings, n.setting)) for n in PROFILE_NUMBERS]
+    return render_template("people.html", flow=h.flow, skill_names=skill_names, numbers=numbers)
 
 
 @bp.get("/coordinator/places")

@@ -39,8 +39,8 @@ class RoutingJobs:
             retry=Retry(max=3, interval=[1, 3, 10]),
         )
 
-    def wrapup_started(self, volunteer_id: str) -> None:
-        self._later(self.settings.wrapup_seconds, "workers.routing.end_wrapup", volunteer_id)
+    def wrapup_started(self, volunteer_id: str, seconds: int) -> None:
+        self._later(seconds, "workers.routing.end_wrapup", volunteer_id)
 
     def caller_waiting(self, topic: str, lang: str) -> None:
         self._later(self.settings.widen_after + 1, "workers.routing.rematch_line", topic, lang)

@@ -47,7 +47,11 @@ class Router:
 
     # -- volunteers ---------------------------------------------------------------------------
 
-    def save_volunteer(self, volunteer_id: str, *, name: str, phone: str, skills, languages):
+    def save_volunteer(
+        self, volunteer_id: str, *, name: str, phone: str, skills, languages, numbers=None
+    ):
+        """Create or change a profile. ``numbers``: profile numbers to set (``None`` unsets one,
+        so the setting applies again); the ones not named stay as they are."""
         unknown = set(skills) - set(self.flow.skills)
         if unknown:
             raise ValueError(f"unknown skills: {', '.join(sorted(unknown))}")
@@ -69,6 +73,7 @@ class Router:
                 old_sets=len(old_sets),
                 skills_read=raw.get("skills", ""),
                 languages_read=raw.get("languages", ""),
+                numbers={k: "" if v is None else int(v) for k, v in (numbers or {}).items()},
             )
             if result == "saved":
                 return
@@ -335,6 +340,7 @@ class Router:
 
     def call_done(self, volunteer_id: str, member: str) -> str:
         now = self.clock.now_ms()
+        wrapup_seconds = self.settings.wrapup_seconds
         result = self.scripts.call_done(
             [
                 keys.volunteer(volunteer_id),
@@ -346,13 +352,13 @@ class Router:
             volunteer=volunteer_id,
             member=member,
             now=now,
-            wrapup_until=now + self.settings.wrapup_seconds * 1000,
+            wrapup_until=now + wrapup_seconds * 1000,
             today=self.today(),
             keep=self.settings.event_retention_days * 86400,
             span=keys.PRIORITY_SPAN,
         )
         if result == "wrapup" and self.jobs:
-            self.jobs.wrapup_started(volunteer_id)
+            self.jobs.wrapup_started(volunteer_id, wrapup_seconds)
             if keys.is_call(member):
                 self.jobs.conversation_over(member)
         return result

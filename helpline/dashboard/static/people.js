@@ -6,6 +6,9 @@ const errorBox = document.getElementById("person-error");
 const message = document.getElementById("message");
 let editing = null;
 
+// The profile numbers (model.PROFILE_NUMBERS): empty means the helpline's setting (null).
+const numberInputs = [...form.querySelectorAll("input[data-profile-number]")];
+
 function values(name) {
   return [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((x) => x.value);
 }
@@ -29,6 +32,7 @@ function edit(person) {
   form.phone.placeholder = person.phone_set ? "••••" : "";
   for (const box of form.querySelectorAll('input[name="skills"]')) box.checked = person.skills.includes(box.value);
   for (const box of form.querySelectorAll('input[name="languages"]')) box.checked = person.languages.includes(box.value);
+  for (const input of numberInputs) input.value = person[input.name] ?? "";
   document.getElementById("password-field").hidden = true;
   const title = document.getElementById("person-form-title");
   title.textContent = _("edit_person", { name: person.name });
@@ -80,6 +84,7 @@ form.addEventListener("submit", async (event) => {
     skills: values("skills"), languages: values("languages"),
   };
   if (form.phone.value) body.phone = form.phone.value;
+  for (const input of numberInputs) body[input.name] = input.value === "" ? null : Number(input.value);
   try {
     if (editing) {
       await api("PATCH", `/api/people/${encodeURIComponent(editing)}`, body);
