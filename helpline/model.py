@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from helpline import keys
+from helpline.texts import N_
 
 
 def _int(value: str | None, default: int = 0) -> int:
@@ -120,7 +121,16 @@ class ProfileNumber:
     maximum: int
 
 
-PROFILE_NUMBERS: tuple[ProfileNumber, ...] = ()
+PROFILE_NUMBERS: tuple[ProfileNumber, ...] = (
+    ProfileNumber(
+        "wrapup_seconds",
+        label=N_("profile_wrapup_seconds"),
+        hint=N_("profile_wrapup_seconds_hint"),
+        setting="wrapup_seconds",
+        minimum=30,
+        maximum=900,
+    ),
+)
 PROFILE_NUMBER = {number.name: number for number in PROFILE_NUMBERS}
 
 

@@ -340,7 +340,12 @@ class Router:
 
     def call_done(self, volunteer_id: str, member: str) -> str:
         now = self.clock.now_ms()
-        wrapup_seconds = self.settings.wrapup_seconds
+        volunteer = self.volunteer(volunteer_id)
+        wrapup_seconds = (
+            volunteer.number("wrapup_seconds", self.settings)
+            if volunteer
+            else self.settings.wrapup_seconds
+        )
         result = self.scripts.call_done(
             [
                 keys.volunteer(volunteer_id),
