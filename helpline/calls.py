@@ -61,6 +61,44 @@ class CallStore:
         data = self.redis.hgetall(keys.party(member))
         return Party.from_hash(member, data) if data else None
 
+    def line_length(self, topic: str, lang: str) -> tuple[int, int | None]:
+        """How many wait in a line, and when the first of them arrived (ms; None if nobody)."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zcard(keys.waiting(topic, lang))
+            pipe.zrange(keys.waiting(topic, lang), 0, 0, withscores=True)
+            count, first = pipe.execute()
+        return count, (keys.arrival_of(first[0][1]) if first else None)
+
+    def in_line(self, topic: str, lang: str) -> list[str]:
+        """The members of a line, first in line first."""
+        return self.redis.zrange(keys.waiting(topic, lang), 0, -1)
+
+    def scheduled_callbacks(self) -> int:
+        """Callback requests waiting for their moment (asked for while closed, say)."""
+        return self.redis.zcard(keys.SCHEDULED_CALLBACKS)
+
+    def trim_events(self, before_ms: int) -> int:
+        """Drop raw events older than ``before_ms``, but never one the reports have not
+        counted yet (a stalled counter catches up first). How many were dropped."""
+        cursor = self.redis.get(keys.AGG_CURSOR) or "0-0"
+        limit_ms = min(before_ms, int(cursor.split("-")[0]) + 1)
+        return self.redis.xtrim(keys.EVENTS, minid=f"{limit_ms}-0", approximate=False)
+
+    def purge_callbacks(self, before_ms: int) -> int:
+        """Remove the number of every finished callback, and drop callback requests left open
+        since before ``before_ms``. How many numbers went."""
+        numbers = 0
+        for key in self.redis.scan_iter(match=keys.callback("*"), count=500):
+            callback_id = key.rsplit(":", 1)[1]
+            topic, lang = self.redis.hmget(key, ["topic", "lang"])
+            result = self.scripts.purge_callback(
+                [key, keys.SCHEDULED_CALLBACKS, keys.waiting(topic or "-", lang or "-")],
+                member=keys.callback_member(callback_id),
+                cutoff=before_ms,
+            )
+            numbers += result in ("scrubbed", "expired")
+        return numbers
+
     def pseudonym(self, number: str | None) -> str:
         return privacy.pseudonym(number or "", self.settings.pseudonym_key)
 

@@ -6,12 +6,15 @@ import redis
 from flask import Flask, current_app
 from twilio.request_validator import RequestValidator
 
+from helpline.accounts import Accounts
 from helpline.calls import CallStore
 from helpline.clock import Clock, clock_from_settings
 from helpline.config import Settings
 from helpline.ivr import flow as flow_module
 from helpline.ivr.engine import Engine
+from helpline.job_runs import JobRuns
 from helpline.opening import OpeningHours
+from helpline.places import Places
 from helpline.routing.router import Router
 
 
@@ -39,6 +42,9 @@ class Helpline:
         self.hours = OpeningHours(self.redis, settings, clock)
         self.store = CallStore(self.redis, settings, clock, self.hours)
         self.jobs = None  # set by init_app: RQ follow-ups for routing
+        self.accounts = Accounts(self.redis)
+        self.places = Places(self.redis)
+        self.job_runs = JobRuns(self.redis)
         self.router = Router(self.redis, settings, self.flow, self.store.clock, None)
         self.validator = RequestValidator(settings.twilio_auth_token)
         self.public_base = settings.public_url.rstrip("/")  # Twilio signs URLs under it

@@ -42,6 +42,7 @@ class Party:
     number: str  # a callback's number to call; gone once the callback is done
     citizen_leg: str  # a callback's call to the citizen, once placed
     queue_sid: str  # a call's Twilio queue
+    last_seen_ms: int  # a waiting call: its last wait round (or its arrival); 0 if unknown
 
     @property
     def connecting(self) -> bool:
@@ -62,6 +63,7 @@ class Party:
             number=data.get("number", ""),
             citizen_leg=data.get("citizen_leg", ""),
             queue_sid=data.get("queue_sid", ""),
+            last_seen_ms=_int(data.get("seen_at")) or _int(data.get("enqueued_at")),
         )
 
     @property

@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 
 from helpline import privacy
-from helpline.accounts import ROLES, AccountError, Accounts
+from helpline.accounts import ROLES, AccountError
 from helpline.model import PROFILE_NUMBER, PROFILE_NUMBERS
 
 
@@ -22,7 +22,7 @@ def _list(value) -> list[str]:
 class People:
     def __init__(self, h):
         self.h = h
-        self.accounts = Accounts(h.redis)
+        self.accounts = h.accounts
 
     def _profile(
         self, username: str, name: str, phone: str, skills, languages, numbers=None

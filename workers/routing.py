@@ -142,7 +142,8 @@ def end_lone_caller(member: str) -> str:
         raise
     if call.status != "in-progress":
         return "over"
-    lang = h.redis.hget(keys.call(sid), "lang") or h.flow.default_language
+    party = h.store.party(member)
+    lang = (party.lang if party else "") or h.flow.default_language
     if not _say_and_hang_up(h, sid, "conversation_over_alone", lang):
         return "over"
     log.info("ended a lone caller call=%s", sid)
@@ -238,16 +239,12 @@ def _forget_vanished_callers(h, now: int) -> int:
     gone = 0
     for topic in h.flow.topics:
         for lang in h.flow.languages:
-            for member in h.redis.zrange(keys.waiting(topic, lang), 0, -1):
+            for member in h.store.in_line(topic, lang):
                 kind, sid = keys.parse_member(member)
-                if kind != "call":
+                party = h.store.party(member) if kind == "call" else None
+                if party is None:
                     continue
-                seen = (
-                    h.redis.hget(keys.call(sid), "seen_at")
-                    or h.redis.hget(keys.call(sid), "enqueued_at")
-                    or "0"
-                )
-                if now - int(seen) < STALE_AFTER_MS:
+                if now - party.last_seen_ms < STALE_AFTER_MS:
                     continue
                 try:
                     status = h.twilio.calls(sid).fetch().status

@@ -13,7 +13,6 @@ import logging
 
 from flask import after_this_request, current_app, g, request
 
-from helpline import keys
 from helpline.accounts import Accounts, Throttled
 from helpline.api import schemas
 from helpline.api.contract import bp, init_app, operation  # noqa: F401  (init_app: the app's)
@@ -34,7 +33,7 @@ MESSAGES = {
 
 
 def accounts() -> Accounts:
-    return Accounts(helpline().redis)
+    return helpline().accounts
 
 
 def signed_in(view):
@@ -189,7 +188,7 @@ def _offer(username: str) -> dict | None:
     offer = person.current_offer(now) if person else None
     if offer is None:
         return None
-    party = Party.from_hash(offer.member, h.redis.hgetall(keys.party(offer.member)))
+    party = h.store.party(offer.member) or Party.from_hash(offer.member, {})
     topic = h.flow.topics.get(party.topic)
     offered = person.state == "offered"
     return {
@@ -227,8 +226,8 @@ def _decide(accept: bool, offer_id: str):
         result = router.accept(g.account.username, offer_id)
         ok = result == "accepted"
     else:
-        vol = helpline().redis.hgetall(keys.volunteer(g.account.username))
-        if vol.get("offer") != offer_id or vol.get("state") != "offered":
+        volunteer = router.volunteer(g.account.username)
+        if not volunteer or volunteer.offer_member != offer_id or volunteer.state != "offered":
             return error(404, MESSAGES["not-offered"])
         result = router.decline(g.account.username, offer_id)
         ok = result != "stale"

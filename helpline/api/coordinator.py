@@ -13,7 +13,7 @@ from helpline.extensions import helpline
 from helpline.jobs import PERIODIC
 from helpline.model import VOLUNTEER_STATES
 from helpline.people import People
-from helpline.places import PlaceError, Places
+from helpline.places import PlaceError
 from helpline.texts import Refusal
 
 
@@ -31,10 +31,10 @@ def live_stats(h) -> dict:
     for topic in h.flow.topics.values():
         waiting, longest = 0, 0
         for lang in h.flow.languages:
-            line = keys.waiting(topic.id, lang)
-            waiting += h.redis.zcard(line)
-            for _member, score in h.redis.zrange(line, 0, 0, withscores=True):
-                longest = max(longest, now - keys.arrival_of(score))
+            count, first = h.store.line_length(topic.id, lang)
+            waiting += count
+            if first is not None:
+                longest = max(longest, now - first)
         skilled = sum(1 for v in on_duty if topic.skill in v.skills)
         topics.append(
             {
@@ -50,10 +50,7 @@ def live_stats(h) -> dict:
 
     reports = Reports(h.redis, h.settings, h.store.clock)
     today = reports.rows(reports.days(reports.today(), reports.today()), "all")[0]
-    failing = []
-    for job in PERIODIC:
-        if int(h.redis.hget(keys.job_status(job.name), "failures") or 0):
-            failing.append(job.name)
+    failing = [job.name for job in PERIODIC if h.job_runs.status(job.name).failures]
     return {
         "now_ms": now,
         "today": {
@@ -68,7 +65,7 @@ def live_stats(h) -> dict:
         "topics": topics,
         "waiting": sum(t["waiting"] for t in topics),
         "volunteers": by_state,
-        "scheduled_callbacks": h.redis.zcard(keys.SCHEDULED_CALLBACKS),
+        "scheduled_callbacks": h.store.scheduled_callbacks(),
     }
 
 
@@ -190,7 +187,7 @@ def reset_password(username):
 )
 def add_place(place):
     try:
-        return Places(helpline().redis).add(place)
+        return helpline().places.add(place)
     except PlaceError as exc:
         return error(400, exc)
 
@@ -207,7 +204,7 @@ def add_place(place):
 )
 def update_place(place, place_id):
     try:
-        return Places(helpline().redis).update(place_id, place)
+        return helpline().places.update(place_id, place)
     except KeyError:
         return error(404, "place_missing")
     except PlaceError as exc:
@@ -224,7 +221,7 @@ def update_place(place, place_id):
     errors=(404,),
 )
 def delete_place(place_id):
-    if not Places(helpline().redis).delete(place_id):
+    if not helpline().places.delete(place_id):
         return error(404, "place_missing")
     return {"ok": True}
 
@@ -249,7 +246,7 @@ def import_places(query):
     if len(text) > 2_000_000:
         return error(413, "file_too_large")
     try:
-        count = Places(helpline().redis).import_csv(text, replace=query["replace"])
+        count = helpline().places.import_csv(text, replace=query["replace"])
     except PlaceError as exc:
         return error(400, exc)
     return {"ok": True, "imported": count}

@@ -13,7 +13,7 @@ from helpline import keys, wrapup
 from helpline.api import COOKIE, _me, _offer, accounts, error, operation, schemas, signed_in
 from helpline.api.messages import personal_details
 from helpline.extensions import helpline
-from helpline.places import PlaceError, Places
+from helpline.places import PlaceError
 from helpline.streams import LEASE_SECONDS, RENEW_SECONDS, StreamSlots
 from helpline.texts import N_, Refusal
 
@@ -92,7 +92,7 @@ def submit_wrap_up(body, call_id):
     if record is None or record["volunteer"] != g.account.username:
         return error(404, "call_missing")
     try:
-        wrap = wrapup.parse(body, h.flow, Places(h.redis))
+        wrap = wrapup.parse(body, h.flow, h.places)
     except wrapup.WrapUpError as exc:
         if exc.kind == "personal":
             message = personal_details(exc.detail)
@@ -143,7 +143,7 @@ def get_options():
     ok=schemas.Places,
 )
 def find_places(query):
-    places = Places(helpline().redis)
+    places = helpline().places
     if not query["postcode"]:
         if not g.account.is_coordinator:
             return error(400, "postcode_invalid")

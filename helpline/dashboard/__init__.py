@@ -10,7 +10,6 @@ import re
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from helpline import texts as catalogue
-from helpline.accounts import Accounts
 from helpline.api import COOKIE
 from helpline.extensions import helpline
 from helpline.model import PROFILE_NUMBERS
@@ -81,7 +80,7 @@ def page(view=None, *, coordinators: bool = False):
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        found = Accounts(helpline().redis).session(request.cookies.get(COOKIE))
+        found = helpline().accounts.session(request.cookies.get(COOKIE))
         if found is None:
             return redirect(url_for("dashboard.login", next=request.path))
         g.session, g.account = found

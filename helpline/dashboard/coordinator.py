@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Response, abort, render_template, request
 
-from helpline import hours, keys
+from helpline import hours
 from helpline.dashboard import bp, language, page
 from helpline.extensions import helpline
 from helpline.reports import flowchart
@@ -93,19 +93,4 @@ def job_health() -> list[dict]:
 
     from helpline.jobs import PERIODIC
 
-    h = helpline()
-    out = []
-    for job in PERIODIC:
-        status = h.redis.hgetall(keys.job_status(job.name))
-        last = float(status.get("last_success") or 0)
-        out.append(
-            {
-                "name": job.name,
-                "interval": job.interval,
-                "failures": int(status.get("failures") or 0),
-                "last_error": status.get("last_error") or "",
-                "last_success_ago": round(time.time() - last) if last else None,
-                "late": (not last) or time.time() - last > 3 * job.interval,
-            }
-        )
-    return out
+    return helpline().job_runs.health(PERIODIC, time.time())
