@@ -133,8 +133,10 @@ class Stack:
         self.redis = RedisServer(
             self.directory / "redis", "--appendonly", "yes", "--appendfsync", "everysec"
         )
-        self.web_port = free_port()
+        self.web_port = free_port()  # the webhooks (create_voice_app), as Twilio reaches them
         self.base = f"http://127.0.0.1:{self.web_port}"
+        self.dashboard_port = free_port()  # pages, API and streams (create_dashboard_app)
+        self.dashboard = f"http://127.0.0.1:{self.dashboard_port}"
         epoch = int(time.time() * 1000)
         self.sim = Simulator(
             voice_url=f"{self.base}/voice/incoming",
@@ -165,6 +167,7 @@ class Stack:
         self.web_processes = web_processes
         self.worker_count = workers
         self.web: subprocess.Popen | None = None
+        self.dashboard_web: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
         self.cron: subprocess.Popen | None = None
         self.agents: list[Agent] = []
@@ -195,24 +198,40 @@ class Stack:
         return self
 
     def start_web(self) -> None:
+        """The two web services, as in production: the webhooks on sync workers, the
+        dashboard on threads (each open dashboard holds an event stream)."""
+        self.web = self._gunicorn("create_voice_app", self.web_port, self.web_processes, "web")
+        if self.dashboard_web is None or self.dashboard_web.poll() is not None:
+            self.dashboard_web = self._gunicorn(
+                "create_dashboard_app", self.dashboard_port, 1, "dashboard",
+                HELPLINE_WORKER_CLASS="gthread", HELPLINE_THREADS=50,
+            )  # fmt: skip
+        for base, name in ((self.base, "web"), (self.dashboard, "dashboard")):
+            self._wait_healthy(base, name)
+
+    def _gunicorn(self, factory: str, port: int, processes: int, log: str, **extra):
         env = self.env(
-            HELPLINE_BIND=f"127.0.0.1:{self.web_port}",
-            WEB_CONCURRENCY=self.web_processes,
+            HELPLINE_BIND=f"127.0.0.1:{port}",
+            WEB_CONCURRENCY=processes,
             HELPLINE_ACCESS_LOG="",
+            **extra,
         )
-        self.web = subprocess.Popen(
+        return subprocess.Popen(
             [str(BIN / "gunicorn"), "--config", "python:helpline.gunicorn_conf",
-             "helpline:create_app()"],
-            env=env, stdout=self._log("web"), stderr=subprocess.STDOUT,
+             f"helpline:{factory}()"],
+            env=env, stdout=self._log(log), stderr=subprocess.STDOUT,
         )  # fmt: skip
+
+    @staticmethod
+    def _wait_healthy(base: str, name: str) -> None:
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=2):
+                with urllib.request.urlopen(base + "/healthz", timeout=2):
                     return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("gunicorn did not start; see web.log")
+        raise RuntimeError(f"gunicorn did not start; see {name}.log")
 
     def start_worker(self) -> subprocess.Popen:
         worker = subprocess.Popen(
@@ -229,7 +248,7 @@ class Stack:
         for agent in self.agents:
             agent.stop.set()
         self.sim.shutdown()
-        processes = [p for p in [self.web, self.cron, *self.workers] if p]
+        processes = [p for p in [self.web, self.dashboard_web, self.cron, *self.workers] if p]
         for process in processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -254,7 +273,7 @@ class Stack:
             self.sim.add_phone(
                 PhoneOwner(phone, answer_after=2, press_every_call="1", hangup_after=talk_seconds)
             )
-            agent = Agent(self.base, username, vanish=n < vanish)
+            agent = Agent(self.dashboard, username, vanish=n < vanish)
             self.agents.append(agent)
             agent.start()
 
