@@ -9,12 +9,12 @@ import time
 import redis
 from flask import Response, g, request, stream_with_context
 
-from helpline import keys, wrapup
+from helpline import wrapup
 from helpline.api import COOKIE, _me, _offer, accounts, error, operation, schemas, signed_in
 from helpline.api.messages import personal_details
 from helpline.extensions import helpline
 from helpline.places import PlaceError
-from helpline.streams import LEASE_SECONDS, RENEW_SECONDS, StreamSlots
+from helpline.streams import LEASE_SECONDS, RENEW_SECONDS, EventWatch, StreamSlots
 from helpline.texts import N_, Refusal
 
 log = logging.getLogger(__name__)
@@ -208,8 +208,7 @@ def stream_updates():
     def updates():
         last, last_write, last_beat = None, 0.0, time.monotonic()
         last_renewal = last_beat
-        cursor = h.redis.xrevrange(keys.EVENTS, count=1)
-        cursor = cursor[0][0] if cursor else "0-0"
+        watch = EventWatch(h.redis)
         ends = time.monotonic() + STREAM_SECONDS
         while time.monotonic() < ends:
             found = accounts().session(token)
@@ -232,9 +231,7 @@ def stream_updates():
                 if not slots.renew(username, slot):
                     return  # the lease lapsed (a stalled process); the browser reconnects
                 last_renewal = now
-            news = h.redis.xread({keys.EVENTS: cursor}, count=200, block=1000)
-            if news:
-                cursor = news[0][1][-1][0]
+            watch.wait(block_ms=1000)
 
     response = Response(
         stream_with_context(events()),
