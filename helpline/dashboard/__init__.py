@@ -120,9 +120,15 @@ def wallboard():
 @bp.get("/coordinator/people")
 @page(coordinators=True)
 def people():
+    from helpline.reports.labels import Labels
+
     flow = helpline().flow
     skill_names = {topic.skill: topic.name for topic in flow.topics.values()}
-    return render_template("people.html", flow=flow, skill_names=skill_names)
+    labels = Labels(flow, language())
+    skill_labels = {skill: labels.skill(skill) for skill in flow.skills}
+    return render_template(
+        "people.html", flow=flow, skill_names=skill_names, skill_labels=skill_labels
+    )
 
 
 @bp.get("/coordinator/places")
@@ -131,4 +137,4 @@ def places():
     return render_template("places.html")
 
 
-from helpline.dashboard import coordinator  # noqa: E402,F401  (its routes join bp)
+from helpline.dashboard import coordinator, reports  # noqa: E402,F401  (their routes join bp)
