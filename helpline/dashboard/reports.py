@@ -154,7 +154,14 @@ def funding_letter(kind, org):
     row = report.organisation(kind, org)
     if row is None:
         abort(404)
-    return render_template("funding_print.html", row=row, report=report.as_dict(), period=period)
+    return render_template(
+        "funding_print.html",
+        row=row,
+        report=report.as_dict(),
+        period=period,
+        first=periods.day_words(period.first, language()),
+        last=periods.day_words(period.last, language()),
+    )
 
 
 def _activity(only: str | None):

@@ -190,7 +190,8 @@ def _repeat(lang, labels, subject, f, flow) -> dict:
 
 
 def _capacity(lang, labels, subject, f, flow) -> dict:
-    skill = labels.skill(subject)
+    topic = next((t.id for t in flow.topics.values() if t.skill == subject), subject)
+    skill = _topic_words(labels, topic)
     short = runs(f.get("hours") or [])
     if not short:
         return _unknown(lang, labels, subject, f, flow)
