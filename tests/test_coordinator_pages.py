@@ -33,7 +33,7 @@ def test_the_report_shows_findings_charts_and_tables_and_exports_csv(make_world,
         "Veel vaker vragen over de sms-code bij DigiD"
     )
     expect(page.locator(".finding-capacity").first).to_contain_text("Te weinig")
-    assert page.locator("svg.chart").count() == 3  # trend, heat map, top sub-topics
+    assert page.locator("svg.chart").count() == 4  # funnel, trend, heat map, top sub-topics
     expect(page.locator("#data-topics")).to_contain_text("DigiD")
     assert_accessible(page)
     page.screenshot(path=str(DOCS / "coordinator-report.png"), full_page=True)

@@ -181,3 +181,25 @@ def test_a_period_out_of_range_is_refused_in_words(h):
     assert periods.parse({"period": "2026-Q3"}, today, date(2026, 1, 5)).label("nl") == (
         "het 3e kwartaal van 2026"
     )
+
+
+def test_the_wall_boards_alert_counts_only_available_volunteers_who_speak_the_language(h, app):
+    from helpline.api.coordinator import live_stats
+
+    People(h).add("vera", "correct horse battery", role="volunteer", name="Vera",
+                  phone="+31612345670", skills=["digid"], languages=["nl"])  # fmt: skip
+    h.router.set_state("vera", "available")
+
+    def alert() -> bool:
+        with app.test_request_context("/api/stats/live"):
+            topics = {t["topic"]: t for t in live_stats(h)["topics"]}
+        return topics["digid"]["alert"]
+
+    h.store.enqueue("CAenglish", "+31201234567", "digid", "en", None)
+    assert alert()  # a Dutch-speaking volunteer cannot take an English caller
+    h.store.enqueue("CAdutch", "+31201234568", "digid", "nl", None)
+    assert alert()  # the English caller still has nobody
+    h.store.end("CAenglish", "completed", number="+31201234567")
+    assert not alert()
+    h.router.set_state("vera", "paused")
+    assert alert()  # on a break is not available
