@@ -231,7 +231,9 @@ def _wrapup(event, t, facts, dims, volunteer, changes: Changes) -> None:
 
 class Aggregator:
     def __init__(self, client, settings: Settings, clock):
-        self.redis = client
+        from helpline.reports.store import ReportStore
+
+        self.store = ReportStore(client)
         self.settings = settings
         self.clock = clock
         self.zone = ZoneInfo(settings.timezone)
@@ -240,8 +242,7 @@ class Aggregator:
     def lag(self, cap: int = 10_000) -> int:
         """Events not yet counted (at most ``cap``: enough to say the counting is behind,
         without reading a whole backlog on every metrics scrape)."""
-        cursor = self.redis.get(keys.AGG_CURSOR) or "0-0"
-        return len(self.redis.xrange(keys.EVENTS, min=f"({cursor}", count=cap))
+        return len(self.store.uncounted(self.store.cursor(), cap))
 
     def process(self, batch: int = 500, max_batches: int = 200) -> int:
         """Count the events after the cursor; returns how many were counted by this call."""
@@ -254,17 +255,11 @@ class Aggregator:
         return done
 
     def _batch(self, size: int) -> int:
-        cursor = self.redis.get(keys.AGG_CURSOR) or "0-0"
-        events = self.redis.xrange(keys.EVENTS, min=f"({cursor}", count=size)
+        cursor = self.store.cursor()
+        events = self.store.uncounted(cursor, size)
         if not events:
             return 0
-        members = sorted({m for _, e in events if (m := _member(e))})
-        known: dict[str, dict] = {}
-        if members:
-            with self.redis.pipeline(transaction=False) as pipe:
-                for member in members:
-                    pipe.hgetall(keys.agg_facts(member))
-                known = dict(zip(members, pipe.execute(), strict=True))
+        known = self.store.facts(sorted({m for _, e in events if (m := _member(e))}))
         changes = Changes()
         service_level_s = self.settings.service_level_seconds
         for _, event in events:

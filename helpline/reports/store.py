@@ -29,6 +29,25 @@ class ReportStore:
     def __init__(self, client):
         self.redis = client
 
+    # -- the counting ----------------------------------------------------------------------
+
+    def cursor(self) -> str:
+        """The id of the last event counted ('0-0' before the first)."""
+        return self.redis.get(keys.AGG_CURSOR) or "0-0"
+
+    def uncounted(self, cursor: str, count: int) -> list[tuple[str, dict]]:
+        """Up to ``count`` events after the cursor, oldest first."""
+        return self.redis.xrange(keys.EVENTS, min=f"({cursor}", count=count)
+
+    def facts(self, members: list[str]) -> dict[str, dict]:
+        """What the counting knows of each call (or callback) so far."""
+        if not members:
+            return {}
+        with self.redis.pipeline(transaction=False) as pipe:
+            for member in members:
+                pipe.hgetall(keys.agg_facts(member))
+            return dict(zip(members, pipe.execute(), strict=True))
+
     # -- the counters ----------------------------------------------------------------------
 
     def bucket(self, period: str, name: str) -> dict[str, dict[str, int]]:
