@@ -121,7 +121,12 @@ def describe(finding: dict, flow, lang: str) -> dict:
     kind, subject = finding.get("kind"), finding.get("subject") or ""
     figures = finding.get("figures") or {}
     words = _WORDS.get(kind, _unknown)(lang, labels, subject, figures, flow)
-    return {**finding, "figures": figures, **words}
+    return {**finding, "figures": figures, **{k: _sentence(v) for k, v in words.items()}}
+
+
+def _sentence(text: str) -> str:
+    """A sentence starts with a capital ('op zondag …' -> 'Op zondag …')."""
+    return text[:1].upper() + text[1:] if text else text
 
 
 def _topic_words(labels: Labels, topic_id: str) -> str:
@@ -134,7 +139,10 @@ def _topic_words(labels: Labels, topic_id: str) -> str:
 
 def _recurring(lang, labels, subject, f, flow) -> dict:
     count, usual = f.get("count", 0), f.get("usual_per_week", 0)
-    evidence = texts.gettext(lang, "evidence_recurring", count=count, usual=about(usual))
+    if usual < 0.5:
+        evidence = texts.gettext(lang, "evidence_recurring_new", count=count)
+    else:
+        evidence = texts.gettext(lang, "evidence_recurring", count=count, usual=about(usual))
     if f.get("top_words"):
         words = ", ".join(str(w[0]) for w in f["top_words"][:5])
         evidence += " " + texts.gettext(lang, "evidence_words", words=words)
