@@ -17,6 +17,13 @@ from helpline.reports.tables import Reports
 from helpline.reports.weekly import TABLES, WEEKDAYS, WeeklyReport
 from helpline.texts import N_, Refusal, gettext
 
+JOB_WORDS = {  # the background jobs in words (the page never shows their code names)
+    "repair_routing": N_("job_repair_routing"),
+    "process_events": N_("job_process_events"),
+    "sample_duty": N_("job_sample_duty"),
+    "detect_bottlenecks": N_("job_detect_bottlenecks"),
+    "trim_events": N_("job_trim_events"),
+}
 KIND_WORDS = {
     "week": N_("period_kind_week"),
     "month": N_("period_kind_month"),
@@ -107,7 +114,15 @@ def report():
         steps=menu.steps(),
         closed_total=sum(map(sum, closed)),
         closed=charts.heatmap("closed", gettext(lang, "closed_chart"), closed, days),
-        jobs=job_health(),
+        jobs=[
+            {
+                **job,
+                "label": gettext(lang, JOB_WORDS[job["name"]])
+                if job["name"] in JOB_WORDS
+                else job["name"],
+            }
+            for job in job_health()
+        ],
     )
 
 
