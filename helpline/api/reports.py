@@ -9,12 +9,11 @@ from helpline.api import coordinator_only, error, operation, signed_in
 from helpline.api import report_schemas as schemas
 from helpline.api.messages import request_language
 from helpline.extensions import helpline
-from helpline.reports import periods
+from helpline.reports import findings, periods
 from helpline.reports.activity import VolunteerActivity
 from helpline.reports.funding import FundingReport
 from helpline.reports.menu import MenuReport
 from helpline.reports.tables import Reports
-from helpline.reports.weekly import WeeklyReport
 from helpline.texts import Refusal
 
 
@@ -38,9 +37,7 @@ def get_bottleneck_report(query):
     method in words (``evidence_text``, ``method_text``) and its raw ``figures``."""
     h = helpline()
     lang = query.get("lang") if query.get("lang") in ("nl", "en") else request_language()
-    report = WeeklyReport(
-        h, periods.of_kind("week", Reports(h.redis, h.settings, h.store.clock).today()), lang
-    ).findings()
+    report = findings.in_words(Reports(h.redis, h.settings, h.store.clock), h.flow, lang)
     if query.get("kind"):
         report["findings"] = [f for f in report["findings"] if f.get("kind") == query["kind"]]
     return report

@@ -98,6 +98,19 @@ def generated_words(iso: str | None, now_ms: int, zone: ZoneInfo, lang: str) -> 
     return when_words(moment, datetime.fromtimestamp(now_ms / 1000, zone), lang)
 
 
+def in_words(reports, flow, lang: str) -> dict:
+    """The latest findings, each said in words in ``lang``, and when they were worked out (in
+    local time, in words)."""
+    report = reports.store.findings()
+    return {
+        "generated_at": report.get("generated_at"),
+        "generated_words": generated_words(
+            report.get("generated_at"), reports.clock.now_ms(), reports.zone, lang
+        ),
+        "findings": [describe(f, flow, lang) for f in report["findings"]],
+    }
+
+
 def runs(hours: list[list]) -> list[tuple[int, int, int, float, float, int]]:
     """Consecutive short hours of one weekday joined: (weekday, first, last, calls per
     hour, on duty, needed) with the largest shortfall of the run; worst first."""

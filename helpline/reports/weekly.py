@@ -151,19 +151,8 @@ class WeeklyReport:
         return self.reports.rows(self.data, "all")[0]
 
     def findings(self) -> dict:
-        """The latest findings, each said in words in the page's language, and when they
-        were worked out (in local time, in words)."""
-        report = self.reports.store.findings()
-        return {
-            "generated_at": report.get("generated_at"),
-            "generated_words": findings.generated_words(
-                report.get("generated_at"),
-                self.reports.clock.now_ms(),
-                self.reports.zone,
-                self.lang,
-            ),
-            "findings": [findings.describe(f, self.h.flow, self.lang) for f in report["findings"]],
-        }
+        """The latest findings in words in the page's language (see ``findings.in_words``)."""
+        return findings.in_words(self.reports, self.h.flow, self.lang)
 
     def trend_chart(self):
         weeks = self.reports.weeks_until(self.last, 12)
