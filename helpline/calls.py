@@ -68,10 +68,13 @@ class CallStore:
         there; the steps it passed travel on its queued or ended_in_menu event)."""
         if not sid or not step:
             return
-        with self.redis.pipeline(transaction=False) as pipe:
-            pipe.append(keys.menu_path(sid), f"{step} ")
-            pipe.expire(keys.menu_path(sid), MENU_PATH_TTL)
-            pipe.execute()
+        try:
+            with self.redis.pipeline(transaction=False) as pipe:
+                pipe.append(keys.menu_path(sid), f"{step} ")
+                pipe.expire(keys.menu_path(sid), MENU_PATH_TTL)
+                pipe.execute()
+        except redis.RedisError:
+            pass  # only for the reports: the caller hears the menu all the same
 
     def pseudonym(self, number: str | None) -> str:
         return privacy.pseudonym(number or "", self.settings.pseudonym_key)
