@@ -19,6 +19,8 @@ from helpline.model import Party
 from helpline.opening import OpeningHours
 from helpline.scripts import Scripts
 
+MENU_PATH_TTL = 3600  # a call is not in the menu for an hour
+
 
 @dataclass(frozen=True)
 class WaitSnapshot:
@@ -99,6 +101,19 @@ class CallStore:
             numbers += result in ("scrubbed", "expired")
         return numbers
 
+    def menu_step(self, sid: str, step: str) -> None:
+        """Note a menu step presented to a call still in the menu (where it is when it ends
+        there; the steps it passed travel on its queued or ended_in_menu event)."""
+        if not sid or not step:
+            return
+        try:
+            with self.redis.pipeline(transaction=False) as pipe:
+                pipe.append(keys.menu_path(sid), f"{step} ")
+                pipe.expire(keys.menu_path(sid), MENU_PATH_TTL)
+                pipe.execute()
+        except redis.RedisError:
+            pass  # only for the reports: the caller hears the menu all the same
+
     def pseudonym(self, number: str | None) -> str:
         return privacy.pseudonym(number or "", self.settings.pseudonym_key)
 
@@ -117,7 +132,13 @@ class CallStore:
         now = self.clock.now_ms()
         caller = self.pseudonym(number)
         state, arrival, ahead, _ = self.scripts.enqueue(
-            [keys.call(sid), keys.waiting(topic, lang), keys.EVENTS, keys.caller(caller or "-")],
+            [
+                keys.call(sid),
+                keys.waiting(topic, lang),
+                keys.EVENTS,
+                keys.caller(caller or "-"),
+                keys.menu_path(sid),
+            ],
             sid=sid,
             member=keys.call_member(sid),
             now=now,
@@ -171,6 +192,7 @@ class CallStore:
                     line or keys.waiting("-", "-"),
                     keys.EVENTS,
                     keys.number_draft(sid),
+                    keys.menu_path(sid),
                 ],
                 **_in_line(sid, now, line),
                 status=status,

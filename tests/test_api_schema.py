@@ -46,7 +46,8 @@ SKIPPED = {"logout", "streamUpdates", "getOpenApi"}
 OPERATIONS = sorted(
     {
         "acceptOffer", "addPerson", "addPlace", "closeHelpline", "declineOffer", "deletePlace",
-        "findPlaces", "getBottleneckReport", "getCurrentOffer", "getHours", "getLiveStats",
+        "findPlaces", "getBottleneckReport", "getCurrentOffer", "getFundingReport", "getHours",
+        "getLiveStats", "getMenuReport", "getVolunteerActivity",
         "getMe", "getMyCall", "getWrapUpOptions", "importPlaces", "listMyCalls",
         "listPeople", "login", "reopenHelpline", "resetPassword", "setHours", "setStatus",
         "submitWrapUp", "updatePerson", "updatePlace",

@@ -162,10 +162,14 @@ def test_caller_number_is_stored_only_as_a_pseudonym(phone, r):
     assert r.hget(keys.call(phone.sid), "region") == "020"
 
 
-def test_nothing_is_stored_while_a_caller_is_in_the_menu(phone, r):
+def test_nothing_is_stored_while_a_caller_is_in_the_menu_but_the_steps_they_heard(phone, r):
+    """Only the menu steps presented (no number, no choice), for an hour, so that a caller
+    who hangs up in the menu is counted at the step where they gave up."""
     reach_topic_menu(phone, "nl")
     phone.press("3")
-    assert r.keys("*") == []
+    assert r.keys("*") == [keys.menu_path(phone.sid)]
+    assert r.get(keys.menu_path(phone.sid)).split() == ["welcome", "topic", "referral"]
+    assert 0 < r.ttl(keys.menu_path(phone.sid)) <= 3600
 
 
 def test_a_caller_who_hangs_up_in_the_menu_is_recorded_once(phone, r):
@@ -176,3 +180,5 @@ def test_a_caller_who_hangs_up_in_the_menu_is_recorded_once(phone, r):
     assert [e["type"] for e in events] == ["ended_in_menu"]
     assert events[0]["region"] == "020" and events[0]["duration_s"] == "23"
     assert events[0]["open"] == "1"
+    assert events[0]["step"] == "topic" and events[0]["path"].split() == ["welcome", "topic"]
+    assert r.keys(keys.menu_path("*")) == []  # gone with the call

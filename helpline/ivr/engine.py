@@ -66,7 +66,7 @@ class Engine:
         self.flow = flow
         self.flags = flags
         self._rendered: dict[Outcome, str] = {}
-        self._answers: dict[tuple, str] = {}  # (query, key) -> a pure menu answer
+        self._answers: dict[tuple, tuple[str, str]] = {}  # (query, key) -> (answer, step)
 
     # -- decisions --------------------------------------------------------------------------
 
@@ -136,12 +136,13 @@ class Engine:
 
     # -- rendering --------------------------------------------------------------------------
 
-    def recall(self, key) -> str | None:
+    def recall(self, key) -> tuple[str, str] | None:
+        """A kept answer and the step it presents ('' for none: the queue or a callback)."""
         return self._answers.get(key)
 
-    def remember(self, key, xml: str) -> None:
+    def remember(self, key, xml: str, step: str = "") -> None:
         if len(self._answers) < 10_000:
-            self._answers[key] = xml
+            self._answers[key] = (xml, step)
 
     def render_xml(self, outcome: Outcome) -> str:
         """TwiML text for a step without placeholders; the same outcome always renders the

@@ -5,6 +5,7 @@
 -- repeat bonus. Order in the list: priority first, then arrival (see keys.score).
 -- KEYS[1] call hash   KEYS[2] waiting list (zset) of the topic and language   KEYS[3] events
 -- KEYS[4] caller history hash (topic -> last call ms)
+-- KEYS[5] the menu steps the call was presented (space-separated), carried on the event
 -- args: sid (call)   member (its id in the list)   now (ms)   arrival (ms)   topic   lang
 -- priority (base)   referral ('' if none)   repeat_window (ms)   repeat_bonus
 -- call_ttl, history_ttl (s)   caller (pseudonym, '' if unknown)   region
@@ -39,8 +40,10 @@ redis.call('HSET', KEYS[1], 'state', 'waiting', 'topic', args.topic, 'lang', arg
   'enqueued_at', args.arrival, 'line', KEYS[2], 'score', score)
 redis.call('EXPIRE', KEYS[1], args.call_ttl)
 redis.call('ZADD', KEYS[2], score, args.member)
+local path = redis.call('GET', KEYS[5]) or ''
+redis.call('DEL', KEYS[5])
 redis.call('XADD', KEYS[3], '*', 'type', 'queued', 'call', args.sid, 't', args.now,
   'arrival', args.arrival, 'topic', args.topic, 'lang', args.lang, 'priority', priority,
   'referral', args.referral, 'repeat', repeat_caller, 'caller', args.caller,
-  'region', args.region)
+  'region', args.region, 'path', path)
 return {'queued', args.arrival, redis.call('ZRANK', KEYS[2], args.member), repeat_caller}

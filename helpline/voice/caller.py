@@ -39,14 +39,20 @@ def incoming(params) -> VoiceResponse | str:
     callback, and a call that ends in the menu is recorded by its final status callback.
     """
     h = helpline()
+    sid = params.get("CallSid", "")
     if h.hours.status().open:  # the opening menu is the same for every caller
         known = h.engine.recall(("incoming",))
         if known is None:
-            known = present(h.engine.begin(), params)
-            if isinstance(known, str):
-                h.engine.remember(("incoming",), known)
-        return known
-    return present(h.engine.begin(closed=True), params)
+            outcome = h.engine.begin()
+            answer = present(outcome, params)
+            if isinstance(answer, str):
+                h.engine.remember(("incoming",), answer, outcome.ctx.step)
+            known = (answer, outcome.ctx.step)
+        h.store.menu_step(sid, known[1])
+        return known[0]
+    outcome = h.engine.begin(closed=True)
+    h.store.menu_step(sid, outcome.ctx.step)
+    return present(outcome, params)
 
 
 def step(req, params) -> VoiceResponse | str:
@@ -60,10 +66,13 @@ def step(req, params) -> VoiceResponse | str:
     key = (
         None if params.get("SpeechResult") else (req.query_string, (params.get("Digits") or "")[:1])
     )
+    store = helpline().store
+    sid = params.get("CallSid", "")
     if key is not None:
         known = engine.recall(key)
         if known is not None:
-            return known
+            store.menu_step(sid, known[1])
+            return known[0]
     args = req.args
     ctx = Context.from_args(engine.flow, args)
     if args.get("silent"):
@@ -72,9 +81,14 @@ def step(req, params) -> VoiceResponse | str:
         outcome = engine.answer(ctx, params.get("Digits", ""), params.get("SpeechResult", ""))
     else:
         outcome = engine.enter(ctx)
+    if outcome.kind in ("menu", "say"):  # where the caller is now (queue and callback say so
+        store.menu_step(sid, outcome.ctx.step)  # on their own events)
+        step_id = outcome.ctx.step
+    else:
+        step_id = ""
     answer = present(outcome, params)
     if key is not None and isinstance(answer, str):  # a pure menu answer (see present)
-        engine.remember(key, answer)
+        engine.remember(key, answer, step_id)
     return answer
 
 
