@@ -74,8 +74,13 @@ class CallStore:
         lang: str,
         referral: str | None,
         arrival_ms: int | None = None,
+        *,
+        ask_referral: bool = False,
     ) -> tuple[str, int, int]:
-        """Put the caller in line; returns (state, arrival ms, people ahead or -1)."""
+        """Put the caller in line; returns (state, arrival ms, people ahead or -1).
+
+        ``ask_referral``: ask who sent them while they wait, unless they were asked within
+        the repeat window (the call is marked ``ask_ref``)."""
         now = self.clock.now_ms()
         caller = self.pseudonym(number)
         state, arrival, ahead, _ = self.scripts.enqueue(
@@ -88,6 +93,7 @@ class CallStore:
             lang=lang,
             priority=0,
             referral=referral or "",
+            ask_referral=ask_referral,
             repeat_window=self.settings.repeat_window_days * 86_400_000,
             repeat_bonus=self.settings.priority_repeat,
             call_ttl=self.settings.call_ttl,
@@ -219,6 +225,18 @@ class CallStore:
         if outcome == "moved":
             raise RuntimeError("the call's topic kept changing")
         return outcome
+
+    def referral(self, sid: str, referral: str, org: str, *, final: bool) -> str:
+        """Who sent the caller (asked in the wait): kept with the call, and reported once as
+        a ``referral`` event when ``final`` (for the funding report)."""
+        return self.scripts.referral(
+            [keys.call(sid), keys.EVENTS],
+            sid=sid,
+            now=self.clock.now_ms(),
+            referral=referral,
+            org=org,
+            final=final,
+        )
 
     # -- while waiting ---------------------------------------------------------------------
 

@@ -77,9 +77,17 @@ def test_dutch_prompts_stay_short():
                 assert len(sentence.split()) <= 20, (prompt_id, sentence)
 
 
+FLOW = flow_module.load(DEFAULT_FLOW)
+
+
 def topic_options(lang):
-    flow = flow_module.load(DEFAULT_FLOW)
-    return [(o.key, o.speech[lang]) for o in flow.step("topic").options]
+    return [(o.key, o.speech[lang]) for o in FLOW.step("topic").options]
+
+
+def heard(said, lang):
+    """The key a caller's words lead to in the topic menu (a person, key 0, only alone)."""
+    found = speech.candidates(said, topic_options(lang), lang, FLOW.vocabulary, weak="0")
+    return found[0] if len(found) == 1 else None
 
 
 @pytest.mark.parametrize(
@@ -91,18 +99,25 @@ def topic_options(lang):
         ("mijn bankapp doet raar", "4"),
         ("ik ben mijn wachtwoord vergeten", "2"),
         ("tablet", "1"),
-        ("weet ik niet", "5"),
+        ("weet ik niet", "0"),
+        ("iets anders", "5"),
+        ("ik wil iemand spreken", "0"),
+        ("een mens graag", "0"),
+        ("ik heb hulp nodig met mijn bank", "4"),
+        ("ik ben opgelicht", "4"),
+        ("ik krijg geen sms-code", "3"),
+        ("ik krijg geen code", "3"),
         ("drie", "3"),
         ("nummer vier", "4"),
         ("internetbankieren lukt niet", "4"),
         ("mijn wachtwoort", "2"),
-        ("ik wil een vrijwilliger", "5"),
+        ("ik wil een vrijwilliger", "0"),
         ("banaan", None),
         ("", None),
     ],
 )
 def test_spoken_answers_are_matched_robustly_in_dutch(said, key):
-    assert speech.match(said, topic_options("nl"), "nl") == key
+    assert heard(said, "nl") == key
 
 
 @pytest.mark.parametrize(
@@ -112,12 +127,15 @@ def test_spoken_answers_are_matched_robustly_in_dutch(said, key):
         ("I forgot my password", "2"),
         ("digi dee", "3"),
         ("banking app", "4"),
-        ("I don't know", "5"),
+        ("I don't know", "0"),
+        ("a person please", "0"),
+        ("operator", "0"),
+        ("my bank account", "4"),
         ("three", "3"),
     ],
 )
 def test_spoken_answers_are_matched_in_english(said, key):
-    assert speech.match(said, topic_options("en"), "en") == key
+    assert heard(said, "en") == key
 
 
 def test_a_tie_between_two_topics_is_not_a_guess():
@@ -142,10 +160,10 @@ def test_the_last_retry_offers_fewer_options_whatever_the_number_of_tries(
     heard = []
     with app.app_context():
         for _ in range(max_tries - 1):
-            outcome = engine.silence(ctx)
+            outcome = engine.answer(ctx, "8")  # not a key of this menu
             ctx = outcome.ctx
             heard.append(engine.render_xml(outcome))
     last = heard[short_on_try - 2]
-    assert "Blijf anders aan de lijn" in last and "Gaat het over uw telefoon" not in last
+    assert "Blijf anders aan de lijn" in last and "Uw telefoon, tablet" not in last
     if short_on_try > 2:
-        assert "Gaat het over uw telefoon" in heard[0]
+        assert "Uw telefoon, tablet" in heard[0]
