@@ -14,8 +14,8 @@ from helpline.ivr.engine import Context, Outcome
 from helpline.ivr.speech import match
 from helpline.routing.lifecycle import caller_hung_up
 from helpline.voice.callback import callback_dialog, callback_requested
-from helpline.voice.questions import first_question
 from helpline.voice.common import hours_values, int_or, lang_of, topic_of
+from helpline.voice.questions import first_question
 
 TERMINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 DEQUEUED_RESULTS = {"bridged", "bridging-in-process", "redirected", "redirected-from-bridged"}
