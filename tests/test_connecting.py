@@ -151,7 +151,7 @@ def test_a_callback_is_made_retried_when_unanswered_and_bridged_when_answered(re
             answers=[
                 silence(),
                 press("3"),
-                silence(),
+                silence(in_queue=True),  # the referral question in the wait
                 press("1", in_queue=True),
                 press("1", in_queue=True),
             ],

@@ -56,7 +56,9 @@ def test_silence_costs_the_whole_prompt_and_the_timeout_and_says_before_count():
 
 
 def test_a_slower_prompt_takes_longer():
-    slow = '<Gather timeout="1"><Say><prosody rate="80%">een twee drie vier</prosody></Say></Gather>'
+    slow = (
+        '<Gather timeout="1"><Say><prosody rate="80%">een twee drie vier</prosody></Say></Gather>'
+    )
     assert seconds_to_line([request(slow), request(IN_LINE)]) == pytest.approx(4 * 0.5 + 1)
 
 

@@ -12,7 +12,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from helpline import hours, privacy, twiml
 from helpline.extensions import helpline
 from helpline.ivr.speech import match
-from helpline.voice.common import hours_values, int_or, lang_of, topic_of
+from helpline.voice.common import estimate_window, hours_values, int_or, lang_of, topic_of
 
 
 def _yes_no(lang: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -161,10 +161,9 @@ def _confirm_callback(
 def _when(sid: str, topic: str, lang: str) -> str:
     """When the callback will come, as far as the line's pace tells ('' when unknown)."""
     from helpline import wait
-    from helpline.voice.caller import _estimate_window
 
     h = helpline()
-    window = _estimate_window()
+    window = estimate_window()
     snap = h.store.wait_snapshot(sid, topic, lang, window)
     minutes = None
     if snap.ahead is not None:

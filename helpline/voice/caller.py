@@ -14,7 +14,7 @@ from helpline.ivr.engine import Context, Outcome
 from helpline.ivr.speech import match
 from helpline.routing.lifecycle import caller_hung_up
 from helpline.voice.callback import callback_dialog, callback_requested
-from helpline.voice.common import hours_values, int_or, lang_of, topic_of
+from helpline.voice.common import estimate_window, hours_values, int_or, lang_of, topic_of
 from helpline.voice.questions import first_question
 
 TERMINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
@@ -140,7 +140,7 @@ def wait_round(args, params) -> VoiceResponse:
         lang_of(args.get("lang")),
         topic_of(args.get("topic")),
     )
-    window = _estimate_window()
+    window = estimate_window()
     snap = h.store.wait_snapshot(sid, topic, lang, window)
     state = snap.call.get("state")
     response = VoiceResponse()
@@ -211,15 +211,6 @@ def wait_round(args, params) -> VoiceResponse:
     response.append(gather)
     h.store.note(sid, **noted)
     return response
-
-
-def _estimate_window() -> int:
-    """The window of recent answers for this moment (see ``wait.estimate_window``)."""
-    h = helpline()
-    now = h.store.clock.now()
-    opened = hours.open_since(h.hours.schedule(), now)
-    open_for = None if opened is None else int((now - opened).total_seconds())
-    return wait.estimate_window(h.settings.estimate_window, open_for)
 
 
 def _say_position(parent, ahead: int, answered_recently: int, window: int, lang: str) -> None:
@@ -364,8 +355,9 @@ def sorry_closed(lang: str) -> VoiceResponse:
     response = VoiceResponse()
     twiml.say(response, h.flow, "callback_give_up", lang)
     twiml.say(
-        response, h.flow, "closed_goodbye", lang, {"hours": hours.describe_weekly(weekly, lang)}
+        response, h.flow, "closed_hours", lang, {"hours": hours.describe_weekly(weekly, lang)}
     )
+    twiml.say(response, h.flow, "closed_goodbye", lang)
     response.hangup()
     return response
 
