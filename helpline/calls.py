@@ -226,6 +226,21 @@ class CallStore:
             raise RuntimeError("the call's topic kept changing")
         return outcome
 
+    def back_in_line(self, sid: str) -> str:
+        """A caller left alone after a conversation that never was: the front of their line,
+        with their original arrival ('queued'), or 'stale'."""
+        topic, lang = self.redis.hmget(keys.call(sid), ["topic", "lang"])
+        if not topic or not lang:
+            return "stale"
+        return self.scripts.back_in_line(
+            [keys.call(sid), keys.waiting(topic, lang), keys.EVENTS],
+            sid=sid,
+            member=keys.call_member(sid),
+            now=self.clock.now_ms(),
+            span=keys.PRIORITY_SPAN,
+            max_priority=keys.MAX_PRIORITY,
+        )
+
     def referral(self, sid: str, referral: str, org: str, *, final: bool) -> str:
         """Who sent the caller (asked in the wait): kept with the call, and reported once as
         a ``referral`` event when ``final`` (for the funding report)."""

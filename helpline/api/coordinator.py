@@ -19,7 +19,7 @@ from helpline.texts import Refusal
 
 def live_stats(h) -> dict:
     """Waiting callers per topic, the longest wait, volunteers per state, and an alert for every
-    line with callers but nobody on duty who has the skill."""
+    line with callers but nobody on duty who has the skill and speaks their language."""
     now = h.store.clock.now_ms()
     volunteers = [h.router.volunteer(v) for v in h.router.volunteer_ids()]
     volunteers = [v for v in volunteers if v]
@@ -36,6 +36,13 @@ def live_stats(h) -> dict:
             for _member, score in h.redis.zrange(line, 0, 0, withscores=True):
                 longest = max(longest, now - keys.arrival_of(score))
         skilled = sum(1 for v in on_duty if topic.skill in v.skills)
+        # an alert counts language: English callers wait for an English speaker with the topic
+        short = [
+            lang
+            for lang in h.flow.languages
+            if h.redis.zcard(keys.waiting(topic.id, lang))
+            and not any(topic.skill in v.skills and lang in v.languages for v in on_duty)
+        ]
         topics.append(
             {
                 "topic": topic.id,
@@ -43,7 +50,8 @@ def live_stats(h) -> dict:
                 "waiting": waiting,
                 "longest_wait_seconds": longest // 1000,
                 "skilled_on_duty": skilled,
-                "alert": waiting > 0 and skilled == 0,
+                "alert": bool(short),
+                "alert_languages": short,
             }
         )
     from helpline.reports.tables import Reports

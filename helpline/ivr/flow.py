@@ -21,7 +21,8 @@ KNOWN_FLAGS = {"ask_referral"}
 # Prompts the engine itself says (waiting, callbacks, errors), so every flow must define them.
 ENGINE_PROMPTS = tuple(
     """
-    wrong_input closed_hours callback_when tie_question tie_option tie_end back_in_line callback_voicemail queued
+    wrong_input closed_hours callback_when tie_question tie_option tie_end back_in_line
+    callback_voicemail queued
     closed_holiday closed_day wait_first_in_line wait_people_ahead wait_one_ahead
     wait_estimate wait_estimate_short wait_unknown wait_reassure wait_callback_hint
     wait_too_long wait_keep_waiting wait_hold_limit wait_hold_limit_no_number queue_full
