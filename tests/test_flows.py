@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -68,13 +69,56 @@ def test_default_topics_map_to_their_skills():
     }
 
 
-def test_dutch_prompts_stay_short():
-    """Plain Dutch: no spoken sentence in the shipped flow is longer than 20 words."""
+def dutch_sentences(texts) -> list[str]:
+    """The Dutch sentences of a prompt (lines said in another language's voice left out)."""
+    found = []
+    for line in texts["nl"]:
+        if line.lang and line.lang != "nl":
+            continue
+        found += [s for s in re.split(r"(?<=[.?!])\s+", line.text.strip()) if s.strip()]
+    return found
+
+
+def words(sentence: str) -> int:
+    return len(re.sub(r"\{\w+\}", "x", sentence).split())  # a placeholder is one word
+
+
+INSTRUCTION = re.compile(r"\b(druk|toets|bel|zeg|blijf)\b", re.IGNORECASE)
+KEY_OFFER = re.compile(r"\bdruk (?:dan )?op (?:\d|sterretje|hekje)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("prompt_id", sorted(flow_module.load(DEFAULT_FLOW).prompts))
+def test_every_dutch_prompt_is_plain_dutch_b1(prompt_id):
+    """B1: at most 12 words a sentence on average and never more than 20, one instruction a
+    sentence, and the option before the key ('DigiD? Druk op 3.', never 'Druk op 3 voor
+    DigiD.')."""
+    texts = flow_module.load(DEFAULT_FLOW).prompts[prompt_id]
+    sentences = dutch_sentences(texts)
+    if not sentences:
+        return
+    counts = [words(s) for s in sentences]
+    assert max(counts) <= 20, (prompt_id, sentences)
+    assert sum(counts) / len(counts) <= 12, (prompt_id, sentences)
+    for sentence in sentences:
+        assert len(INSTRUCTION.findall(sentence)) <= 1, (prompt_id, sentence)
+        offer = KEY_OFFER.search(sentence)
+        if offer:
+            assert not re.search(r"\b(voor|om)\b", sentence[offer.end() :]), (prompt_id, sentence)
+    for line in texts["nl"]:
+        first = re.split(r"(?<=[.?!])\s+", line.text.strip())[0]
+        assert not KEY_OFFER.match(first) or len(texts["nl"]) == 1, (prompt_id, line.text)
+
+
+def test_the_option_comes_before_its_key_in_every_menu_line():
     flow = flow_module.load(DEFAULT_FLOW)
-    for prompt_id, texts in flow.prompts.items():
-        for line in texts["nl"]:
-            for sentence in line.text.replace("?", ".").split("."):
-                assert len(sentence.split()) <= 20, (prompt_id, sentence)
+    for step in flow.steps.values():
+        if step.type != "menu":
+            continue
+        for line in flow.prompts[step.prompt]["nl"]:
+            sentences = re.split(r"(?<=[.?!])\s+", line.text.strip())
+            for index, sentence in enumerate(sentences):
+                if KEY_OFFER.search(sentence):
+                    assert index > 0 or not sentence.lower().startswith("druk"), line.text
 
 
 FLOW = flow_module.load(DEFAULT_FLOW)
