@@ -279,7 +279,9 @@ def test_a_callback_that_reaches_a_voicemail_leaves_a_message_and_counts_as_unan
             timeout=60,
         )
         voicemail = next(
-            c for c in sim.calls.values() if c.to == citizen.number and c.direction == "outbound-api"
+            c
+            for c in sim.calls.values()
+            if c.to == citizen.number and c.direction == "outbound-api"
         )
         assert voicemail.answered_by == "machine_end_beep"
         assert voicemail.entries("voicemail-greeting")
