@@ -23,6 +23,12 @@ EXPECTED = {
     "broken_missing_translation": "prompt 'topic_short' (used by step 'topic') has no text in 'en'",
     "broken_unknown_topic": "step 'topic' option 1: topic 'tablet' is not a known topic",
     "broken_duplicate_key": "step 'topic' option 2: key '1' is used twice in this menu",
+    "broken_organisation_kind": "organisation 'ing': kind 'tv_advert' must be one of",
+    "broken_speech_reason": "speech setting 'speech_timeout': says no reason ('why')",
+    "broken_no_person_key": "step 'topic': has no key 0 (a person, in every menu)",
+    "broken_person_words": (
+        "speech 'person' (wanting a person: key 0 in every menu): no words for language 'en'"
+    ),
 }
 
 
