@@ -127,8 +127,13 @@ class CallStore:
         lang: str,
         referral: str | None,
         arrival_ms: int | None = None,
+        *,
+        ask_referral: bool = False,
     ) -> tuple[str, int, int]:
-        """Put the caller in line; returns (state, arrival ms, people ahead or -1)."""
+        """Put the caller in line; returns (state, arrival ms, people ahead or -1).
+
+        ``ask_referral``: ask who sent them while they wait, unless they were asked within
+        the repeat window (the call is marked ``ask_ref``)."""
         now = self.clock.now_ms()
         caller = self.pseudonym(number)
         state, arrival, ahead, _ = self.scripts.enqueue(
@@ -147,6 +152,7 @@ class CallStore:
             lang=lang,
             priority=0,
             referral=referral or "",
+            ask_referral=ask_referral,
             repeat_window=self.settings.repeat_window_days * 86_400_000,
             repeat_bonus=self.settings.priority_repeat,
             call_ttl=self.settings.call_ttl,
@@ -279,6 +285,33 @@ class CallStore:
         if outcome == "moved":
             raise RuntimeError("the call's topic kept changing")
         return outcome
+
+    def back_in_line(self, sid: str) -> str:
+        """A caller left alone after a conversation that never was: the front of their line,
+        with their original arrival ('queued'), or 'stale'."""
+        topic, lang = self.redis.hmget(keys.call(sid), ["topic", "lang"])
+        if not topic or not lang:
+            return "stale"
+        return self.scripts.back_in_line(
+            [keys.call(sid), keys.waiting(topic, lang), keys.EVENTS],
+            sid=sid,
+            member=keys.call_member(sid),
+            now=self.clock.now_ms(),
+            span=keys.PRIORITY_SPAN,
+            max_priority=keys.MAX_PRIORITY,
+        )
+
+    def referral(self, sid: str, referral: str, org: str, *, final: bool) -> str:
+        """Who sent the caller (asked in the wait): kept with the call, and reported once as
+        a ``referral`` event when ``final`` (for the funding report)."""
+        return self.scripts.referral(
+            [keys.call(sid), keys.EVENTS],
+            sid=sid,
+            now=self.clock.now_ms(),
+            referral=referral,
+            org=org,
+            final=final,
+        )
 
     # -- while waiting ---------------------------------------------------------------------
 

@@ -18,7 +18,8 @@ from helpline.texts import Refusal
 def live_stats(h) -> dict:
     """Waiting callers per topic, the longest wait, volunteers per state, today's callers who
     hung up in the menu (per step) and who called while closed, and an alert for every line
-    with callers but no available volunteer with its skill and language."""
+    with callers but no available volunteer with its skill and their language (the languages
+    short are named)."""
     now = h.store.clock.now_ms()
     volunteers = [h.router.volunteer(v) for v in h.router.volunteer_ids()]
     volunteers = [v for v in volunteers if v]
@@ -28,14 +29,15 @@ def live_stats(h) -> dict:
     available = [v for v in volunteers if v.state == "available"]
     topics = []
     for topic in h.flow.topics.values():
-        waiting, longest, alert = 0, 0, False
+        waiting, longest, short = 0, 0, []
         for lang in h.flow.languages:
             count, first = h.store.line_length(topic.id, lang)
             waiting += count
             if first is not None:
                 longest = max(longest, now - first)
             able = [v for v in available if topic.skill in v.skills and lang in v.languages]
-            alert = alert or (count > 0 and not able)
+            if count and not able:
+                short.append(lang)
         topics.append(
             {
                 "topic": topic.id,
@@ -43,7 +45,8 @@ def live_stats(h) -> dict:
                 "waiting": waiting,
                 "longest_wait_seconds": longest // 1000,
                 "skilled_on_duty": sum(1 for v in available if topic.skill in v.skills),
-                "alert": alert,
+                "alert": bool(short),
+                "alert_languages": short,
             }
         )
     from helpline.reports.labels import Labels

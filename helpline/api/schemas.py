@@ -356,6 +356,7 @@ class TopicLoad(Schema):
     longest_wait_seconds = f.Integer(required=True)
     skilled_on_duty = f.Integer(required=True)
     alert = f.Boolean(required=True)
+    alert_languages = strings()  # languages with callers but nobody on duty to take them
 
 
 class LiveStats(Schema):

@@ -37,7 +37,10 @@ async function refresh() {
     el("div", {}, el("dt", {}, WB_STATES[state] ? _(WB_STATES[state]) : state), el("dd", {}, String(n))));
   document.getElementById("states").replaceChildren(...states);
   const alerts = data.topics.filter((x) => x.alert).map((x) =>
-    el("p", { class: "banner warn" }, _("alert_no_skill", { topic: nameOf(x.name) })));
+    el("p", { class: "banner warn" }, _("alert_no_skill", {
+      topic: nameOf(x.name),
+      languages: (x.alert_languages || []).map((lang) => named("language", lang) || lang).join(", "),
+    })));
   if (data.failing_jobs.length) {
     alerts.push(el("p", { class: "banner warn" }, _("failing_jobs", { jobs: data.failing_jobs.join(", ") })));
   }
