@@ -9,6 +9,7 @@ from flask import g, request
 from helpline import keys
 from helpline.accounts import AccountError
 from helpline.api import coordinator_only, error, operation, schemas
+from helpline.api.contract import IMPORT_LIMIT
 from helpline.extensions import helpline
 from helpline.jobs import PERIODIC
 from helpline.model import VOLUNTEER_STATES
@@ -129,7 +130,9 @@ def list_people():
 )
 def add_person(person):
     try:
-        account = People(helpline()).add(person.pop("username"), person.pop("password"), **person)
+        account = People(helpline()).add(
+            person.pop("username"), person.pop("password"), must_change=True, **person
+        )
     except AccountError as exc:
         return error(400, exc)
     return {"ok": True, "username": account.username}
@@ -245,8 +248,9 @@ CSV_BODY = {"required": True, "content": {"text/csv": {"schema": {"type": "strin
 )
 def import_places(query):
     """CSV in the request body (text/csv); ``?replace=1`` replaces the whole directory."""
+    request.max_content_length = IMPORT_LIMIT
     text = request.get_data(cache=False, as_text=True)
-    if len(text) > 2_000_000:
+    if len(text) > IMPORT_LIMIT:
         return error(413, "file_too_large")
     try:
         count = Places(helpline().redis).import_csv(text, replace=query["replace"])
@@ -319,7 +323,10 @@ def close_helpline(closure):
     reason_nl = closure["reason_nl"].strip()[:300]
     reason_en = (closure.get("reason_en") or "").strip()[:300]
     h = helpline()
-    h.hours.close({"nl": reason_nl, "en": reason_en or reason_nl}, closure.get("until"))
+    try:
+        h.hours.close({"nl": reason_nl, "en": reason_en or reason_nl}, closure.get("until"))
+    except Refusal as exc:
+        return error(400, exc)
     return _hours_state(h)
 
 

@@ -88,15 +88,20 @@ DIMENSIONS = {
 }
 
 
+FIRST_YEAR = 2000  # no week of the helpline's lies before
+
+
 def parse_week(text: str | None, today: date) -> str:
-    """A valid ISO week ('2026-W48'); this week for anything else."""
+    """A valid ISO week ('2026-W48') from FIRST_YEAR to a year ahead; this week for anything
+    else (so the weeks before and after it can be named too)."""
     match = WEEK.match(text or "")
     if match:
         try:
-            date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-            return text
+            monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
         except ValueError:
-            pass
+            return week_name(today)
+        if FIRST_YEAR <= monday.year and monday <= today + timedelta(days=366):
+            return text
     return week_name(today)
 
 
