@@ -102,6 +102,8 @@ class Session:
     token: str
     username: str
     csrf: str
+    opened: int = 0  # when it began (s)
+    seen: int = 0  # when it was last used (s)
 
 
 class Accounts:
@@ -287,13 +289,19 @@ class Accounts:
             # that was still checking the old password while it was reset), or idle too long
             self.logout(token)
             return None
-        if now - seen >= 10:  # still in use: the idle time starts again (a write per 10 s)
-            lifetime = min(self.idle_seconds, SESSION_SECONDS - (now - opened)) + 5
-            pipe = self.redis.pipeline(transaction=False)
-            pipe.hset(keys.session(token), "seen", now)
-            pipe.expire(keys.session(token), max(1, lifetime))
-            pipe.execute()
-        return Session(token, data["user"], data["csrf"]), account
+        return Session(token, data["user"], data["csrf"], opened, seen), account
+
+    def touch(self, session: Session) -> None:
+        """The session was used for a request it was allowed: its idle time starts again (at
+        most one write per 10 s). A refused request does not count, and changes nothing."""
+        now = int(time.time())
+        if now - session.seen < 10:
+            return
+        lifetime = min(self.idle_seconds, SESSION_SECONDS - (now - session.opened)) + 5
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hset(keys.session(session.token), "seen", now)
+        pipe.expire(keys.session(session.token), max(1, lifetime))
+        pipe.execute()
 
     def logout(self, token: str) -> None:
         self.scripts.session_close(

@@ -52,7 +52,8 @@ def signed_in(view):
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        found = accounts().session(request.cookies.get(COOKIE))
+        sessions = accounts()
+        found = sessions.session(request.cookies.get(COOKIE))
         if found is None:
             return error(401, "not_signed_in")
         g.session, g.account = found
@@ -62,6 +63,7 @@ def signed_in(view):
                 return error(403, "csrf_wrong")
         if g.account.must_change and request.endpoint not in BEFORE_PASSWORD_CHANGE:
             return error(403, "password_change_required")
+        sessions.touch(g.session)
         helpline().router.heartbeat(g.account.username)
         return view(*args, **kwargs)
 

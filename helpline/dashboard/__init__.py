@@ -10,8 +10,7 @@ import re
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from helpline import texts as catalogue
-from helpline.accounts import Accounts
-from helpline.api import COOKIE
+from helpline.api import COOKIE, accounts
 from helpline.extensions import helpline
 from helpline.texts import LANGUAGES
 
@@ -80,10 +79,12 @@ def page(view=None, *, coordinators: bool = False):
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        found = Accounts(helpline().redis).session(request.cookies.get(COOKIE))
+        sessions = accounts()  # with the idle time set
+        found = sessions.session(request.cookies.get(COOKIE))
         if found is None:
             return redirect(url_for("dashboard.login", next=request.path))
         g.session, g.account = found
+        sessions.touch(g.session)
         if coordinators and not g.account.is_coordinator:
             return render_template("forbidden.html"), 403
         return view(*args, **kwargs)
