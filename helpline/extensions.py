@@ -13,6 +13,8 @@ import time
 
 import redis
 from flask import Flask, current_app
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from redis.sentinel import Sentinel
 from twilio.request_validator import RequestValidator
 
@@ -62,10 +64,11 @@ class FailoverRedis(redis.Redis):
                 self._gone = False
                 return result
             except (redis.ConnectionError, redis.TimeoutError):
-                if time.monotonic() + pause > deadline:
+                left = deadline - time.monotonic()
+                if left <= 0:
                     self._gone = True
                     raise
-                time.sleep(pause)
+                time.sleep(min(pause, left))
                 pause = min(pause * 2, 0.5)
 
 
@@ -79,6 +82,7 @@ def connect_redis(settings: Settings, *, decode_responses: bool) -> redis.Redis:
         "socket_timeout": 5,
         "socket_connect_timeout": 2,
         "health_check_interval": 30,
+        "retry": Retry(NoBackoff(), 0),  # the tries again are FailoverRedis's, safe ones only
     }
     sentinels = sentinel_addresses(settings.redis_sentinels)
     if not sentinels:

@@ -87,3 +87,52 @@ def test_a_primary_killed_mid_surge_fails_over_and_no_caller_is_lost(tmp_path):
             assert "an application error has occurred" not in leg.said()
     finally:
         stack.stop()
+
+
+# -- the client's retries, without Sentinel -------------------------------------------------
+
+
+def test_a_safe_command_waits_for_redis_to_come_back_and_an_unsafe_one_does_not(tmp_path):
+    from helpline.extensions import FailoverRedis
+    from helpline.localredis import RedisServer
+
+    server = RedisServer(tmp_path / "redis")
+    client = FailoverRedis.from_url(f"redis://127.0.0.1:{server.port}/0", decode_responses=True)
+    threading.Timer(0.5, server.start).start()  # Redis comes back in half a second
+    try:
+        started = time.monotonic()
+        assert client.get("anything") is None  # tried again until it answered
+        assert 0.4 < time.monotonic() - started < client.retry_seconds
+    finally:
+        time.sleep(0.1)
+        server.stop()
+    started = time.monotonic()
+    try:
+        client.incr("counter")  # not safe to run twice: tried once
+        raise AssertionError("INCR reached a stopped Redis")
+    except Exception as exc:  # noqa: BLE001
+        assert "Connection" in type(exc).__name__ or "connect" in str(exc).lower()
+    assert time.monotonic() - started < 1.5
+
+
+def test_after_giving_up_the_client_fails_at_once_until_redis_answers(tmp_path):
+    import redis
+
+    from helpline.extensions import SAFE_TO_RETRY, FailoverRedis
+    from helpline.localredis import free_port
+
+    assert {"EVALSHA", "GET", "HGETALL", "SET"} <= SAFE_TO_RETRY
+    assert not {"INCR", "HINCRBY", "XADD", "LPUSH", "RPOPLPUSH"} & SAFE_TO_RETRY
+
+    class Quick(FailoverRedis):
+        retry_seconds = 0.3
+
+    client = Quick.from_url(f"redis://127.0.0.1:{free_port()}/0")
+    started = time.monotonic()
+    for _ in range(2):
+        try:
+            client.get("x")
+        except redis.ConnectionError:
+            pass
+    first_two = time.monotonic() - started
+    assert 0.2 < first_two < 1.0  # the first waited its 0.3 s, the second failed at once
