@@ -104,21 +104,42 @@ class Accounts:
         )
         return account, data.get("password")
 
-    def _change(self, username: str, fields: dict[str, str], *, end_sessions: bool) -> None:
+    def _change(
+        self, username: str, fields: dict[str, str], *, end_sessions: bool, keep: str = ""
+    ) -> None:
         changed = self.scripts.account_change(
             [keys.user(username), keys.user_sessions(username)],
             session_prefix=keys.session(""),
             end_sessions=end_sessions,
             fields=fields,
+            keep=keep,
+            keep_pw=_fingerprint(fields["password"]) if keep else "",
         )
         if not changed:
             raise AccountError("account_missing", username=username)
 
-    def set_password(self, username: str, password: str) -> None:
-        """A new password; every session opened with the old one ends."""
+    def set_password(self, username: str, password: str, *, keep_session: str = "") -> None:
+        """A new password; every session opened with the old one ends (but ``keep_session``,
+        the one a person changes their own password in)."""
         if len(password) < 10:
             raise AccountError("password_too_short")
-        self._change(username, {"password": _hasher.hash(password)}, end_sessions=True)
+        self._change(
+            username, {"password": _hasher.hash(password)}, end_sessions=True, keep=keep_session
+        )
+
+    def change_own_password(
+        self, session: Session, current: str, new: str, *, address: str
+    ) -> None:
+        """A person changes their own password: the current one first (each try counts like a
+        sign-in attempt, so it cannot be guessed here either), then the same rules as for every
+        password. Their other sessions end; this one stays. Raises Throttled."""
+        self._count_attempt(session.username, address)
+        _account, stored = self._read(session.username)
+        try:
+            _hasher.verify(stored or _DUMMY_HASH, current or "")
+        except (VerificationError, InvalidHashError):
+            raise AccountError("password_current_wrong") from None
+        self.set_password(session.username, new, keep_session=session.token)
 
     def set_profile(self, username: str, *, name: str, role: str) -> None:
         """A new display name and role (sessions stay: each request reads the role anew)."""

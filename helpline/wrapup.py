@@ -85,7 +85,8 @@ def save(h, volunteer_id: str, member: str, wrap: WrapUp) -> str:
         now=h.store.clock.now_ms(),
         fields=wrap.fields(),
     )
-    if result == "saved":
+    if result == "saved":  # what was noted during the call is in the wrap-up now
+        h.redis.delete(keys.call_draft(keys.record_member(member), volunteer_id))
         vol = h.redis.hmget(keys.volunteer(volunteer_id), ["state", "last_call"])
         if vol == ["wrapup", member]:
             h.router.end_wrapup(volunteer_id)
@@ -115,7 +116,7 @@ def record(h, member: str) -> dict | None:
         "volunteer": raw.get("volunteer"),
         "kind": keys.member_kind(member),
         "topic": raw.get("topic") or None,
-        "topic_name": topic.name.get("nl") if topic else None,
+        "topic_name": topic.staff_label("nl") if topic else None,
         "language": raw.get("lang") or None,
         "repeat_caller": raw.get("repeat") == "1",
         "referral": raw.get("referral") or None,

@@ -49,7 +49,9 @@ OPERATIONS = sorted(
         "findPlaces", "getBottleneckReport", "getCurrentOffer", "getHours", "getLiveStats",
         "getMe", "getMyCall", "getWrapUpOptions", "importPlaces", "listMyCalls",
         "listPeople", "login", "reopenHelpline", "resetPassword", "setHours", "setStatus",
-        "submitWrapUp", "updatePerson", "updatePlace",
+        "submitWrapUp", "updatePerson", "updatePlace", "getCurrentCall", "saveCallNote",
+        "holdCall", "resumeCall", "transferCall", "extendWrapUp", "findLocalHelp",
+        "getMyAccount", "changePassword",
     }
 )  # fmt: skip
 CHECKS = [

@@ -197,7 +197,7 @@ def _offer(username: str) -> dict | None:
         "state": person.state,
         "kind": "callback" if party.is_callback else "call",
         "topic": party.topic or None,
-        "topic_name": topic.name.get("nl") if topic else None,
+        "topic_name": topic.staff_label("nl") if topic else None,
         "language": party.lang or None,
         "waited_seconds": party.waited_ms(now) // 1000,
         "repeat_caller": party.repeat,
@@ -250,4 +250,5 @@ def decline_offer(offer_id):
     return _decide(False, offer_id)
 
 
-from helpline.api import coordinator, volunteer  # noqa: E402,F401  (their routes join bp)
+from helpline.api import account as account_routes  # noqa: E402,F401  (its routes join bp)
+from helpline.api import coordinator, desk, volunteer  # noqa: E402,F401  (their routes join bp)

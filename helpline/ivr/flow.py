@@ -47,9 +47,10 @@ ENGINE_PROMPTS = (
     "sorry_wait",
     "goodbye",
     "volunteer_whisper",
+    "volunteer_caller",
     "volunteer_widened",
+    "volunteer_colleague_whisper",
     "volunteer_no_key",
-    "volunteer_connecting",
     "volunteer_caller_gone",
     "volunteer_calling_citizen",
     "volunteer_citizen_unreachable",
@@ -57,6 +58,9 @@ ENGINE_PROMPTS = (
     "callback_citizen_greeting",
     "conversation_over",
     "conversation_over_alone",
+    "caller_on_hold",
+    "caller_warm_transfer",
+    "caller_transferred",
 )
 
 
@@ -111,6 +115,11 @@ class Topic:
     name: dict[str, str]
     # What volunteers can pick in the wrap-up form: sub-topic id -> name per language.
     subtopics: dict[str, dict[str, str]] = field(default_factory=dict)
+    # What volunteers read and hear (without "uw": "de bank"); the name when there is none.
+    staff: dict[str, str] = field(default_factory=dict)
+
+    def staff_label(self, lang: str) -> str:
+        return self.staff.get(lang) or self.name.get(lang) or self.id
 
 
 @dataclass(frozen=True)
@@ -128,6 +137,13 @@ class Flow:
     closed_start: str
     steps: dict[str, Step]
     prompts: dict[str, dict[str, tuple[Line, ...]]]
+    # What volunteers read for a referral source, per language (never the id itself).
+    referral_staff: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def referral_label(self, source: str, lang: str) -> str | None:
+        """The staff label of a referral source, or None when the flow has none."""
+        names = self.referral_staff.get(source) or {}
+        return names.get(lang) or names.get(self.default_language) or None
 
     def step(self, step_id: str) -> Step:
         return self.steps[step_id]
@@ -148,6 +164,15 @@ DEFAULT_SETTINGS = {"max_tries": 3, "timeout": 6, "repeat_key": "*", "slow_rate"
 
 def _is_str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _labels(where: str, labels: Any, languages: list, *, optional: bool = True) -> list[str]:
+    """A label per language (``{nl: ..., en: ...}``); ``optional``: may be absent."""
+    if labels is None and optional:
+        return []
+    if not isinstance(labels, dict):
+        return [f"{where} must give a text per language"]
+    return [f"{where} has no text in '{lang}'" for lang in languages if not labels.get(lang)]
 
 
 def check(data: Any) -> list[str]:
@@ -209,6 +234,7 @@ def check(data: Any) -> list[str]:
         for lang in languages:
             if not isinstance(names.get(lang), str):
                 problems.append(f"topic '{topic_id}': no name in language '{lang}'")
+        problems.extend(_labels(f"topic '{topic_id}': staff label", topic.get("staff"), languages))
         subtopics = topic.get("subtopics") or {}
         if not isinstance(subtopics, dict):
             problems.append(f"topic '{topic_id}': 'subtopics' must map ids to names")
@@ -226,10 +252,21 @@ def check(data: Any) -> list[str]:
     if not _is_str_list(referral_sources):
         problems.append("'referral_sources' must be a list of ids")
         referral_sources = []
+    referral_staff = data.get("referral_staff") or {}
+    if not isinstance(referral_staff, dict):
+        problems.append("'referral_staff' must map referral sources to a label per language")
+        referral_staff = {}
+    for source, labels in referral_staff.items():
+        if source not in referral_sources:
+            problems.append(f"referral_staff: '{source}' is not in referral_sources")
+        problems.extend(_labels(f"referral_staff '{source}'", labels, languages, optional=False))
 
     steps = data["steps"] if isinstance(data["steps"], dict) else {}
     prompts = data["prompts"] if isinstance(data["prompts"], dict) else {}
     used_prompts: dict[str, str] = {name: "the engine" for name in ENGINE_PROMPTS}
+    for lang in languages:  # the whisper names a caller who speaks another language
+        if lang != default_language:
+            used_prompts.setdefault(f"volunteer_caller_in_{lang}", "the volunteer's whisper")
 
     def check_route(where: str, route: Any) -> list[str]:
         found: list[str] = []
@@ -422,6 +459,7 @@ def build(data: dict) -> Flow:
                 t["skill"],
                 dict(t["name"]),
                 {sid: dict(names) for sid, names in (t.get("subtopics") or {}).items()},
+                dict(t.get("staff") or {}),
             )
             for tid, t in data["topics"].items()
         },
@@ -431,6 +469,7 @@ def build(data: dict) -> Flow:
         closed_start=data.get("closed_start") or data["start"],
         steps=steps,
         prompts=prompts,
+        referral_staff={k: dict(v) for k, v in (data.get("referral_staff") or {}).items()},
     )
 
 

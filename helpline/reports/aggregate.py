@@ -112,7 +112,9 @@ def increments(event: dict, facts: dict, changes: Changes, service_level_s: int)
             changes.repeats.append((t, event["caller"], event.get("topic", "")))
     elif kind == "connected":
         wait = int(float(event.get("wait_ms") or 0))
-        if keys.is_callback(_member(event)):
+        if event.get("round", "0") != "0":
+            pass  # a caller handed over to another volunteer: answered (and counted) before
+        elif keys.is_callback(_member(event)):
             changes.add(t, "callbacks_made", dims)
         else:
             changes.add(t, "answered", dims)
@@ -128,6 +130,8 @@ def increments(event: dict, facts: dict, changes: Changes, service_level_s: int)
     elif kind == "completed":
         changes.add(t, "handled", dims)
         changes.add(t, "talk_ms", dims, int(float(event.get("talk_ms") or 0)))
+    elif kind == "handover":
+        changes.add(t, f"handovers_{event.get('how', '')}", dims)
     elif kind == "callback_requested":
         changes.add(t, "callbacks_asked", dims)
     elif kind == "callback_unreachable":

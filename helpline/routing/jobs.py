@@ -40,7 +40,14 @@ class RoutingJobs:
         )
 
     def wrapup_started(self, volunteer_id: str) -> None:
-        self._later(self.settings.wrapup_seconds, "workers.routing.end_wrapup", volunteer_id)
+        """Look when the wrap-up time is over, and at its limit (a form with unsaved input
+        holds it until then)."""
+        for seconds in sorted({self.settings.wrapup_seconds, self.settings.wrapup_limit}):
+            self.wrapup_due(volunteer_id, seconds)
+
+    def wrapup_due(self, volunteer_id: str, seconds: float) -> None:
+        """The wrap-up may end in ``seconds`` (its time passed or was extended)."""
+        self._later(seconds, "workers.routing.end_wrapup", volunteer_id)
 
     def caller_waiting(self, topic: str, lang: str) -> None:
         self._later(self.settings.widen_after + 1, "workers.routing.rematch_line", topic, lang)
