@@ -68,6 +68,8 @@ def current(h, username: str, call_id: str) -> Current | None:
         stage = STAGES[volunteer.state]
         if stage == "talking" and volunteer.handover:
             stage = "with_colleague" if party.warm_joined else "ringing_colleague"
+        elif stage == "talking" and volunteer.offer_warm:  # taking a colleague's caller over
+            stage = "with_colleague"
         elif stage == "talking" and party.on_hold:
             stage = "on_hold"
         return Current(volunteer, party, offer.member, party.record, stage)
@@ -136,6 +138,7 @@ def card(h, cur: Current, lang: str) -> dict:
         "repeat_caller": bool(repeat),
         "widened": bool(vol.offer and vol.offer.widened) if not wrapping else False,
         "handed_over": bool(party and party.round and not wrapping),
+        "taking_over": bool(vol.offer_warm) and not wrapping,
         "handover_note": (party.transfer_note or None) if party and not wrapping else None,
         "offer_expires_at_ms": vol.offer.expires_ms if cur.stage == "offered" else None,
         "connected_at": connected_ms,

@@ -193,6 +193,10 @@ def test_a_warm_hand_over_bridges_three_and_then_two(world):
     assert "Collega verbindt door" in bert_leg.said()
     assert "Een ogenblik alstublieft. Wij verbinden u door met een collega." in leg.said()
     assert world.sim.wait_for(lambda: not conference.participants[leg.sid].hold, timeout=20)
+    first = call(anna, "GET", f"/calls/c:{leg.sid}/card").json()
+    taker = call(desk(world, "bert"), "GET", f"/calls/c:{leg.sid}/card").json()
+    assert (first["state"], first["taking_over"]) == ("with_colleague", False)
+    assert (taker["state"], taker["taking_over"]) == ("with_colleague", True)
     anna_leg = world.helpline.redis.hget(keys.volunteer("anna"), "leg")
     world.sim.hang_up(world.sim.calls[anna_leg])  # the first volunteer leaves
     assert world.sim.wait_for(lambda: state(world, "anna") == "wrapup", timeout=20)

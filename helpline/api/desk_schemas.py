@@ -111,6 +111,9 @@ class CallCard(Schema):
     repeat_caller = f.Boolean(required=True)
     widened = f.Boolean(required=True)
     handed_over = f.Boolean(required=True)
+    taking_over = f.Boolean(
+        required=True, metadata={"description": "A colleague hands this caller over, warm"}
+    )
     handover_note = text()
     offer_expires_at_ms = nullable(f.Integer)
     connected_at = nullable(f.Integer, metadata={"description": "ms; the call timer's start"})

@@ -135,7 +135,9 @@ function fillFacts(data) {
   }
   $("card-title").textContent = title;
   $("call-state").textContent = _(CARD_STATES[data.state] || "card_state_talking");
-  const hint = data.state === "ringing" && data.kind === "callback" ? N_("card_hint_ringing_callback") : CARD_HINTS[data.state];
+  let hint = CARD_HINTS[data.state];
+  if (data.state === "ringing" && data.kind === "callback") hint = N_("card_hint_ringing_callback");
+  if (data.state === "with_colleague" && data.taking_over) hint = N_("card_hint_taking_over");
   $("card-hint").textContent = hint ? _(hint) : "";
   $("card-hint").hidden = !hint;
   $("card-topic").textContent = topic;
