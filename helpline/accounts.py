@@ -169,28 +169,51 @@ class Accounts:
         )
         return account, data.get("password")
 
-    def _change(self, username: str, fields: dict[str, str], *, end_sessions: bool) -> None:
+    def _change(
+        self, username: str, fields: dict[str, str], *, end_sessions: bool, keep: str = ""
+    ) -> None:
         changed = self.scripts.account_change(
             [keys.user(username), keys.user_sessions(username)],
             session_prefix=keys.session(""),
             end_sessions=end_sessions,
             fields=fields,
+            keep=keep,
+            keep_pw=_fingerprint(fields["password"]) if keep else "",
         )
         if not changed:
             raise AccountError("account_missing", username=username)
 
-    def set_password(self, username: str, password: str, *, must_change: bool = False) -> None:
+    def set_password(
+        self, username: str, password: str, *, must_change: bool = False, keep_session: str = ""
+    ) -> None:
         """A new password (refused when weak: ``check_password``); every session opened with
-        the old one ends. ``must_change`` when someone else chose it (a coordinator): it is
-        temporary, and the next sign-in has to choose a new one."""
+        the old one ends, but ``keep_session`` (the one a person changes their own password
+        in). ``must_change`` when someone else chose it (a coordinator): it is temporary, and
+        the next sign-in has to choose a new one."""
         account = self.get(username)
         self.check_password(password, username=username, name=account.name if account else "")
         fields = {"password": _hasher.hash(password), **self._temporary(must_change)}
-        self._change(username, fields, end_sessions=True)
+        self._change(username, fields, end_sessions=True, keep=keep_session)
 
     def end_sessions(self, username: str) -> None:
         """Sign out everywhere: every session of the account ends."""
         self._change(username, {}, end_sessions=True)
+
+    def change_own_password(
+        self, session: Session, current: str, new: str, *, address: str
+    ) -> None:
+        """A person changes their own password: the current one first (each try counts like a
+        sign-in attempt, so it cannot be guessed here either), then the same rules as for every
+        password. Their other sessions end; this one stays. Raises Throttled. The signed-in
+        browser counts as a known device: the per-address limit holds, the account's growing
+        delay (against others locking it) does not."""
+        self._count_attempt(session.username, address, known_device=True)
+        _account, stored = self._read(session.username)
+        try:
+            _hasher.verify(stored or _DUMMY_HASH, current or "")
+        except (VerificationError, InvalidHashError):
+            raise AccountError("password_current_wrong") from None
+        self.set_password(session.username, new, keep_session=session.token)
 
     def set_profile(self, username: str, *, name: str, role: str) -> None:
         """A new display name and role (sessions stay: each request reads the role anew)."""

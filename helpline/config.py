@@ -256,6 +256,14 @@ class Settings:
         "Seconds of wrap-up after a call before the volunteer is available again.",
         cast=_positive_int,
     )
+    wrapup_limit: int = _setting(
+        "HELPLINE_WRAPUP_LIMIT",
+        600,
+        'Seconds a wrap-up may last at most: "Meer tijd" adds 2 minutes up to it, and a '
+        "wrap-up form with unsaved input holds new callers off until then (the volunteer is "
+        "then paused).",
+        cast=_positive_int,
+    )
     max_missed: int = _setting(
         "HELPLINE_MAX_MISSED",
         3,

@@ -147,6 +147,28 @@ def my_calls(volunteer_id: str) -> str:
     return f"{PREFIX}:my_calls:{volunteer_id}"
 
 
+def record_id(member: str, round_no: int | str = 0) -> str:
+    """The id of one conversation with a party: the member itself for the first, then
+    ``<member>~<n>`` after the caller was handed over n times (each volunteer keeps their own
+    record and wrap-up of the same call)."""
+    return member if str(round_no or "0") == "0" else f"{member}~{round_no}"
+
+
+def record_member(record: str) -> str:
+    """The member a conversation's record belongs to."""
+    return record.split("~", 1)[0]
+
+
+def call_draft(member: str, volunteer_id: str) -> str:
+    """What a volunteer noted during a call and its wrap-up, not yet sent: note, place."""
+    return f"{PREFIX}:call_draft:{member}:{volunteer_id}"
+
+
+def contacts(pseudonym: str) -> str:
+    """A pseudonymous caller's conversations (record ids) within the repeat window, by end."""
+    return f"{PREFIX}:contacts:{pseudonym}"
+
+
 PLACES = f"{PREFIX}:places"  # the local-help directory: id -> JSON
 PLACES_BY_POSTCODE = f"{PREFIX}:places:by_postcode"  # id scored by its four-digit postcode
 FINDINGS = f"{PREFIX}:findings"  # the latest bottleneck report (JSON), written by a worker job

@@ -43,6 +43,12 @@ class Party:
     citizen_leg: str  # a callback's call to the citizen, once placed
     queue_sid: str  # a call's Twilio queue
     last_seen_ms: int  # a waiting call: its last wait round (or its arrival); 0 if unknown
+    caller: str = ""  # the caller's pseudonym ('' when their number was not known)
+    on_hold: bool = False
+    round: int = 0  # how often the caller was handed over to another volunteer
+    transfer_note: str = ""  # what the volunteer who handed them over wrote for the next
+    warm_to: str = ""  # the colleague a warm hand-over rings (or who joined)
+    warm_joined: bool = False
 
     @property
     def connecting(self) -> bool:
@@ -64,7 +70,23 @@ class Party:
             citizen_leg=data.get("citizen_leg", ""),
             queue_sid=data.get("queue_sid", ""),
             last_seen_ms=_int(data.get("seen_at")) or _int(data.get("enqueued_at")),
+            caller=data.get("caller", ""),
+            on_hold=bool(data.get("on_hold")),
+            round=_int(data.get("round")),
+            transfer_note=data.get("transfer_note", ""),
+            warm_to=data.get("warm_to", ""),
+            warm_joined=bool(data.get("warm_joined")),
         )
+
+    @property
+    def record(self) -> str:
+        """The id of the record of the conversation now going on with this party."""
+        return keys.record_id(self.member, self.round)
+
+    @property
+    def call_sid(self) -> str:
+        """The Twilio call the party is on: the caller's own, or a callback's call to them."""
+        return self.citizen_leg if self.is_callback else keys.parse_member(self.member)[1]
 
     @property
     def is_callback(self) -> bool:
@@ -156,6 +178,10 @@ class Volunteer:
     calls_day: str
     calls_today: int
     numbers: dict[str, int] = field(default_factory=dict)  # the PROFILE_NUMBERS that are set
+    wrapup_limit: int = 0  # the latest end of a wrap-up whose form holds unsaved input
+    hold_for: str = ""  # the member whose wrap-up form holds unsaved input
+    offer_warm: str = ""  # the colleague who hands this caller over, warm
+    handover: str = ""  # the colleague this volunteer hands their caller to, warm
 
     @classmethod
     def from_hash(cls, data: dict) -> Volunteer:
@@ -176,6 +202,10 @@ class Volunteer:
             calls_day=data.get("calls_day", ""),
             calls_today=_int(data.get("calls_today")),
             numbers={n.name: _int(data[n.name]) for n in PROFILE_NUMBERS if data.get(n.name)},
+            wrapup_limit=_int(data.get("wrapup_limit")),
+            hold_for=data.get("hold_for", ""),
+            offer_warm=data.get("offer_warm", ""),
+            handover=data.get("handover", ""),
         )
 
     def number(self, name: str, settings) -> int:

@@ -57,7 +57,7 @@ def say(
     lines = flow.prompts[prompt].get(lang) or flow.prompts[prompt][flow.default_language]
     pause = flow.setting("pause") if pause is None else pause
     for line in lines:
-        text = line.text.format_map(_Blank(values or {})).strip()
+        text = " ".join(line.text.format_map(_Blank(values or {})).split())
         if not text:
             continue
         voice = flow.voice(line.lang or lang)
@@ -118,6 +118,30 @@ def enqueue(response: VoiceResponse, queue_name: str, *, topic: str, lang: str) 
         method="POST",
         wait_url=url("/voice/queue/wait", lang=lang, topic=topic),
         wait_url_method="POST",
+    )
+
+
+def prompt_text(flow: Flow, prompt: str, lang: str) -> str:
+    """A prompt's lines as one text (to fill a placeholder of another prompt)."""
+    lines = flow.prompts[prompt].get(lang) or flow.prompts[prompt][flow.default_language]
+    return " ".join(line.text for line in lines)
+
+
+def room(member: str) -> str:
+    """The conference in which a volunteer talks with a caller (or a callback's citizen)."""
+    return f"hulplijn-{member.replace(':', '-')}"
+
+
+def conference(response: VoiceResponse, member: str, *, end_on_exit: bool = True) -> None:
+    """Join the conversation's conference (a volunteer joining a colleague's call does not
+    end it by leaving)."""
+    dial = response.dial()
+    dial.conference(
+        room(member),
+        beep=False,
+        end_conference_on_exit=end_on_exit,
+        start_conference_on_enter=True,
+        wait_url="",
     )
 
 

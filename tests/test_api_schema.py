@@ -51,7 +51,9 @@ OPERATIONS = sorted(
         "getLiveStats", "getMenuReport", "getVolunteerActivity",
         "getMe", "getMyCall", "getWrapUpOptions", "importPlaces", "listMyCalls",
         "listPeople", "login", "reopenHelpline", "resetPassword", "setHours", "setStatus",
-        "submitWrapUp", "updatePerson", "updatePlace",
+        "submitWrapUp", "updatePerson", "updatePlace", "getCurrentCall", "saveCallNote",
+        "holdCall", "resumeCall", "transferCall", "extendWrapUp", "findLocalHelp",
+        "getMyAccount", "changePassword",
     }
 )  # fmt: skip
 CHECKS = [

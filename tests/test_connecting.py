@@ -46,7 +46,7 @@ def test_a_digid_caller_reaches_the_digid_volunteer_idle_longest_and_is_bridged(
     assert "U wordt nu verbonden met een vrijwilliger." in leg.said()
     assert leg.queue_results() == ["redirected"]
     volunteer_leg = next(c for c in sim.calls.values() if c.to == longest.number)
-    assert "Er is een beller over DigiD." in volunteer_leg.said()
+    assert "Beller over DigiD." in volunteer_leg.said()
     assert sim.wait_for(lambda: state(world, "longest") == "wrapup", timeout=20)
     call = world.helpline.redis.hgetall(keys.call(leg.sid))
     assert call["state"] == "done"
@@ -137,7 +137,7 @@ def test_after_the_widening_time_any_volunteer_may_take_the_caller(world):
     assert world.offers("bank") == []
     assert sim.wait_for(lambda: state(world, "bank") == "on_call", timeout=60)
     volunteer_leg = next(c for c in sim.calls.values() if c.to == "+31611111111")
-    assert "Dit is buiten uw onderwerpen." in volunteer_leg.said()
+    assert "Buiten uw onderwerpen." in volunteer_leg.said()
     sim.hang_up(leg)
 
 

@@ -7,6 +7,7 @@ import logging
 from twilio.base.exceptions import TwilioRestException
 
 from helpline import keys
+from helpline.handover import Handover
 from helpline.model import Volunteer
 from helpline.twiml import public_url
 from workers.periodic import scheduled
@@ -212,7 +213,10 @@ def repair_routing() -> dict:
         volunteer = router.volunteer(volunteer_id)
         if volunteer is None:
             continue
-        if volunteer.state == "offered" and volunteer.offer and volunteer.offer.expired(now):
+        if volunteer.offer_warm and volunteer.state in ("connecting", "on_call"):
+            # rung for a warm hand-over: ended when their leg ended unheard, or never rang
+            fixed["lost_status"] += Handover(h).repair(volunteer, now)
+        elif volunteer.state == "offered" and volunteer.offer and volunteer.offer.expired(now):
             if router.expire(volunteer_id, volunteer.offer_member) not in ("stale", "not-yet"):
                 fixed["expired"] += 1
         elif (

@@ -227,7 +227,7 @@ def _offer(username: str) -> dict | None:
         "state": person.state,
         "kind": "callback" if party.is_callback else "call",
         "topic": party.topic or None,
-        "topic_name": topic.name.get("nl") if topic else None,
+        "topic_name": topic.staff_label("nl") if topic else None,
         "language": party.lang or None,
         "waited_seconds": party.waited_ms(now) // 1000,
         "repeat_caller": party.repeat,
@@ -280,4 +280,5 @@ def decline_offer(offer_id):
     return _decide(False, offer_id)
 
 
-from helpline.api import coordinator, reports, volunteer  # noqa: E402,F401  (routes join bp)
+from helpline.api import account as account_routes  # noqa: E402,F401  (its routes join bp)
+from helpline.api import coordinator, desk, reports, volunteer  # noqa: E402,F401  (routes join bp)

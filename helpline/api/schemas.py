@@ -271,12 +271,21 @@ class CallRecord(Schema):
     wrapup = f.Nested(WrapUpStored, allow_none=True)
 
 
+class CardState(Schema):
+    """Which call the caller's card is about and where it stands (getCurrentCall has the card)."""
+
+    id = f.String(required=True)
+    record = f.String(required=True)
+    state = f.String(required=True)
+
+
 class Snapshot(Schema):
     """The data of the event stream's ``state`` event: what the volunteer's screen shows."""
 
     me = f.Nested(Me, required=True)
     offer = f.Nested(Offer, required=True, allow_none=True)
     wrapup = f.Nested(CallRecord, required=True, allow_none=True)
+    card = f.Nested(CardState, allow_none=True)
     now_ms = f.Integer(required=True)
     clock_speed = f.Float(required=True)
 
@@ -300,6 +309,7 @@ class Subtopic(Schema):
 class TopicOption(Schema):
     id = f.String(required=True)
     name = names()
+    staff = names()
     subtopics = f.List(f.Nested(Subtopic), required=True)
 
 

@@ -9,7 +9,7 @@ import time
 import redis
 from flask import Response, g, request, stream_with_context
 
-from helpline import wrapup
+from helpline import desk, wrapup
 from helpline.api import COOKIE, _me, _offer, accounts, error, operation, schemas, signed_in
 from helpline.api.messages import personal_details
 from helpline.extensions import helpline
@@ -124,6 +124,7 @@ def get_options():
             {
                 "id": topic.id,
                 "name": topic.name,
+                "staff": {lang: topic.staff_label(lang) for lang in flow.languages},
                 "subtopics": [{"id": sid, "name": names} for sid, names in topic.subtopics.items()],
             }
             for topic in flow.topics.values()
@@ -164,7 +165,12 @@ def snapshot(h, username: str, account) -> dict:
     offer = _offer(username)
     if offer:
         offer = {k: v for k, v in offer.items() if k not in ("waited_seconds", "expires_in")}
-    return {"me": me, "offer": offer, "wrapup": pending}
+    card = None
+    call = (offer or pending or {}).get("id")
+    current = desk.current(h, username, call) if call else None
+    if current is not None:
+        card = {"id": current.member, "record": current.record, "state": current.stage}
+    return {"me": me, "offer": offer, "wrapup": pending, "card": card}
 
 
 @operation(

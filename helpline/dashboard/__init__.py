@@ -112,6 +112,12 @@ def calls():
     return render_template("calls.html", has_profile=profile is not None)
 
 
+@bp.get("/account")
+@page
+def account():
+    return render_template("account.html")
+
+
 @bp.get("/coordinator")
 @page(coordinators=True)
 def wallboard():

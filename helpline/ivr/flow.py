@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from helpline.ivr import vocabulary as vocab
-from helpline.ivr.vocabulary import Organisation, SpeechSettings, Vocabulary
+from helpline.ivr.types import Flow, Line, Option, Route, Step, Topic
+
+__all__ = ["Flow", "FlowError", "Line", "Option", "Route", "Step", "Topic", "check", "load"]
 
 STEP_TYPES = {"menu", "say", "queue", "callback", "wait"}
 SETTABLE = {"language", "topic", "referral", "referral_org"}
@@ -22,16 +23,16 @@ KNOWN_FLAGS = {"ask_referral"}
 ENGINE_PROMPTS = tuple(
     """
     wrong_input closed_hours callback_when tie_question tie_option tie_end back_in_line
-    callback_voicemail queued
-    closed_holiday closed_day wait_first_in_line wait_people_ahead wait_one_ahead
-    wait_estimate wait_estimate_short wait_unknown wait_reassure wait_callback_hint
-    wait_too_long wait_keep_waiting wait_hold_limit wait_hold_limit_no_number queue_full
-    callback_own_number callback_enter_number callback_read_back callback_bad_number
-    callback_back_to_line callback_confirmed_wait callback_confirmed_closed callback_goodbye
-    callback_give_up sorry_error sorry_wait goodbye volunteer_whisper volunteer_widened
-    volunteer_no_key volunteer_connecting volunteer_caller_gone volunteer_calling_citizen
-    volunteer_citizen_unreachable connected_caller callback_citizen_greeting conversation_over
-    conversation_over_alone
+    callback_voicemail queued closed_holiday closed_day wait_first_in_line wait_people_ahead
+    wait_one_ahead wait_estimate wait_estimate_short wait_unknown wait_reassure
+    wait_callback_hint wait_too_long wait_keep_waiting wait_hold_limit
+    wait_hold_limit_no_number queue_full callback_own_number callback_enter_number
+    callback_read_back callback_bad_number callback_back_to_line callback_confirmed_wait
+    callback_confirmed_closed callback_goodbye callback_give_up sorry_error sorry_wait goodbye
+    volunteer_whisper volunteer_widened volunteer_no_key volunteer_caller_gone
+    volunteer_calling_citizen volunteer_citizen_unreachable connected_caller
+    callback_citizen_greeting conversation_over conversation_over_alone volunteer_caller
+    volunteer_colleague_whisper caller_on_hold caller_warm_transfer caller_transferred
     """.split()
 )
 
@@ -45,83 +46,6 @@ class FlowError(ValueError):
         super().__init__(f"{source}: " + "; ".join(problems))
 
 
-@dataclass(frozen=True)
-class Line:
-    text: str
-    lang: str | None = None  # speak in another language's voice
-
-
-@dataclass(frozen=True)
-class Route:
-    goto: str
-    set: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Option:
-    key: str
-    speech: dict[str, tuple[str, ...]]
-    route: Route
-
-
-@dataclass(frozen=True)
-class Step:
-    id: str
-    type: str
-    prompt: str | None = None
-    short_prompt: str | None = None
-    options: tuple[Option, ...] = ()
-    no_input: Route | None = None
-    wrong_input: Route | None = None
-    timeout: int | None = None
-    max_tries: int | None = None
-    enabled_by: str | None = None
-    goto: str | None = None
-    hangup: bool = False
-    pause: int | None = None  # seconds after each line of this step's prompts (flow default)
-    in_wait: bool = False  # asked while the caller holds their place in line
-    organisations: Route | None = None  # the organisations of the chosen kind, by speech
-    wait_questions: str | None = None  # a queue step: the first question asked in the wait
-
-
-@dataclass(frozen=True)
-class Topic:
-    id: str
-    skill: str
-    name: dict[str, str]
-    # What volunteers can pick in the wrap-up form: sub-topic id -> name per language.
-    subtopics: dict[str, dict[str, str]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Flow:
-    name: str
-    languages: tuple[str, ...]
-    default_language: str
-    voices: dict[str, dict[str, str]]
-    settings: dict[str, Any]
-    skills: tuple[str, ...]
-    topics: dict[str, Topic]
-    default_topic: str
-    referral_sources: tuple[str, ...]
-    start: str
-    closed_start: str
-    steps: dict[str, Step]
-    prompts: dict[str, dict[str, tuple[Line, ...]]]
-    organisations: dict[str, Organisation] = field(default_factory=dict)
-    speech: SpeechSettings = field(default_factory=SpeechSettings)
-    vocabulary: Vocabulary = field(default_factory=Vocabulary)
-
-    def step(self, step_id: str) -> Step:
-        return self.steps[step_id]
-
-    def voice(self, lang: str) -> dict[str, str]:
-        return self.voices[lang]
-
-    def setting(self, name: str) -> Any:
-        return self.settings[name]
-
-
 DEFAULT_SETTINGS = {"max_tries": 3, "timeout": 6, "repeat_key": "*", "slow_rate": "85%", "pause": 1}
 
 
@@ -131,6 +55,15 @@ DEFAULT_SETTINGS = {"max_tries": 3, "timeout": 6, "repeat_key": "*", "slow_rate"
 
 def _is_str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _labels(where: str, labels: Any, languages: list, *, optional: bool = True) -> list[str]:
+    """A label per language (``{nl: ..., en: ...}``); ``optional``: may be absent."""
+    if labels is None and optional:
+        return []
+    if not isinstance(labels, dict):
+        return [f"{where} must give a text per language"]
+    return [f"{where} has no text in '{lang}'" for lang in languages if not labels.get(lang)]
 
 
 def check(data: Any) -> list[str]:
@@ -192,6 +125,7 @@ def check(data: Any) -> list[str]:
         for lang in languages:
             if not isinstance(names.get(lang), str):
                 problems.append(f"topic '{topic_id}': no name in language '{lang}'")
+        problems.extend(_labels(f"topic '{topic_id}': staff label", topic.get("staff"), languages))
         subtopics = topic.get("subtopics") or {}
         if not isinstance(subtopics, dict):
             problems.append(f"topic '{topic_id}': 'subtopics' must map ids to names")
@@ -209,6 +143,14 @@ def check(data: Any) -> list[str]:
     if not _is_str_list(referral_sources):
         problems.append("'referral_sources' must be a list of ids")
         referral_sources = []
+    referral_staff = data.get("referral_staff") or {}
+    if not isinstance(referral_staff, dict):
+        problems.append("'referral_staff' must map referral sources to a label per language")
+        referral_staff = {}
+    for source, labels in referral_staff.items():
+        if source not in referral_sources:
+            problems.append(f"referral_staff: '{source}' is not in referral_sources")
+        problems.extend(_labels(f"referral_staff '{source}'", labels, languages, optional=False))
 
     problems.extend(vocab.check_organisations(data, languages, referral_sources))
     problems.extend(vocab.check_speech(data, languages))
@@ -217,6 +159,9 @@ def check(data: Any) -> list[str]:
     steps = data["steps"] if isinstance(data["steps"], dict) else {}
     prompts = data["prompts"] if isinstance(data["prompts"], dict) else {}
     used_prompts: dict[str, str] = {name: "the engine" for name in ENGINE_PROMPTS}
+    for lang in languages:  # the whisper names a caller who speaks another language
+        if lang != default_language:
+            used_prompts.setdefault(f"volunteer_caller_in_{lang}", "the volunteer's whisper")
 
     def check_route(where: str, route: Any, in_wait: bool | None = None) -> list[str]:
         found: list[str] = []
@@ -449,6 +394,7 @@ def build(data: dict) -> Flow:
                 t["skill"],
                 dict(t["name"]),
                 {sid: dict(names) for sid, names in (t.get("subtopics") or {}).items()},
+                dict(t.get("staff") or {}),
             )
             for tid, t in data["topics"].items()
         },
@@ -461,6 +407,7 @@ def build(data: dict) -> Flow:
         organisations=vocab.build_organisations(data, languages),
         speech=speech_settings,
         vocabulary=vocabulary,
+        referral_staff={k: dict(v) for k, v in (data.get("referral_staff") or {}).items()},
     )
 
 

@@ -177,7 +177,9 @@ def increments(event: dict, facts: dict, changes: Changes, service_level_s: int)
     elif kind == "connected":
         wait = _ms(event.get("wait_ms"))
         changes.add(t, "taken", volunteer)
-        if keys.is_callback(_member(event)):
+        if event.get("round", "0") != "0":
+            pass  # a caller handed over to another volunteer: answered (and counted) before
+        elif keys.is_callback(_member(event)):
             changes.add(t, "callbacks_made", dims)
         else:
             facts["answered_t"] = str(t)
@@ -197,6 +199,8 @@ def increments(event: dict, facts: dict, changes: Changes, service_level_s: int)
         facts["done_t"] = str(t)
         changes.add(t, "handled", dims)
         changes.add(t, "talk_ms", dims + volunteer, talk)
+    elif kind == "handover":
+        changes.add(t, f"handovers_{event.get('how', '')}", dims)
     elif kind == "callback_requested":
         if not facts.get("queued_t"):  # from the closed menu: never in line
             _called(facts, _ms(event.get("arrival")) or t, changes, dims)

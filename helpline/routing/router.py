@@ -15,6 +15,7 @@ from helpline.model import Volunteer
 from helpline.scripts import Scripts
 
 MISSED_REASON = "missed_offers"
+WRAPUP_LIMIT_REASON = "wrapup_limit"  # paused: the wrap-up form was left unsaved too long
 
 
 class Router:
@@ -362,32 +363,38 @@ class Router:
             keep_answers=self.settings.estimate_window * 2000,
         )
 
+    def part_ending(self, volunteer_id: str, member: str, now: int) -> tuple[list[str], dict]:
+        """The keys and arguments that end a volunteer's part of a conversation (``end_part``
+        in ``lua/lib``): their record (one per volunteer: a caller handed over has several),
+        their list of calls and the caller's earlier contacts; the wrap-up's end and limit."""
+        round_no, caller = self.redis.hmget(keys.party(member), ["round", "caller"])
+        record = keys.record_id(member, round_no or 0)
+        settings = self.settings
+        volunteer = self.volunteer(volunteer_id)
+        wrapup = (
+            volunteer.number("wrapup_seconds", settings) if volunteer else settings.wrapup_seconds
+        )
+        return [keys.handled(record), keys.my_calls(volunteer_id), keys.contacts(caller or "-")], {
+            "volunteer": volunteer_id,
+            "member": member,
+            "record": record,
+            "now": now,
+            "wrapup_until": now + wrapup * 1000,
+            "wrapup_limit": now + max(settings.wrapup_limit, wrapup) * 1000,
+            "today": self.today(),
+            "keep": settings.event_retention_days * 86400,
+            "contacts_keep": settings.repeat_window_days * 86400,
+            "span": keys.PRIORITY_SPAN,
+        }
+
     def call_done(self, volunteer_id: str, member: str) -> str:
         now = self.clock.now_ms()
-        volunteer = self.volunteer(volunteer_id)
-        wrapup_seconds = (
-            volunteer.number("wrapup_seconds", self.settings)
-            if volunteer
-            else self.settings.wrapup_seconds
-        )
+        record_keys, args = self.part_ending(volunteer_id, member, now)
         result = self.scripts.call_done(
-            [
-                keys.volunteer(volunteer_id),
-                keys.party(member),
-                keys.EVENTS,
-                keys.handled(member),
-                keys.my_calls(volunteer_id),
-            ],
-            volunteer=volunteer_id,
-            member=member,
-            now=now,
-            wrapup_until=now + wrapup_seconds * 1000,
-            today=self.today(),
-            keep=self.settings.event_retention_days * 86400,
-            span=keys.PRIORITY_SPAN,
+            [keys.volunteer(volunteer_id), keys.party(member), keys.EVENTS, *record_keys], **args
         )
         if result == "wrapup" and self.jobs:
-            self.jobs.wrapup_started(volunteer_id, wrapup_seconds)
+            self.jobs.wrapup_started(volunteer_id, (args["wrapup_until"] - now) // 1000)
             if keys.is_call(member):
                 self.jobs.conversation_over(member)
         return result
@@ -400,6 +407,7 @@ class Router:
             now=self.clock.now_ms(),
             strategy=self.strategy,
             only_if_due=only_if_due,
+            limit_reason=WRAPUP_LIMIT_REASON,
         )
         if result == "available":
             self.match_volunteer(volunteer_id)

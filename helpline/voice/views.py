@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 
 from helpline import twiml
-from helpline.voice import caller, params, questions, voice_route, volunteer
+from helpline.voice import caller, handover, params, questions, voice_route, volunteer
 from helpline.voice.callback import callback_dialog
 
 
@@ -102,3 +102,31 @@ def callback_citizen():
 @voice_route("/callback/citizen-status", fallback=caller.empty)
 def callback_citizen_status():
     return twiml.reply(volunteer.citizen_status(request.args, params()))
+
+
+@voice_route("/hold", fallback=caller.empty)
+def hold():
+    """A held caller's music (the conference participant's HoldUrl)."""
+    return twiml.reply(handover.hold_music(request.args, params()))
+
+
+@voice_route("/handover/line", fallback=caller.sorry_then_queue, replay=True)
+def handover_line():
+    """A caller handed over to the line of another topic."""
+    return twiml.reply(handover.into_line(request.args, params()))
+
+
+@voice_route("/handover/answer", fallback=caller.empty, replay=True)
+def handover_answer():
+    """A colleague's phone, rung for a warm hand-over, was answered."""
+    return twiml.reply(handover.colleague_answer(request.args, params()))
+
+
+@voice_route("/handover/press", fallback=caller.empty, replay=True)
+def handover_press():
+    return twiml.reply(handover.colleague_press(request.args, params()))
+
+
+@voice_route("/handover/status", fallback=caller.empty)
+def handover_status():
+    return twiml.reply(handover.colleague_status(request.args, params()))

@@ -362,6 +362,10 @@ def create_rest_app(sim: Simulator) -> Flask:
             ):
                 if field in form:
                     setattr(who, attr, form[field].lower() == "true")
+            if "HoldUrl" in form:
+                who.hold_url = form["HoldUrl"]
+                who.hold_method = form.get("HoldMethod", "GET")
+            who.leg.poke()  # a held leg hears its hold music, a leg taken back the others
         return jsonify(participant_json(sim, found, who))
 
     return app
