@@ -16,6 +16,7 @@ from helpline.job_runs import JobRuns
 from helpline.opening import OpeningHours
 from helpline.places import Places
 from helpline.routing.router import Router
+from helpline.sms import ReferralTexts
 
 
 def _flow_path(settings: Settings) -> str:
@@ -74,6 +75,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Helpline:
     helpline = Helpline(settings, clock)
     helpline.jobs = RoutingJobs(helpline.rq_redis, settings)
     helpline.router.jobs = helpline.jobs
+    helpline.sms = ReferralTexts(helpline.redis, settings, helpline.store.clock, helpline.rq_redis)
     return helpline
 
 

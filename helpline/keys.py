@@ -186,3 +186,9 @@ def job_status(job: str) -> str:
 def open_streams(username: str) -> str:
     """An account's open event streams: stream id scored by the end of its lease (ms)."""
     return f"{PREFIX}:streams:{username}"
+
+
+def sms(member: str) -> str:
+    """A text message to the caller of a conversation: the sealed number (an hour at most),
+    the consent, the place and the message's status."""
+    return f"{PREFIX}:sms:{member}"

@@ -48,7 +48,8 @@ OPERATIONS = sorted(
         "acceptOffer", "addPerson", "addPlace", "closeHelpline", "declineOffer", "deletePlace",
         "findPlaces", "getBottleneckReport", "getCurrentOffer", "getHours", "getLiveStats",
         "getMe", "getMyCall", "getWrapUpOptions", "importPlaces", "listMyCalls",
-        "listPeople", "login", "reopenHelpline", "resetPassword", "setHours", "setStatus",
+        "listPeople", "login", "reopenHelpline", "resetPassword", "sendReferralSms", "setHours",
+        "setStatus",
         "submitWrapUp", "updatePerson", "updatePlace",
     }
 )  # fmt: skip

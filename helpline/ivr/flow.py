@@ -57,6 +57,7 @@ ENGINE_PROMPTS = (
     "callback_citizen_greeting",
     "conversation_over",
     "conversation_over_alone",
+    "sms_referral",
 )
 
 

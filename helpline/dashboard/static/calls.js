@@ -207,6 +207,7 @@ function openWrapup(record) {
   view.wrapupFor = record.id;
   const form = $("wrapup-form");
   form.reset();
+  form.dataset.call = record.id;
   clearErrors();
   $("place-finder").hidden = true;
   $("place-list").replaceChildren();

@@ -15,6 +15,7 @@ from flask import Flask, jsonify, request
 from twilio_sim.conferences import Conference
 from twilio_sim.legs import TERMINAL, Leg, sid
 from twilio_sim.queues import Queue
+from twilio_sim.rest.messages import register_messages
 from twilio_sim.rest.openapi import RequestProblem, spec
 from twilio_sim.simulator import Simulator
 
@@ -364,6 +365,7 @@ def create_rest_app(sim: Simulator) -> Flask:
                     setattr(who, attr, form[field].lower() == "true")
         return jsonify(participant_json(sim, found, who))
 
+    register_messages(app, sim, BASE)
     return app
 
 
