@@ -16,6 +16,7 @@ from helpline.job_runs import JobRuns
 from helpline.opening import OpeningHours
 from helpline.places import Places
 from helpline.routing.router import Router
+from helpline.shifts import Shifts
 from helpline.sms import ReferralTexts
 
 
@@ -75,6 +76,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Helpline:
     helpline = Helpline(settings, clock)
     helpline.jobs = RoutingJobs(helpline.rq_redis, settings)
     helpline.router.jobs = helpline.jobs
+    helpline.shifts = Shifts(helpline.redis, helpline.router, settings, helpline.store.clock)
     helpline.sms = ReferralTexts(helpline.redis, settings, helpline.store.clock, helpline.rq_redis)
     return helpline
 

@@ -192,3 +192,6 @@ def sms(member: str) -> str:
     """A text message to the caller of a conversation: the sealed number (an hour at most),
     the consent, the place and the message's status."""
     return f"{PREFIX}:sms:{member}"
+
+
+SHIFTS = f"{PREFIX}:shifts"  # volunteers' planned shifts: id -> JSON

@@ -132,4 +132,4 @@ def places():
     return render_template("places.html")
 
 
-from helpline.dashboard import coordinator  # noqa: E402,F401  (its routes join bp)
+from helpline.dashboard import coordinator, shifts  # noqa: E402,F401  (their routes join bp)

@@ -22,9 +22,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
 
-from helpline import keys
+from helpline import keys, staffing
 from helpline.reports.aggregate import week_name
-from helpline.reports.erlang import agents_needed
 from helpline.reports.tables import Reports
 
 MIN_CASES = 5
@@ -32,7 +31,7 @@ ALPHA = 0.01
 ABANDON_LIMIT = 0.10
 MIN_OFFERED = 10
 REPEAT_MIN = 3
-CAPACITY_WEEKS = 4
+CAPACITY_WEEKS = staffing.CAPACITY_WEEKS
 STOPWORDS = set(
     """de het een en van in op te dat die is niet met voor er aan als bij ook om maar
     wel nog dan ze hij zij was werd heeft had kan kon naar uit door over na zo al
@@ -184,39 +183,30 @@ def _repeat_callers(h, reports, today, period) -> list[dict]:
 
 
 def _capacity(h, reports) -> list[dict]:
-    first, last = reports.whole_weeks(CAPACITY_WEEKS)
-    hours = reports.hours(first, last)
+    need = staffing.needs(h, reports, CAPACITY_WEEKS)
+    first, last = need.first, need.last
     share = h.settings.service_level_target
     target = reports.sl_seconds
-    wrapup = h.settings.wrapup_seconds
-    recent = reports.days(first, last)
+    planned = h.shifts.planned(first, last)
     found = []
     for topic in h.flow.topics.values():
-        counts = recent.get(f"topic:{topic.id}", {})
-        handled = counts.get("handled", 0)
-        talk = counts.get("talk_ms", 0) / handled / 1000 if handled else 600.0
-        handle = talk + wrapup
-        slots: dict[tuple[int, int], dict] = {}
-        for name, data in hours.items():
-            moment = datetime.strptime(name, "%Y-%m-%dT%H")
-            slot = slots.setdefault((moment.weekday(), moment.hour), {"offered": 0, "duty": 0})
-            slot["offered"] += data.get(f"topic:{topic.id}", {}).get("offered", 0)
-            slot["duty"] += data.get(f"skill:{topic.skill}", {}).get("duty_minutes", 0) / 60
+        handle = need.handle_seconds[topic.id]
         short = []
-        for (weekday, hour), slot in sorted(slots.items()):
-            if not slot["offered"]:
+        for slot in need.hours:
+            if slot.topic != topic.id or not slot.offered:
                 continue
-            per_hour = slot["offered"] / CAPACITY_WEEKS  # each weekday hour came 4 times
-            on_duty = slot["duty"] / CAPACITY_WEEKS
-            needed = agents_needed(per_hour, handle, share, target)
-            if needed > on_duty + 0.5 and slot["offered"] >= 3:
+            if slot.needed > slot.on_duty + 0.5 and slot.offered >= 3:
+                plan = planned.get((slot.weekday, slot.hour, topic.skill), 0.0)
                 short.append(
                     {
-                        "weekday": WEEKDAYS_NL[weekday],
-                        "hour": f"{hour:02d}:00",
-                        "calls_per_hour": round(per_hour, 1),
-                        "volunteers_on_duty": round(on_duty, 1),
-                        "volunteers_needed": needed,
+                        "weekday": WEEKDAYS_NL[slot.weekday],
+                        "hour": f"{slot.hour:02d}:00",
+                        "calls_per_hour": round(slot.calls_per_hour, 1),
+                        "volunteers_on_duty": round(slot.on_duty, 1),
+                        "volunteers_needed": slot.needed,
+                        "volunteers_planned": round(plan, 1),
+                        # the plan itself fell short, or planned volunteers did not come
+                        "cause": "planned" if plan < slot.needed - 0.5 else "no_show",
                     }
                 )
         if short:
