@@ -13,6 +13,7 @@ from helpline.config import Settings
 from helpline.ivr import flow as flow_module
 from helpline.ivr.engine import Engine
 from helpline.job_runs import JobRuns
+from helpline.mentoring import Monitoring
 from helpline.opening import OpeningHours
 from helpline.places import Places
 from helpline.routing.router import Router
@@ -76,6 +77,9 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Helpline:
     helpline = Helpline(settings, clock)
     helpline.jobs = RoutingJobs(helpline.rq_redis, settings)
     helpline.router.jobs = helpline.jobs
+    helpline.monitoring = Monitoring(
+        helpline.redis, helpline.router, settings, helpline.store.clock, lambda: helpline.twilio
+    )
     helpline.shifts = Shifts(helpline.redis, helpline.router, settings, helpline.store.clock)
     helpline.sms = ReferralTexts(helpline.redis, settings, helpline.store.clock, helpline.rq_redis)
     return helpline

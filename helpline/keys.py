@@ -195,3 +195,11 @@ def sms(member: str) -> str:
 
 
 SHIFTS = f"{PREFIX}:shifts"  # volunteers' planned shifts: id -> JSON
+
+MONITOR_PREFS = f"{PREFIX}:monitor_prefs"  # mentor:<id> and refuse:<id> -> "1"
+MONITOR_LOG = f"{PREFIX}:monitor_log"  # the latest monitoring sessions (JSON), newest first
+
+
+def monitor(member: str) -> str:
+    """A mentor listening to, coaching in or joining a conversation: who, how, their leg."""
+    return f"{PREFIX}:monitor:{member}"

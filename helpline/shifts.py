@@ -79,6 +79,17 @@ def week_days(week: str) -> list[date]:
     return [monday + timedelta(days=n) for n in range(7)]
 
 
+def is_week(text: str) -> bool:
+    """Whether ``text`` names an ISO week that exists ('2026-W49'; not '2026-W53')."""
+    if not re.fullmatch(r"\d{4}-W\d{2}", text or ""):
+        return False
+    try:
+        week_days(text)
+    except ValueError:
+        return False
+    return True
+
+
 def week_of(day: date) -> str:
     year, number, _ = day.isocalendar()
     return f"{year}-W{number:02d}"

@@ -46,6 +46,8 @@ SKIPPED = {"logout", "streamUpdates", "getOpenApi"}
 OPERATIONS = sorted(
     {
         "acceptOffer", "addPerson", "addPlace", "closeHelpline", "declineOffer", "deletePlace",
+        "deleteShift", "getMyMonitoring", "getStaffingPlan", "listLiveCalls", "listShifts",
+        "monitorCall", "saveShift", "setMentor", "setMyMonitoring", "stopMonitoring",
         "findPlaces", "getBottleneckReport", "getCurrentOffer", "getHours", "getLiveStats",
         "getMe", "getMyCall", "getWrapUpOptions", "importPlaces", "listMyCalls",
         "listPeople", "login", "reopenHelpline", "resetPassword", "sendReferralSms", "setHours",

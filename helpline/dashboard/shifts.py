@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from datetime import UTC, datetime, time, timedelta
 
 import icalendar
@@ -16,14 +15,12 @@ from helpline import staffing
 from helpline.dashboard import bp, language, page
 from helpline.extensions import helpline
 from helpline.reports.weekly import WEEKDAYS, shift_week
-from helpline.shifts import week_days, week_of
-
-WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
+from helpline.shifts import is_week, week_days, week_of
 
 
 def _week() -> str:
     asked = request.args.get("week", "")
-    return asked if WEEK.match(asked) else week_of(helpline().shifts.today())
+    return asked if is_week(asked) else week_of(helpline().shifts.today())
 
 
 @bp.get("/shifts")

@@ -58,6 +58,7 @@ ENGINE_PROMPTS = (
     "conversation_over",
     "conversation_over_alone",
     "sms_referral",
+    "mentor_joined",
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 
 from helpline import twiml
-from helpline.voice import caller, params, sms, voice_route, volunteer
+from helpline.voice import caller, mentor, params, sms, voice_route, volunteer  # noqa: F401
 from helpline.voice.callback import callback_dialog
 
 

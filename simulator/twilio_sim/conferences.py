@@ -28,6 +28,8 @@ class Participant:
     muted: bool = False
     hold: bool = False
     label: str = ""
+    coaching: bool = False  # heard only by the participant on call ``call_sid_to_coach``
+    call_sid_to_coach: str = ""
 
 
 @dataclass
@@ -101,6 +103,8 @@ class Conferences:
             end_on_exit=noun.get("endConferenceOnExit", "false") == "true",
             muted=noun.get("muted", "false") == "true",
             label=noun.get("participantLabel", ""),
+            coaching=bool(noun.get("coach")),
+            call_sid_to_coach=noun.get("coach", ""),
         )
         with sim.lock:
             if not conference.participants:
