@@ -194,3 +194,40 @@ def test_the_volunteer_ticks_send_the_address_and_a_landline_is_refused_in_words
     expect(page.locator("#wrapup")).to_be_hidden()
     assert h.redis.hget(keys.handled(f"c:{leg.sid}"), "w_place")
     page.context.close()
+
+
+def test_the_mentor_listens_from_the_wall_board_and_the_volunteer_sees_it(make_world, chromium):
+    world = make_world()
+    person(world, "anna", "+31611111111", answers=[press("1")], hangup_after=600)
+    person(world, "cora", "+31610000000", skills=("bank",), role="coordinator", answer_after=1)
+    anna = signed_in(chromium, world, "anna")
+    anna.get_by_role("button", name="Beschikbaar").click()
+    world.answer_offers("anna")
+    leg = world.sim.place_call(Caller("+31687650001", answers=[silence(), press("3"), silence()]))
+    expect(anna.locator("#call-state")).to_have_text(
+        "U bent verbonden met de beller.", timeout=60_000
+    )
+
+    cora = signed_in(chromium, world, "cora", "/coordinator")
+    row = cora.locator("#live-calls tbody tr", has_text="Anna")
+    expect(row).to_be_visible(timeout=10_000)
+    row.get_by_role("button", name="Luisteren").click()
+    expect(cora.locator("#mentor-message")).to_have_text(
+        "U luistert mee bij Anna. Niemand hoort u."
+    )
+    expect(row).to_contain_text("cora luistert mee")
+    expect(row.get_by_role("button", name="Luisteren")).to_have_attribute("aria-pressed", "true")
+    expect(anna.locator("#mentor-present")).to_have_text(
+        "Er luistert een mentor mee. De beller hoort dat niet.", timeout=10_000
+    )
+    assert serious_accessibility_problems(cora) == []
+    assert serious_accessibility_problems(anna) == []
+    cora.locator("#mentor-controls").screenshot(path=str(DOCS / "mentor-controls.png"))
+
+    row.get_by_role("button", name="Stoppen").click()
+    expect(cora.locator("#mentor-message")).to_have_text("U bent gestopt met meeluisteren.")
+    expect(anna.locator("#mentor-present")).to_be_hidden(timeout=10_000)
+    expect(cora.locator("#mentor-log li").first).to_contain_text("cora bij anna")
+    world.sim.hang_up(leg)
+    for page in (anna, cora):
+        page.context.close()

@@ -7,6 +7,7 @@
   if (!table) return;
   const MODES = { listen: N_("mentor_listen"), coach: N_("mentor_coach"), join: N_("mentor_join") };
   const NOW = { listen: N_("mentor_now_listen"), coach: N_("mentor_now_coach"), join: N_("mentor_now_join") };
+  const YOU = { listen: N_("mentor_you_listen"), coach: N_("mentor_you_coach"), join: N_("mentor_you_join") };
   const message = document.getElementById("mentor-message");
 
   async function act(method, call, mode) {
@@ -14,7 +15,7 @@
     try {
       if (method === "DELETE") await api("DELETE", path);
       else await api("POST", path, { mode });
-      say(method === "DELETE" ? _("mentor_stopped") : _(NOW[mode], { name: call.volunteer_name }), message);
+      say(method === "DELETE" ? _("mentor_stopped") : _(YOU[mode], { name: call.volunteer_name }), message);
     } catch (error) {
       say(error.message, message);
     }
