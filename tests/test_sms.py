@@ -13,6 +13,8 @@ from twilio_sim.people import Caller, press, silence
 
 from helpline import keys
 from helpline.people import People
+from helpline.reports.aggregate import buckets
+from helpline.reports.tables import Reports
 from helpline.sms import KEEP_SECONDS, NumberBox, number_kind, referral_text, segments
 from tests.conftest import keys_holding
 from tests.world import World
@@ -131,13 +133,15 @@ def conversation(world, caller_number: str) -> str:
     )
     from twilio_sim.people import PhoneOwner
 
-    world.sim.add_phone(PhoneOwner("+31611111111", answers=[press("1")], hangup_after=20))
+    world.sim.add_phone(PhoneOwner("+31611111111", answers=[press("1")], hangup_after=120))
     world.router.set_state("anna", "available")
     world.answer_offers("anna")
     leg = world.sim.place_call(Caller(caller_number, answers=[silence(), press("3"), silence()]))
     state = lambda: world.helpline.redis.hget(keys.volunteer("anna"), "state")  # noqa: E731
     assert world.sim.wait_for(lambda: state() == "wrapup", timeout=60)
-    return f"c:{leg.sid}"
+    member = f"c:{leg.sid}"
+    assert world.sim.wait_for(lambda: world.helpline.redis.exists(keys.sms(member)), timeout=10)
+    return member
 
 
 def signed_in(world):
@@ -186,6 +190,18 @@ def test_a_referral_with_consent_sends_one_text_and_leaves_no_trace_of_the_numbe
     events = h.redis.xrange(keys.EVENTS)
     kinds = [fields["type"] for _, fields in events if fields["type"].startswith("sms_")]
     assert kinds[0] == "sms_requested" and kinds[-1] == "sms_status"
+
+    # the consent and what became of the text are counted in the reports
+    counting = Queue("default", connection=h.rq_redis).enqueue("workers.reports.process_events")
+    assert world.sim.wait_for(lambda: counting.get_status(refresh=True) == "finished", 30)
+    reports = Reports(h.redis, h.settings, h.store.clock)
+    week = reports.bucket("week", buckets(h.store.clock.now_ms(), reports.zone)["week"])
+    digid = {row.key: row for row in reports.rows(week, "topic")}["digid"]
+    assert (digid.get("sms_consented"), digid.get("sms_delivered"), digid.get("sms_failed")) == (
+        1,
+        1,
+        0,
+    )
 
 
 def test_a_landline_caller_gets_no_text_and_the_volunteer_is_told_why(world):

@@ -95,6 +95,10 @@ def _member(event: dict) -> str:
     return keys.call_member(event["call"]) if event.get("call") else ""
 
 
+# What became of a text message, as the reports count it.
+SMS_COUNTED = {"delivered": "sms_delivered", "undelivered": "sms_failed", "failed": "sms_failed"}
+
+
 def increments(event: dict, facts: dict, changes: Changes, service_level_s: int) -> None:
     """Add what one event changes. ``facts`` is what is known of its call (may be updated)."""
     kind, t = event.get("type"), int(event.get("t") or 0)
@@ -134,6 +138,10 @@ def increments(event: dict, facts: dict, changes: Changes, service_level_s: int)
         changes.add(t, "callbacks_unreachable", dims)
     elif kind == "offer_ended" and event.get("reason") in ("timeout", "declined"):
         changes.add(t, f"offers_{event['reason']}", dims)
+    elif kind == "sms_requested":  # the caller agreed to a text with the address
+        changes.add(t, "sms_consented", dims)
+    elif kind == "sms_status" and event.get("status") in SMS_COUNTED:
+        changes.add(t, SMS_COUNTED[event["status"]], dims)
     elif kind == "wrapup":
         topic = event.get("w_topic") or facts.get("topic") or ""
         wrap_dims = [*dims]

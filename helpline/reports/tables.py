@@ -34,6 +34,9 @@ METRICS = (
     "local_help_place",
     "local_help_course",
     "local_help_organisation",
+    "sms_consented",
+    "sms_delivered",
+    "sms_failed",
 )
 
 
