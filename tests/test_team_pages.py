@@ -220,6 +220,7 @@ def test_the_mentor_listens_from_the_wall_board_and_the_volunteer_sees_it(make_w
     expect(anna.locator("#mentor-present")).to_have_text(
         "Er luistert een mentor mee. De beller hoort dat niet.", timeout=10_000
     )
+    expect(anna.locator("#mentor-controls")).to_be_hidden()  # anna is no mentor
     assert serious_accessibility_problems(cora) == []
     assert serious_accessibility_problems(anna) == []
     cora.locator("#mentor-controls").screenshot(path=str(DOCS / "mentor-controls.png"))

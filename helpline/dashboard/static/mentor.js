@@ -44,9 +44,17 @@
       el("td", {}, call.topic), el("td", {}, now), el("td", {}, actions));
   }
 
+  let timer = null;
+
   async function refresh() {
     let data;
-    try { data = await api("GET", "/api/monitoring"); } catch (e) { return; }
+    try {
+      data = await api("GET", "/api/monitoring");
+    } catch (e) {
+      if (e.status === 403) window.clearInterval(timer); // not a mentor: the section stays hidden
+      return;
+    }
+    document.getElementById("mentor-controls").hidden = false;
     const focused = document.activeElement && document.activeElement.closest("#live-calls") ?
       [document.activeElement.closest("tr").dataset.call, document.activeElement.dataset.mode] : null;
     table.querySelector("tbody").replaceChildren(...data.calls.map(row));
@@ -59,6 +67,6 @@
       el("li", {}, _("mentor_logged", { mentor: s.mentor, volunteer: s.volunteer, seconds: s.seconds }))));
   }
 
+  timer = window.setInterval(refresh, 3000);
   refresh();
-  window.setInterval(refresh, 3000);
 })();
