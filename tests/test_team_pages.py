@@ -173,7 +173,7 @@ def test_the_volunteer_ticks_send_the_address_and_a_landline_is_refused_in_words
     page.get_by_label("Postcode").fill("8011")
     page.get_by_role("button", name="Zoek").click()
     page.get_by_label("Informatiepunt Bibliotheek Zwolle", exact=False).check()
-    box = page.get_by_label("Stuur het adres per sms")
+    box = page.locator("#wrapup").get_by_label("Stuur het adres per sms")
     expect(box).to_be_visible()
     box.check()
     page.get_by_role("button", name="Opslaan en klaar").click()
@@ -232,3 +232,43 @@ def test_the_mentor_listens_from_the_wall_board_and_the_volunteer_sees_it(make_w
     world.sim.hang_up(leg)
     for page in (anna, cora):
         page.context.close()
+
+
+def test_ticked_on_the_card_during_the_call_the_address_goes_by_text_after_the_wrap_up(
+    make_world, chromium
+):
+    world = make_world()
+    h = world.helpline
+    person(world, "anna", "+31611111111", answer_after=2, answers=[press("1")], hangup_after=900)
+    place = h.places.add(
+        {"name": "Bibliotheek Zwolle", "kind": "bibliotheek", "postcode": "8011 AB",
+         "town": "Zwolle", "address": "Marktstraat 12", "phone": "038 123 45 67"}
+    )  # fmt: skip
+    page = signed_in(chromium, world, "anna")
+    page.get_by_role("button", name="Beschikbaar").click()
+    leg = world.sim.place_call(Caller("+31687650002", answers=[silence(), press("3"), silence()]))
+    expect(page.locator("#offer")).to_be_visible(timeout=60_000)
+    page.get_by_role("button", name="Aannemen").click()
+    expect(page.locator("#call-state")).to_have_text(
+        "U bent verbonden met de beller.", timeout=30_000
+    )
+    page.locator("#call").get_by_label("Stuur het adres per sms").check()
+    assert serious_accessibility_problems(page) == []
+    world.sim.hang_up(leg)
+
+    expect(page.locator("#wrapup")).to_be_visible(timeout=30_000)
+    page.get_by_label("Doorverwezen", exact=False).first.check()
+    page.locator('input[name="local_help"][value="place"]').check()
+    expect(page.locator("#wrapup").get_by_label("Stuur het adres per sms")).to_be_checked()
+    page.get_by_label("Postcode").fill("8011")
+    page.get_by_role("button", name="Zoek").click()
+    page.get_by_label("Bibliotheek Zwolle", exact=False).check()
+    page.get_by_role("button", name="Opslaan en klaar").click()
+
+    expect(page.locator("#wrapup")).to_be_hidden(timeout=10_000)
+    assert world.sim.wait_for(lambda: len(world.sim.messages.to("+31687650002")) == 1, 30)
+    [text] = world.sim.messages.to("+31687650002")
+    assert "Bibliotheek Zwolle" in text.body and "Marktstraat 12, 8011 AB Zwolle" in text.body
+    record = h.redis.hgetall(keys.handled(f"c:{leg.sid}"))
+    assert record["w_place"] == place.id
+    page.context.close()

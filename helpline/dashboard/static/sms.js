@@ -1,5 +1,5 @@
 /* The address by text message: when the wrap-up is saved with "Stuur het adres per sms"
-   ticked, ask for the text first (sendReferralSms); a refusal (a landline, say) stops the
+   ticked (there, or on the card during the call), ask for the text first (sendReferralSms); a refusal (a landline, say) stops the
    save and says why next to the tick-box, so the volunteer can untick it and save. */
 "use strict";
 
@@ -16,6 +16,18 @@
   }
 
   box.addEventListener("change", () => show(""));
+
+  // Ticked on the card during the call: the wrap-up opens with the box ticked (its form is
+  // reset when it opens, so this runs right after).
+  const duringCall = document.getElementById("sms-consent-call");
+  const wrapup = document.getElementById("wrapup");
+  if (duringCall && wrapup) {
+    new MutationObserver(() => {
+      if (wrapup.hidden) return;
+      if (duringCall.checked) box.checked = true;
+      duringCall.checked = false;
+    }).observe(wrapup, { attributes: true, attributeFilter: ["hidden"] });
+  }
 
   form.addEventListener("submit", async (event) => {
     const call = form.dataset.call;
