@@ -19,6 +19,8 @@ from helpline.model import Party
 from helpline.opening import OpeningHours
 from helpline.scripts import Scripts
 
+MENU_PATH_TTL = 3600  # a call is not in the menu for an hour
+
 
 @dataclass(frozen=True)
 class WaitSnapshot:
@@ -99,6 +101,19 @@ class CallStore:
             numbers += result in ("scrubbed", "expired")
         return numbers
 
+    def menu_step(self, sid: str, step: str) -> None:
+        """Note a menu step presented to a call still in the menu (where it is when it ends
+        there; the steps it passed travel on its queued or ended_in_menu event)."""
+        if not sid or not step:
+            return
+        try:
+            with self.redis.pipeline(transaction=False) as pipe:
+                pipe.append(keys.menu_path(sid), f"{step} ")
+                pipe.expire(keys.menu_path(sid), MENU_PATH_TTL)
+                pipe.execute()
+        except redis.RedisError:
+            pass  # only for the reports: the caller hears the menu all the same
+
     def pseudonym(self, number: str | None) -> str:
         return privacy.pseudonym(number or "", self.settings.pseudonym_key)
 
@@ -112,12 +127,23 @@ class CallStore:
         lang: str,
         referral: str | None,
         arrival_ms: int | None = None,
+        *,
+        ask_referral: bool = False,
     ) -> tuple[str, int, int]:
-        """Put the caller in line; returns (state, arrival ms, people ahead or -1)."""
+        """Put the caller in line; returns (state, arrival ms, people ahead or -1).
+
+        ``ask_referral``: ask who sent them while they wait, unless they were asked within
+        the repeat window (the call is marked ``ask_ref``)."""
         now = self.clock.now_ms()
         caller = self.pseudonym(number)
         state, arrival, ahead, _ = self.scripts.enqueue(
-            [keys.call(sid), keys.waiting(topic, lang), keys.EVENTS, keys.caller(caller or "-")],
+            [
+                keys.call(sid),
+                keys.waiting(topic, lang),
+                keys.EVENTS,
+                keys.caller(caller or "-"),
+                keys.menu_path(sid),
+            ],
             sid=sid,
             member=keys.call_member(sid),
             now=now,
@@ -126,6 +152,7 @@ class CallStore:
             lang=lang,
             priority=0,
             referral=referral or "",
+            ask_referral=ask_referral,
             repeat_window=self.settings.repeat_window_days * 86_400_000,
             repeat_bonus=self.settings.priority_repeat,
             call_ttl=self.settings.call_ttl,
@@ -171,6 +198,7 @@ class CallStore:
                     line or keys.waiting("-", "-"),
                     keys.EVENTS,
                     keys.number_draft(sid),
+                    keys.menu_path(sid),
                 ],
                 **_in_line(sid, now, line),
                 status=status,
@@ -257,6 +285,33 @@ class CallStore:
         if outcome == "moved":
             raise RuntimeError("the call's topic kept changing")
         return outcome
+
+    def back_in_line(self, sid: str) -> str:
+        """A caller left alone after a conversation that never was: the front of their line,
+        with their original arrival ('queued'), or 'stale'."""
+        topic, lang = self.redis.hmget(keys.call(sid), ["topic", "lang"])
+        if not topic or not lang:
+            return "stale"
+        return self.scripts.back_in_line(
+            [keys.call(sid), keys.waiting(topic, lang), keys.EVENTS],
+            sid=sid,
+            member=keys.call_member(sid),
+            now=self.clock.now_ms(),
+            span=keys.PRIORITY_SPAN,
+            max_priority=keys.MAX_PRIORITY,
+        )
+
+    def referral(self, sid: str, referral: str, org: str, *, final: bool) -> str:
+        """Who sent the caller (asked in the wait): kept with the call, and reported once as
+        a ``referral`` event when ``final`` (for the funding report)."""
+        return self.scripts.referral(
+            [keys.call(sid), keys.EVENTS],
+            sid=sid,
+            now=self.clock.now_ms(),
+            referral=referral,
+            org=org,
+            final=final,
+        )
 
     # -- while waiting ---------------------------------------------------------------------
 

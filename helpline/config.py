@@ -156,7 +156,7 @@ class Settings:
     ask_referral: bool = _setting(
         "HELPLINE_ASK_REFERRAL",
         True,
-        "Ask callers who sent them (skippable). Steps marked `enabled_by: ask_referral`.",
+        "Ask callers who sent them, while they wait (skippable, once per caller). Steps marked `enabled_by: ask_referral`.",
         cast=_bool,
     )
     max_wait: int = _setting(

@@ -44,13 +44,13 @@ class JobRuns:
         """True for the first run of ``name`` in ``period`` (two schedulers run it once)."""
         return bool(self.redis.set(keys.period_run(name, period), "1", nx=True, ex=ttl))
 
-    def failed(self, name: str, *, at: float, failures: int, backoff: float, error: str) -> None:
+    def failed(self, name: str, *, at: float, failures: int, backoff: float, reason: str) -> None:
         self.redis.hset(
             keys.job_status(name),
             mapping={
                 "failures": failures,
                 "backoff_until": at + backoff,
-                "last_error": error[:250],
+                "last_error": reason[:250],
                 "last_failure": at,
             },
         )

@@ -22,6 +22,11 @@ def waiting(topic: str, lang: str = "nl") -> str:
     return f"{PREFIX}:waiting:{topic}:{lang}"
 
 
+def menu_path(sid: str) -> str:
+    """The menu steps a call was presented so far, space-separated (while it is in the menu)."""
+    return f"{PREFIX}:menu:{sid}"
+
+
 def callback(callback_id: str) -> str:
     return f"{PREFIX}:callback:{callback_id}"
 

@@ -3,9 +3,9 @@ many volunteers the calls of the last four weeks need (``helpline.staffing``, th
 the capacity finding).
 
 A shift repeats weekly (a weekday) or is on one date, from a start to an end time in the
-helpline's time zone. It counts for the skills the volunteer has when the plan is made: a
-volunteer with two skills is planned for both, as the duty sampling counts them. Shifts live
-in one Redis hash (``shifts``: id -> JSON), read and written only here.
+helpline's time zone. It counts for the skills the volunteer has when the plan is made, and a
+volunteer counts once: split across their skills as their time on duty is (docs/capacity.md).
+Shifts live in one Redis hash (``shifts``: id -> JSON), read and written only here.
 """
 
 from __future__ import annotations
@@ -90,6 +90,11 @@ def is_week(text: str) -> bool:
     return True
 
 
+def next_week(week: str, weeks: int = 1) -> str:
+    """The ISO week ``weeks`` after ``week`` (before it when negative)."""
+    return week_of(week_days(week)[0] + timedelta(weeks=weeks))
+
+
 def week_of(day: date) -> str:
     year, number, _ = day.isocalendar()
     return f"{year}-W{number:02d}"
@@ -138,11 +143,13 @@ class Shifts:
                 return {**asdict(shift), "occurrence": f"{shift.id}@{now.date().isoformat()}"}
         return None
 
-    def planned(self, first: date, last: date) -> dict[tuple[int, int, str], float]:
+    def planned(self, first: date, last: date, shares) -> dict[tuple[int, int, str], float]:
         """Volunteers planned per (weekday, hour, skill), on average over the weeks from
-        ``first`` to ``last``; a shift covering part of an hour counts for that part."""
+        ``first`` to ``last``; a shift covering part of an hour counts for that part, and a
+        volunteer counts once, split across their skills by ``shares(volunteer)`` ({skill:
+        fraction}, adding up to 1), as their time on duty is (docs/capacity.md)."""
         weeks = max(1, ((last - first).days + 1) // 7)
-        skills = {}
+        split: dict[str, dict[str, float]] = {}
         out: dict[tuple[int, int, str], float] = {}
         shifts = self.all()
         day = first
@@ -150,13 +157,13 @@ class Shifts:
             for shift in shifts:
                 if not shift.on(day):
                     continue
-                if shift.volunteer not in skills:
+                if shift.volunteer not in split:
                     volunteer = self.router.volunteer(shift.volunteer)
-                    skills[shift.volunteer] = volunteer.skills if volunteer else ()
-                for hour, share in hours_covered(shift):
-                    for skill in skills[shift.volunteer]:
+                    split[shift.volunteer] = shares(volunteer) if volunteer else {}
+                for hour, part in hours_covered(shift):
+                    for skill, fraction in split[shift.volunteer].items():
                         key = (day.weekday(), hour, skill)
-                        out[key] = out.get(key, 0.0) + share / weeks
+                        out[key] = out.get(key, 0.0) + part * fraction / weeks
             day += timedelta(days=1)
         return out
 

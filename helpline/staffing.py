@@ -17,15 +17,14 @@ DEFAULT_HANDLE_SECONDS = 600.0  # a topic with no handled call yet
 
 @dataclass(frozen=True)
 class HourNeed:
-    """One weekday hour of one topic's line, averaged over the weeks."""
+    """One weekday hour of one skill (the lines of its topics), averaged over the weeks."""
 
-    topic: str
     skill: str
     weekday: int  # 0 is Monday
     hour: int
     offered: int  # calls in all the weeks together
     calls_per_hour: float
-    on_duty: float  # volunteers with the skill on duty, on average
+    on_duty: float  # volunteers on duty, each apportioned across their skills (duty_share)
     needed: int
 
 
@@ -34,45 +33,44 @@ class Needs:
     first: date
     last: date
     weeks: int
-    handle_seconds: dict[str, float]  # per topic: talk plus wrap-up
+    handle_seconds: dict[str, float]  # per skill: talk plus wrap-up
     hours: list[HourNeed]
 
     def of_skill(self, skill: str) -> dict[tuple[int, int], int]:
-        """Volunteers needed per (weekday, hour) for a skill (summed over its topics)."""
-        out: dict[tuple[int, int], int] = {}
-        for need in self.hours:
-            if need.skill == skill:
-                key = (need.weekday, need.hour)
-                out[key] = out.get(key, 0) + need.needed
-        return out
+        """Volunteers needed per (weekday, hour) for a skill."""
+        return {(n.weekday, n.hour): n.needed for n in self.hours if n.skill == skill}
 
 
 def needs(h, reports, weeks: int = CAPACITY_WEEKS) -> Needs:
-    """The need of every weekday hour and topic over the ``weeks`` whole weeks before today."""
+    """The need of every weekday hour and skill over the ``weeks`` whole weeks before today.
+    A volunteer on duty counts once, apportioned across their skills (``duty_share``,
+    thousandths of a minute; docs/capacity.md)."""
     first, last = reports.whole_weeks(weeks)
     hours = reports.hours(first, last)
     share = h.settings.service_level_target
     target = reports.sl_seconds
     recent = reports.days(first, last)
+    by_skill: dict[str, list[str]] = {}
+    for topic in h.flow.topics.values():
+        by_skill.setdefault(topic.skill, []).append(topic.id)
     handles: dict[str, float] = {}
     found: list[HourNeed] = []
-    for topic in h.flow.topics.values():
-        counts = recent.get(f"topic:{topic.id}", {})
-        handled = counts.get("handled", 0)
-        talk = counts.get("talk_ms", 0) / handled / 1000 if handled else DEFAULT_HANDLE_SECONDS
-        handle = handles[topic.id] = talk + h.settings.wrapup_seconds
+    for skill, topic_ids in by_skill.items():
+        handled = sum(recent.get(f"topic:{t}", {}).get("handled", 0) for t in topic_ids)
+        talk_ms = sum(recent.get(f"topic:{t}", {}).get("talk_ms", 0) for t in topic_ids)
+        talk = talk_ms / handled / 1000 if handled else DEFAULT_HANDLE_SECONDS
+        handle = handles[skill] = talk + h.settings.wrapup_seconds
         slots: dict[tuple[int, int], dict] = {}
         for name, data in hours.items():
             moment = datetime.strptime(name, "%Y-%m-%dT%H")
             slot = slots.setdefault((moment.weekday(), moment.hour), {"offered": 0, "duty": 0})
-            slot["offered"] += data.get(f"topic:{topic.id}", {}).get("offered", 0)
-            slot["duty"] += data.get(f"skill:{topic.skill}", {}).get("duty_minutes", 0) / 60
+            slot["offered"] += sum(data.get(f"topic:{t}", {}).get("offered", 0) for t in topic_ids)
+            slot["duty"] += data.get(f"skill:{skill}", {}).get("duty_share", 0) / 60_000
         for (weekday, hour), slot in sorted(slots.items()):
             per_hour = slot["offered"] / weeks  # each weekday hour came ``weeks`` times
             found.append(
                 HourNeed(
-                    topic=topic.id,
-                    skill=topic.skill,
+                    skill=skill,
                     weekday=weekday,
                     hour=hour,
                     offered=slot["offered"],
@@ -136,6 +134,18 @@ def plan(needs_: Needs, planned: dict[tuple[int, int, str], float], skills) -> d
     return {"rows": rows, "gaps": gaps}
 
 
+def skill_shares(h, reports):
+    """How a volunteer's time splits across their skills ({skill: fraction}), the way the duty
+    sampler splits their minutes on duty (``helpline.reports.duty.shares``)."""
+    from helpline.reports.duty import shares
+
+    def of(volunteer) -> dict[str, float]:
+        split = shares(volunteer.skills, volunteer.languages, h.flow, reports)
+        return {skill: part / 1000 for skill, part in split.items()}
+
+    return of
+
+
 def skill_name(flow, skill: str, lang: str) -> str:
     """A skill as people call it: the name of the topic that needs it."""
     for topic in flow.topics.values():
@@ -166,8 +176,9 @@ def week_plan(h, week: str, lang: str) -> dict:
     from helpline.shifts import week_days
 
     days = week_days(week)
-    need = needs(h, Reports(h.redis, h.settings, h.store.clock))
-    planned = h.shifts.planned(days[0], days[-1])
+    reports = Reports(h.redis, h.settings, h.store.clock)
+    need = needs(h, reports)
+    planned = h.shifts.planned(days[0], days[-1], skill_shares(h, reports))
     result = plan(need, planned, h.flow.skills)
     return {
         "week": week,

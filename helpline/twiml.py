@@ -31,11 +31,19 @@ def url(path: str, **params: object) -> str:
 
 
 def say(
-    parent, flow: Flow, prompt: str, lang: str, values: dict | None = None, *, slow: bool = False
+    parent,
+    flow: Flow,
+    prompt: str,
+    lang: str,
+    values: dict | None = None,
+    *,
+    slow: bool = False,
+    pause: int | None = None,
 ) -> None:
-    """Say each line of a prompt in its voice, with a short pause after each line."""
+    """Say each line of a prompt in its voice, with a short pause after each line (``pause``
+    seconds; the flow's setting when None, none when 0)."""
     lines = flow.prompts[prompt].get(lang) or flow.prompts[prompt][flow.default_language]
-    pause = flow.setting("pause")
+    pause = flow.setting("pause") if pause is None else pause
     for line in lines:
         text = line.text.format_map(_Blank(values or {})).strip()
         if not text:
@@ -73,8 +81,12 @@ def gather(
     if num_digits:
         options["num_digits"] = num_digits
     if speech:
-        options.update(language=voice["language"], speech_timeout="auto")
-        if hints:
+        settings = flow.speech  # chosen for slow speakers: see the flow file's reasons
+        options.update(language=voice["language"], speech_timeout=settings.speech_timeout)
+        if settings.speech_model:
+            options["speech_model"] = settings.speech_model
+        options["barge_in"] = "true" if settings.barge_in else "false"
+        if hints and settings.hints:
             options["hints"] = ", ".join(dict.fromkeys(hints))[:1000]
     return Gather(**options)
 

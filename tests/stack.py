@@ -94,6 +94,9 @@ class Agent(threading.Thread):
             self.stop.wait(0.2)
 
 
+BACK_IN_LINE = "U bent weer als eerste aan de beurt."  # ivr_flows: prompt back_in_line
+
+
 @dataclass
 class Account:
     callers: int = 0
@@ -372,7 +375,10 @@ class Stack:
             # a caller may still hang up while hearing "U wordt nu verbonden"
             taken = sum(e.get("result") == "redirected" for e in leg.entries("queue-result"))
             callback = any(e.get("result") == "leave" for e in leg.entries("queue-result"))
-            if joins > 1 or taken > 1:
+            # a caller whose volunteer hung up before they joined goes back to the front of
+            # the line (issue 14), and may then be taken again: once per time they went back
+            back = leg.said().count(BACK_IN_LINE)
+            if joins > 1 + back or taken > 1 + back:
                 result.twice.append(leg.sid)
             if joins >= 1 or taken >= 1:
                 result.connected += 1
@@ -417,9 +423,9 @@ class Stack:
         enqueued = {
             leg.sid for leg in self.legs if leg.entries("enqueued")
         }  # reached a line at least once
-        answered = {
-            leg.sid
+        answered = sum(  # each time a caller was taken to a volunteer
+            e.get("result") == "redirected"
             for leg in self.legs
-            if any(e.get("result") == "redirected" for e in leg.entries("queue-result"))
-        }
-        return report, {"offered": len(enqueued), "answered": len(answered)}
+            for e in leg.entries("queue-result")
+        )
+        return report, {"offered": len(enqueued), "answered": answered}

@@ -193,7 +193,8 @@ def test_coordinator_pages_manage_people_and_local_help_and_pass_axe(
     assert_accessible(page)
 
     page.goto(f"{base}/coordinator/people")
-    expect(page.locator("#people tbody")).to_contain_text("Cora (cora)")
+    expect(page.locator("#people tbody")).to_contain_text("Cora (inlognaam: cora)")
+    expect(page.locator("#people tbody")).to_contain_text("DigiD, Uw bank")  # names, not ids
     page.get_by_label("Gebruikersnaam").fill("dirk")
     page.get_by_label("Naam", exact=True).fill("Dirk")
     page.get_by_label("Telefoonnummer (+316…)").fill("+31633333333")
@@ -201,7 +202,7 @@ def test_coordinator_pages_manage_people_and_local_help_and_pass_axe(
     page.get_by_label("Wachtwoord (minstens 10 tekens)").fill(PASSWORD)
     page.get_by_role("button", name="Toevoegen").click()
     expect(page.locator("#message")).to_have_text("Dirk is toegevoegd.")
-    expect(page.locator("#people tbody")).to_contain_text("Dirk (dirk)")
+    expect(page.locator("#people tbody")).to_contain_text("Dirk (inlognaam: dirk)")
     page.get_by_role("button", name="Uitzetten: Dirk").click()
     expect(page.locator("#people tbody")).to_contain_text("Uitgezet")
     assert world.helpline.redis.hget(keys.user("dirk"), "disabled") == "1"

@@ -15,6 +15,7 @@ from rq import Queue
 
 from helpline import keys
 from helpline.people import People
+from helpline.reports.findings import describe
 from helpline.shifts import Shift, ShiftError, check, hours_covered, week_of
 from helpline.staffing import Gap, Needs, missing, plan
 from tests.history import ZONE, History
@@ -74,7 +75,7 @@ def test_consecutive_hours_short_by_the_same_number_are_one_gap():
         weeks=4,
         handle_seconds={},
         hours=[
-            HourNeed("digid", "digid", 1, hour, 40, 10.0, 1.0, needed)
+            HourNeed("digid", 1, hour, 40, 10.0, 1.0, needed)
             for hour, needed in ((10, 3), (11, 3), (12, 2), (13, 0))
         ],
     )
@@ -148,10 +149,10 @@ def test_the_staffing_plan_needs_what_the_capacity_finding_needs_and_its_gaps_fo
     cora, _ = signed_in(app, "cora")
     staffing = cora.get("/api/staffing").json
     rows = {(x["weekday"], x["hour"]): x for x in staffing["rows"] if x["skill"] == "digid"}
-    for short in finding["evidence"]["hours"]:
-        hour = int(short["hour"][:2])
-        assert rows[(weekday, hour)]["needed"] == short["volunteers_needed"]
-        assert short["volunteers_planned"] == rows[(weekday, hour)]["planned"]
+    causes = finding["figures"]["causes"]
+    for day_of_week, hour, _calls, _on_duty, needed in finding["figures"]["hours"]:
+        assert rows[(day_of_week, hour)]["needed"] == needed
+        assert causes[f"{day_of_week}-{hour}"][1] == rows[(day_of_week, hour)]["planned"]
     at_ten, at_eleven = rows[(weekday, 10)], rows[(weekday, 11)]
     assert (at_ten["planned"], at_eleven["planned"]) == (2, 1)
     assert at_ten["gap"] == at_ten["needed"] - 2 > 0
@@ -162,10 +163,12 @@ def test_the_staffing_plan_needs_what_the_capacity_finding_needs_and_its_gaps_fo
     assert digid_gaps[0]["sentence"] == (
         f"{day} 10–11 uur: {at_ten['gap']} vrijwilligers voor DigiD te weinig"
     )
-    # bob's second skill is planned too, where nothing is needed: no gap there
+    # bob counts once: his time goes to DigiD, where the callers are, not to his bank skill
     assert [g for g in staffing["gaps"] if g["skill"] == "bank"] == []
-    ten = next(s for s in finding["evidence"]["hours"] if s["hour"] == "10:00")
-    assert ten["cause"] == "planned"  # the plan itself was short, not a no-show
+    assert all(x["planned"] == 0 for x in staffing["rows"] if x["skill"] == "bank")
+    assert causes[f"{weekday}-10"][0] == "planned"  # the plan itself was short, not a no-show
+    words = describe(finding, h.flow, "nl")["evidence_text"]
+    assert "In het rooster stonden toen 2 vrijwilligers: het rooster had hier te weinig." in words
 
 
 def test_a_volunteer_plans_and_removes_only_their_own_shifts(app, team):

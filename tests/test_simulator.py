@@ -160,7 +160,7 @@ def test_queue_result_hangup_and_leave(world, r):
         answers=[
             silence(),
             press("3"),
-            silence(),
+            silence(in_queue=True),  # the referral question in the wait
             press("1", in_queue=True),
             press("1", in_queue=True),
         ],

@@ -44,7 +44,7 @@ def periodic(name: str, interval: int):
                     at=now,
                     failures=failures,
                     backoff=min(MAX_BACKOFF, interval * 2**failures),
-                    error=f"{type(exc).__name__}: {str(exc)[:200]}",
+                    reason=f"{type(exc).__name__}: {str(exc)[:200]}",
                 )
                 log.exception("periodic job failed", extra={"job": name, "failures": failures})
                 raise

@@ -89,7 +89,8 @@ def call_citizen(volunteer_id: str, member: str) -> str:
             status_callback=public_url(public, "/voice/callback/citizen-status", **params),
             status_callback_event=["answered", "completed"],
             timeout=h.settings.ring_timeout,
-            machine_detection="Enable",
+            # a voicemail is told after its beep that we will try again (callback_voicemail)
+            machine_detection="DetectMessageEnd",
         )
     except TwilioRestException as exc:
         # Twilio's message can quote the number it could not call: keep it out of the logs
@@ -130,8 +131,13 @@ def tell_volunteer_unreachable(leg_sid: str, lang: str) -> str:
 
 def end_lone_caller(member: str) -> str:
     """After a conversation ended: a caller still on the line sits alone in the volunteer's
-    conference (the volunteer hung up before they joined). Tell them and end the call, rather
-    than leave them in silence."""
+    conference (the volunteer hung up before they joined). They go back to the front of their
+    line with their original arrival, and are told so in one sentence; only when that cannot
+    be done are they told and the call ended, rather than left in silence."""
+    from twilio.twiml.voice_response import VoiceResponse
+
+    from helpline import twiml
+
     h = _state()
     sid = member.split(":", 1)[1]
     try:
@@ -143,7 +149,31 @@ def end_lone_caller(member: str) -> str:
     if call.status != "in-progress":
         return "over"
     party = h.store.party(member)
-    lang = (party.lang if party else "") or h.flow.default_language
+    topic, lang = (party.topic, party.lang) if party else ("", "")
+    lang = lang if lang in h.flow.languages else h.flow.default_language
+    if topic in h.flow.topics and h.store.back_in_line(sid) == "queued":
+        public = h.settings.public_url
+        response = VoiceResponse()
+        twiml.say(response, h.flow, "back_in_line", lang)
+        response.enqueue(
+            twiml.queue_name(topic),
+            action=public_url(public, "/voice/queue/done", lang=lang, topic=topic),
+            method="POST",
+            wait_url=public_url(public, "/voice/queue/wait", lang=lang, topic=topic),
+            wait_url_method="POST",
+        )
+        try:
+            h.twilio.calls(sid).update(twiml=str(response))
+        except TwilioRestException as exc:
+            if exc.status not in (400, 404):
+                raise
+            from helpline.routing.lifecycle import caller_hung_up
+
+            caller_hung_up(h, sid, "completed")  # gone meanwhile: not left in the line
+            return "over"
+        h.router.match_line(topic, lang)
+        log.info("a lone caller is back at the front of the line call=%s", sid)
+        return "back_in_line"
     if not _say_and_hang_up(h, sid, "conversation_over_alone", lang):
         return "over"
     log.info("ended a lone caller call=%s", sid)

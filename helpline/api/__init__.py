@@ -249,4 +249,4 @@ def decline_offer(offer_id):
     return _decide(False, offer_id)
 
 
-from helpline.api import coordinator, mentor, shifts, sms, volunteer  # noqa: E402,F401  (their routes join bp)
+from helpline.api import coordinator, mentor, reports, shifts, sms, volunteer  # noqa: E402,F401  (routes join bp)

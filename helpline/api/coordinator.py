@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import g, request
 
-from helpline import keys
 from helpline.accounts import AccountError
 from helpline.api import coordinator_only, error, operation, schemas
+from helpline.api.messages import request_language
 from helpline.extensions import helpline
 from helpline.jobs import PERIODIC
 from helpline.model import VOLUNTEER_STATES
@@ -18,45 +16,62 @@ from helpline.texts import Refusal
 
 
 def live_stats(h) -> dict:
-    """Waiting callers per topic, the longest wait, volunteers per state, and an alert for every
-    line with callers but nobody on duty who has the skill."""
+    """Waiting callers per topic, the longest wait, volunteers per state, today's callers who
+    hung up in the menu (per step) and who called while closed, and an alert for every line
+    with callers but no available volunteer with its skill and their language (the languages
+    short are named)."""
     now = h.store.clock.now_ms()
     volunteers = [h.router.volunteer(v) for v in h.router.volunteer_ids()]
     volunteers = [v for v in volunteers if v]
     by_state = dict.fromkeys(VOLUNTEER_STATES, 0)
     for v in volunteers:
         by_state[v.state] = by_state.get(v.state, 0) + 1
-    on_duty = [v for v in volunteers if v.state not in ("offline",)]
+    available = [v for v in volunteers if v.state == "available"]
     topics = []
     for topic in h.flow.topics.values():
-        waiting, longest = 0, 0
+        waiting, longest, short = 0, 0, []
         for lang in h.flow.languages:
             count, first = h.store.line_length(topic.id, lang)
             waiting += count
             if first is not None:
                 longest = max(longest, now - first)
-        skilled = sum(1 for v in on_duty if topic.skill in v.skills)
+            able = [v for v in available if topic.skill in v.skills and lang in v.languages]
+            if count and not able:
+                short.append(lang)
         topics.append(
             {
                 "topic": topic.id,
                 "name": topic.name,
                 "waiting": waiting,
                 "longest_wait_seconds": longest // 1000,
-                "skilled_on_duty": skilled,
-                "alert": waiting > 0 and skilled == 0,
+                "skilled_on_duty": sum(1 for v in available if topic.skill in v.skills),
+                "alert": bool(short),
+                "alert_languages": short,
             }
         )
+    from helpline.reports.labels import Labels
+    from helpline.reports.menu import steps
     from helpline.reports.tables import Reports
 
     reports = Reports(h.redis, h.settings, h.store.clock)
-    today = reports.rows(reports.days(reports.today(), reports.today()), "all")[0]
+    data = reports.days(reports.today(), reports.today())
+    today = reports.rows(data, "all")[0]
     failing = [job.name for job in PERIODIC if h.job_runs.status(job.name).failures]
+    menu = [
+        {"step": s["step"], "label": s["label"], "left_here": s["left_here"]}
+        for s in steps(data, h.flow, Labels(h.flow, request_language()))
+        if s["left_here"]
+    ]
     return {
         "now_ms": now,
         "today": {
+            "calls": max(today.get("calls"), today.get("offered")),
             "offered": today.get("offered"),
             "answered": today.get("answered"),
             "abandoned": today.get("abandoned"),
+            "ended_in_menu": today.get("menu_ended"),
+            "closed_hours_calls": today.get("closed_calls"),
+            "menu": menu,
             "service_level": None if today.service_level is None else round(today.service_level, 3),
             "service_level_target": h.settings.service_level_target,
             "service_level_seconds": reports.sl_seconds,
@@ -79,24 +94,6 @@ def live_stats(h) -> dict:
 )
 def get_live_stats():
     return live_stats(helpline())
-
-
-@operation(
-    "GET",
-    "/reports/bottlenecks",
-    "getBottleneckReport",
-    "The latest bottleneck findings with their evidence (coordinator)",
-    access=coordinator_only,
-    query=schemas.KindQuery,
-    ok=schemas.BottleneckReport,
-)
-def get_bottleneck_report(query):
-    """The latest findings of the bottleneck detection job, each with its evidence."""
-    raw = helpline().redis.get(keys.FINDINGS)
-    report = json.loads(raw) if raw else {"generated_at": None, "findings": []}
-    if query.get("kind"):
-        report["findings"] = [f for f in report["findings"] if f.get("kind") == query["kind"]]
-    return report
 
 
 # -- people --------------------------------------------------------------------------------

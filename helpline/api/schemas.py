@@ -115,10 +115,6 @@ class ImportQuery(Schema):
     replace = f.Boolean(load_default=False)
 
 
-class KindQuery(Schema):
-    kind = f.String()
-
-
 class HoursChange(Schema):
     weekly = text(metadata=refusal(N_("hours_not_text")))
     holidays = text(metadata=refusal(N_("hours_not_text")))
@@ -334,7 +330,17 @@ class Imported(Schema):
     imported = f.Integer(required=True)
 
 
+class MenuLeft(Schema):
+    step = f.String()
+    label = f.String()
+    left_here = f.Integer()
+
+
 class Today(Schema):
+    calls = f.Integer()
+    ended_in_menu = f.Integer()
+    closed_hours_calls = f.Integer()
+    menu = f.List(f.Nested(MenuLeft))
     offered = f.Integer()
     answered = f.Integer()
     abandoned = f.Integer()
@@ -350,6 +356,7 @@ class TopicLoad(Schema):
     longest_wait_seconds = f.Integer(required=True)
     skilled_on_duty = f.Integer(required=True)
     alert = f.Boolean(required=True)
+    alert_languages = strings()  # languages with callers but nobody on duty to take them
 
 
 class LiveStats(Schema):
@@ -360,18 +367,6 @@ class LiveStats(Schema):
     waiting = f.Integer(required=True)
     volunteers = f.Dict(keys=f.String(), values=f.Integer(), required=True)
     scheduled_callbacks = f.Integer()
-
-
-class Finding(Schema):
-    kind = f.String(required=True)
-    title = f.String(required=True)
-    subject = f.Raw(allow_none=True)
-    evidence = f.Dict(required=True)
-
-
-class BottleneckReport(Schema):
-    generated_at = text(required=True)
-    findings = f.List(f.Nested(Finding), required=True)
 
 
 class ClosureState(Schema):

@@ -120,10 +120,20 @@ def wallboard():
 @bp.get("/coordinator/people")
 @page(coordinators=True)
 def people():
+    from helpline.reports.labels import Labels
+
     h = helpline()
     skill_names = {topic.skill: topic.name for topic in h.flow.topics.values()}
+    labels = Labels(h.flow, language())
+    skill_labels = {skill: labels.skill(skill) for skill in h.flow.skills}
     numbers = [(n, getattr(h.settings, n.setting)) for n in PROFILE_NUMBERS]
-    return render_template("people.html", flow=h.flow, skill_names=skill_names, numbers=numbers)
+    return render_template(
+        "people.html",
+        flow=h.flow,
+        skill_names=skill_names,
+        skill_labels=skill_labels,
+        numbers=numbers,
+    )
 
 
 @bp.get("/coordinator/places")
@@ -132,4 +142,4 @@ def places():
     return render_template("places.html")
 
 
-from helpline.dashboard import coordinator, shifts  # noqa: E402,F401  (their routes join bp)
+from helpline.dashboard import coordinator, reports, shifts  # noqa: E402,F401  (their routes join bp)

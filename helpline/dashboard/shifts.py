@@ -14,8 +14,8 @@ from flask import Response, g, render_template, request
 from helpline import staffing
 from helpline.dashboard import bp, language, page
 from helpline.extensions import helpline
-from helpline.reports.weekly import WEEKDAYS, shift_week
-from helpline.shifts import is_week, week_days, week_of
+from helpline.reports.weekly import WEEKDAYS
+from helpline.shifts import is_week, next_week, week_days, week_of
 
 
 def _week() -> str:
@@ -57,8 +57,8 @@ def staffing_plan():
         names={s: staffing.skill_name(h.flow, s, language()) for s in h.flow.skills},
         weekdays=WEEKDAYS,
         days=week_days(week),
-        previous=shift_week(week, -1),
-        following=shift_week(week, 1),
+        previous=next_week(week, -1),
+        following=next_week(week, 1),
     )
 
 

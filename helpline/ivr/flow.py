@@ -9,56 +9,30 @@ from typing import Any
 
 import yaml
 
-STEP_TYPES = {"menu", "say", "queue", "callback"}
-SETTABLE = {"language", "topic", "referral"}
+from helpline.ivr import vocabulary as vocab
+from helpline.ivr.vocabulary import Organisation, SpeechSettings, Vocabulary
+
+STEP_TYPES = {"menu", "say", "queue", "callback", "wait"}
+SETTABLE = {"language", "topic", "referral", "referral_org"}
+PERSON_KEY = "0"  # a person (the general line) in every menu
 VALID_KEYS = set("0123456789")
 KNOWN_FLAGS = {"ask_referral"}
 
 # Prompts the engine itself says (waiting, callbacks, errors), so every flow must define them.
-ENGINE_PROMPTS = (
-    "no_input",
-    "wrong_input",
-    "queued",
-    "closed_holiday",
-    "closed_day",
-    "wait_first_in_line",
-    "wait_people_ahead",
-    "wait_one_ahead",
-    "wait_estimate",
-    "wait_estimate_short",
-    "wait_unknown",
-    "wait_reassure",
-    "wait_callback_hint",
-    "wait_too_long",
-    "wait_keep_waiting",
-    "wait_hold_limit",
-    "wait_hold_limit_no_number",
-    "queue_full",
-    "callback_own_number",
-    "callback_enter_number",
-    "callback_read_back",
-    "callback_bad_number",
-    "callback_back_to_line",
-    "callback_confirmed_wait",
-    "callback_confirmed_closed",
-    "callback_goodbye",
-    "callback_give_up",
-    "sorry_error",
-    "sorry_wait",
-    "goodbye",
-    "volunteer_whisper",
-    "volunteer_widened",
-    "volunteer_no_key",
-    "volunteer_connecting",
-    "volunteer_caller_gone",
-    "volunteer_calling_citizen",
-    "volunteer_citizen_unreachable",
-    "connected_caller",
-    "callback_citizen_greeting",
-    "conversation_over",
-    "conversation_over_alone",
-    "sms_referral",
-    "mentor_joined",
+ENGINE_PROMPTS = tuple(
+    """
+    wrong_input closed_hours callback_when tie_question tie_option tie_end back_in_line
+    callback_voicemail queued
+    closed_holiday closed_day wait_first_in_line wait_people_ahead wait_one_ahead
+    wait_estimate wait_estimate_short wait_unknown wait_reassure wait_callback_hint
+    wait_too_long wait_keep_waiting wait_hold_limit wait_hold_limit_no_number queue_full
+    callback_own_number callback_enter_number callback_read_back callback_bad_number
+    callback_back_to_line callback_confirmed_wait callback_confirmed_closed callback_goodbye
+    callback_give_up sorry_error sorry_wait goodbye volunteer_whisper volunteer_widened
+    volunteer_no_key volunteer_connecting volunteer_caller_gone volunteer_calling_citizen
+    volunteer_citizen_unreachable connected_caller callback_citizen_greeting conversation_over
+    conversation_over_alone sms_referral mentor_joined
+    """.split()
 )
 
 
@@ -104,6 +78,10 @@ class Step:
     enabled_by: str | None = None
     goto: str | None = None
     hangup: bool = False
+    pause: int | None = None  # seconds after each line of this step's prompts (flow default)
+    in_wait: bool = False  # asked while the caller holds their place in line
+    organisations: Route | None = None  # the organisations of the chosen kind, by speech
+    wait_questions: str | None = None  # a queue step: the first question asked in the wait
 
 
 @dataclass(frozen=True)
@@ -130,6 +108,9 @@ class Flow:
     closed_start: str
     steps: dict[str, Step]
     prompts: dict[str, dict[str, tuple[Line, ...]]]
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    speech: SpeechSettings = field(default_factory=SpeechSettings)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
     def step(self, step_id: str) -> Step:
         return self.steps[step_id]
@@ -229,11 +210,15 @@ def check(data: Any) -> list[str]:
         problems.append("'referral_sources' must be a list of ids")
         referral_sources = []
 
+    problems.extend(vocab.check_organisations(data, languages, referral_sources))
+    problems.extend(vocab.check_speech(data, languages))
+    organisations = data.get("organisations") if isinstance(data.get("organisations"), dict) else {}
+
     steps = data["steps"] if isinstance(data["steps"], dict) else {}
     prompts = data["prompts"] if isinstance(data["prompts"], dict) else {}
     used_prompts: dict[str, str] = {name: "the engine" for name in ENGINE_PROMPTS}
 
-    def check_route(where: str, route: Any) -> list[str]:
+    def check_route(where: str, route: Any, in_wait: bool | None = None) -> list[str]:
         found: list[str] = []
         if not isinstance(route, dict):
             return [f"{where}: must be a mapping with 'goto'"]
@@ -251,7 +236,19 @@ def check(data: Any) -> list[str]:
                 found.append(f"{where}: topic '{value}' is not a known topic")
             elif key == "referral" and value not in referral_sources:
                 found.append(f"{where}: referral '{value}' is not in referral_sources")
+            elif key == "referral_org" and value not in organisations and value != "unknown":
+                found.append(f"{where}: referral_org '{value}' is not an organisation")
+        waits = step_of(target).get("in_wait") or step_of(target).get("type") == "wait"
+        if target in steps and in_wait is not None and bool(waits) != in_wait:
+            found.append(
+                f"{where} leads to step '{target}', which is "
+                + ("not asked in the wait" if in_wait else "only for the wait")
+            )
         return found
+
+    def step_of(step_id) -> dict:
+        found = steps.get(step_id) if isinstance(step_id, str) else None
+        return found if isinstance(found, dict) else {}
 
     edges: dict[str, list[str]] = {}
     for step_id, step in steps.items():
@@ -273,6 +270,17 @@ def check(data: Any) -> list[str]:
                 used_prompts.setdefault(step["prompt"], where)
         if step.get("short_prompt"):
             used_prompts.setdefault(step["short_prompt"], where)
+        if "pause" in step and (not isinstance(step["pause"], int) or step["pause"] < 0):
+            problems.append(f"{where}: pause must be a whole number of seconds (0 for none)")
+        in_wait = bool(step.get("in_wait"))
+        if kind == "queue" and step.get("wait_questions") is not None:
+            first = step["wait_questions"]
+            if not step_of(first).get("in_wait") or step_of(first).get("type") != "menu":
+                problems.append(
+                    f"{where}: wait_questions '{first}' is not a menu asked in the wait"
+                )
+            else:
+                targets.append(first)
         if kind == "menu":
             options = step.get("options")
             if not isinstance(options, list) or not options:
@@ -291,17 +299,27 @@ def check(data: Any) -> list[str]:
                     problems.append(f"{owhere}: key '{key}' is used twice in this menu")
                 seen_keys.add(key)
                 speech = option.get("speech") or {}
-                for lang in languages:
-                    if not _is_str_list(speech.get(lang)):
-                        problems.append(f"{owhere}: no spoken words for language '{lang}'")
-                problems.extend(check_route(owhere, option))
+                if isinstance(speech, str):
+                    if speech not in vocab.WORD_LISTS:
+                        problems.append(f"{owhere}: speech '{speech}' is not a word list")
+                else:
+                    for lang in languages:
+                        if not _is_str_list(speech.get(lang)):
+                            problems.append(f"{owhere}: no spoken words for language '{lang}'")
+                problems.extend(check_route(owhere, option, in_wait))
                 if isinstance(option.get("goto"), str):
                     targets.append(option["goto"])
+            if options and PERSON_KEY not in seen_keys:
+                problems.append(f"{where}: has no key {PERSON_KEY} (a person, in every menu)")
+            if step.get("organisations") is not None:
+                problems.extend(check_route(f"{where} organisations", step["organisations"], True))
+                if isinstance(step["organisations"], dict):
+                    targets.append(step["organisations"].get("goto"))
             for event in ("no_input", "wrong_input"):
                 if event not in step:
                     problems.append(f"{where}: does not say where {event} leads")
                     continue
-                problems.extend(check_route(f"{where} {event}", step[event]))
+                problems.extend(check_route(f"{where} {event}", step[event], in_wait))
                 if isinstance(step[event], dict) and isinstance(step[event].get("goto"), str):
                     targets.append(step[event]["goto"])
             for count in ("timeout", "max_tries"):
@@ -316,7 +334,7 @@ def check(data: Any) -> list[str]:
             else:
                 problems.extend(check_route(where, {"goto": step["goto"]}))
                 targets.append(step["goto"])
-        edges[step_id] = [t for t in targets if t in steps]
+        edges[step_id] = [t for t in targets if isinstance(t, str) and t in steps]
 
     entry_points = [("start", data.get("start")), ("closed_start", data.get("closed_start"))]
     roots = []
@@ -375,14 +393,17 @@ def _route(raw: dict) -> Route:
 def build(data: dict) -> Flow:
     """Turn checked raw data into a Flow."""
     languages = tuple(data["languages"])
+    speech_settings, vocabulary = vocab.build_speech(data)
+
+    def words(speech) -> dict[str, tuple[str, ...]]:
+        if isinstance(speech, str):  # a word list of the vocabulary, e.g. 'person'
+            return {lang: vocabulary.of(speech, lang) for lang in languages}
+        return {lang: tuple(speech[lang]) for lang in languages}
+
     steps: dict[str, Step] = {}
     for step_id, raw in data["steps"].items():
         options = tuple(
-            Option(
-                key=str(o["key"]),
-                speech={lang: tuple(o["speech"][lang]) for lang in languages},
-                route=_route(o),
-            )
+            Option(key=str(o["key"]), speech=words(o["speech"]), route=_route(o))
             for o in raw.get("options") or ()
         )
         steps[step_id] = Step(
@@ -398,6 +419,10 @@ def build(data: dict) -> Flow:
             enabled_by=raw.get("enabled_by"),
             goto=raw.get("goto"),
             hangup=bool(raw.get("hangup")),
+            pause=raw.get("pause"),
+            in_wait=bool(raw.get("in_wait")),
+            organisations=_route(raw["organisations"]) if raw.get("organisations") else None,
+            wait_questions=raw.get("wait_questions"),
         )
     prompts = {
         prompt_id: {
@@ -433,6 +458,9 @@ def build(data: dict) -> Flow:
         closed_start=data.get("closed_start") or data["start"],
         steps=steps,
         prompts=prompts,
+        organisations=vocab.build_organisations(data, languages),
+        speech=speech_settings,
+        vocabulary=vocabulary,
     )
 
 

@@ -94,14 +94,35 @@ class Router:
     def volunteer_ids(self) -> list[str]:
         return sorted(self.redis.smembers(keys.VOLUNTEERS))
 
-    def lines_for(self, volunteer: Volunteer) -> tuple[list[str], list[str]]:
-        """The volunteer's own lines, and the other lines in their languages (widening)."""
+    def lines_for(
+        self, volunteer: Volunteer, unstaffed: set[str] | frozenset = frozenset()
+    ) -> tuple[list[str], list[str]]:
+        """The volunteer's own lines, and the lines they may take after the widening time:
+        the other topics in their languages, and their own topics in the ``unstaffed``
+        languages (no volunteer on duty speaks them: an English caller is not kept waiting
+        for ever when no English speaker is on duty)."""
         own, other = [], []
         for topic in self.flow.topics.values():
             for lang in volunteer.languages:
                 target = own if topic.skill in volunteer.skills else other
                 target.append(keys.waiting(topic.id, lang))
+            if topic.skill in volunteer.skills:
+                for lang in sorted(set(unstaffed) - set(volunteer.languages)):
+                    other.append(keys.waiting(topic.id, lang))
         return own, other
+
+    def unstaffed_languages(self) -> set[str]:
+        """The flow's languages that no volunteer on duty (not offline) speaks."""
+        ids = self.volunteer_ids()
+        with self.redis.pipeline(transaction=False) as pipe:
+            for volunteer_id in ids:
+                pipe.hmget(keys.volunteer(volunteer_id), ["state", "languages"])
+            rows = pipe.execute() if ids else []
+        spoken: set[str] = set()
+        for state, languages in rows:
+            if state and state != "offline":
+                spoken.update((languages or "").split(","))
+        return set(self.flow.languages) - spoken
 
     def availability_keys(self, volunteer: Volunteer) -> list[str]:
         return self._sets(volunteer.skills, volunteer.languages)
@@ -176,7 +197,7 @@ class Router:
             volunteer = self.volunteer(volunteer_id)
             if volunteer is None or volunteer.state != "available":
                 return None
-            own, other = self.lines_for(volunteer)
+            own, other = self.lines_for(volunteer, self.unstaffed_languages())
             now = self.clock.now_ms()
             found = self.scripts.peek(
                 [keys.volunteer(volunteer_id), *own, *other],
@@ -218,6 +239,9 @@ class Router:
             head = self.redis.zrange(keys.waiting(topic, lang), 0, 0, withscores=True)
             if head and self._waited(head[0][1]) >= self.settings.widen_after:
                 candidates = self.redis.zrange(keys.available("*", lang), 0, 9)
+                if not candidates and lang in self.unstaffed_languages():
+                    for other in self.flow.languages:  # anyone with the topic, any language
+                        candidates += self.redis.zrange(keys.available(skill, other), 0, 9)
         for volunteer_id in candidates:
             offered = self.match_volunteer(volunteer_id)
             if offered:

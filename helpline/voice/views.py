@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 
 from helpline import twiml
-from helpline.voice import caller, mentor, params, sms, voice_route, volunteer  # noqa: F401
+from helpline.voice import caller, mentor, params, questions, sms, voice_route, volunteer  # noqa: F401
 from helpline.voice.callback import callback_dialog
 
 
@@ -42,6 +42,12 @@ def queue_wait():
 @voice_route("/queue/key", fallback=caller.sorry_keep_waiting, replay=True)
 def queue_key():
     return twiml.reply(caller.wait_key(request.args, params()))
+
+
+@voice_route("/queue/ask", fallback=caller.sorry_keep_waiting, replay=True)
+def queue_ask():
+    """An answer to a question asked in the wait (who sent the caller)."""
+    return twiml.reply(questions.answer(request.args, params()))
 
 
 @voice_route("/queue/done", fallback=_after_queue, replay=True)

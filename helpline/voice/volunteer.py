@@ -185,7 +185,11 @@ def citizen_answer(args, params) -> VoiceResponse:
     lang = lang or h.flow.default_language
     response = VoiceResponse()
     if params.get("AnsweredBy", "").startswith(("machine", "fax")):
-        response.hangup()  # a voicemail is not the citizen: the status callback retries later
+        # a voicemail is not the citizen: a short message after the beep, and the status
+        # callback counts the try as unanswered (another try later)
+        if params["AnsweredBy"].startswith("machine"):
+            twiml.say(response, h.flow, "callback_voicemail", lang)
+        response.hangup()
         return response
     if callback is None or h.router.connected(volunteer_id, member) != "connected":
         twiml.say(response, h.flow, "callback_give_up", lang)

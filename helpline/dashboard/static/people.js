@@ -1,4 +1,6 @@
 /* People management for coordinators: add, change, disable and enable, reset a password. */
+// Each skill's name in the page's language (the table shows names, never the flow's ids).
+const SKILL_NAMES = JSON.parse(document.getElementById("people").dataset.skillNames || "{}");
 "use strict";
 
 const form = document.getElementById("person-form");
@@ -67,9 +69,9 @@ async function load() {
       () => api("POST", `/api/people/${encodeURIComponent(p.username)}/password`),
       (r) => _("password_reset", { name: p.name, password: r.password })));
     return el("tr", {},
-      el("th", { scope: "row" }, `${p.name} (${p.username})`),
+      el("th", { scope: "row" }, p.name, el("span", { class: "hint" }, _("people_username", { username: p.username }))),
       el("td", {}, named("role", p.role) || p.role),
-      el("td", {}, p.skills.join(", ")),
+      el("td", {}, p.skills.map((s) => SKILL_NAMES[s] || s).join(", ")),
       el("td", {}, p.disabled ? _("disabled") : named("status", p.status) || p.status),
       el("td", { class: "actions" }, change, toggle, reset));
   });
