@@ -20,6 +20,43 @@ CORA = "+31610000000"
 JOINED = "Er doet nu een mentor van de DigiHulplijn mee aan dit gesprek."
 
 
+class _Leg:
+    def __init__(self, sid):
+        self.sid = sid
+
+
+def participant(sid, **kw):
+    from twilio_sim.conferences import Participant
+
+    return Participant(_Leg(sid), **kw)
+
+
+@pytest.mark.parametrize(
+    "speaker, listener, heard_it",
+    [
+        (participant("mentor", muted=True), participant("caller"), False),
+        (participant("mentor", muted=True), participant("volunteer"), False),
+        (
+            participant("mentor", coaching=True, call_sid_to_coach="volunteer"),
+            participant("volunteer"),
+            True,
+        ),
+        (
+            participant("mentor", coaching=True, call_sid_to_coach="volunteer"),
+            participant("caller"),
+            False,
+        ),
+        (participant("mentor"), participant("caller"), True),
+        (participant("caller"), participant("mentor", muted=True), True),
+        (participant("caller", hold=True), participant("volunteer"), False),
+    ],
+)
+def test_the_simulator_lets_hear_whom_twilio_would(speaker, listener, heard_it):
+    from twilio_sim.coaching import hears
+
+    assert hears(listener, speaker) is heard_it
+
+
 @pytest.fixture
 def world(redis_url):
     w = World(redis_url, HELPLINE_OFFER_TIMEOUT=60, HELPLINE_WIDEN_AFTER=600).start(workers=1)
