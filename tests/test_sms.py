@@ -216,3 +216,21 @@ def test_a_landline_caller_gets_no_text_and_the_volunteer_is_told_why(world):
     assert answer.json["error"].startswith("De beller belde met een vast nummer.")
     assert world.sim.messages.sent == []
     assert "number" not in h.redis.hgetall(keys.sms(member))
+
+
+def test_when_twilio_refuses_the_job_tries_again_and_sends_once_without_keeping_twilios_words(
+    world, redis_url
+):
+    number = "+31687654322"
+    member = conversation(world, number)
+    h = world.helpline
+    place = h.places.add(MARKTSTRAAT)
+    world.sim.messages.refuse_next = 1  # Twilio's answer quotes the number
+    client, csrf = signed_in(world)
+
+    answer = client.post(f"/api/calls/{member}/sms", json={"place": place.id}, headers=csrf)
+
+    assert answer.status_code == 202
+    assert world.sim.wait_for(lambda: h.sms.status(member).get("status") == "delivered", 60)
+    assert len(world.sim.messages.to(number)) == 1
+    assert keys_holding(redis_url, "687654322") == []  # not in RQ's record of the failed try

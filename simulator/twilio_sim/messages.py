@@ -62,6 +62,7 @@ class Messages:
         self.delivery_seconds = delivery_seconds
         self.sent: list[Message] = []
         self.unreachable: set[str] = set()
+        self.refuse_next = 0  # tests: answer this many creates with Twilio's 503
 
     def create(self, *, to: str, from_: str, body: str, status_callback: str = "") -> Message:
         message = Message(sid("SM"), to, from_, body, status_callback)

@@ -50,6 +50,11 @@ def register_messages(app: Flask, sim, base: str) -> Messages:
             return error(400, 21603, "A 'From' phone number is required.")
         if not form.get("Body") and not form.get("MediaUrl") and not form.get("ContentSid"):
             return error(400, 21602, "Message body is required.")
+        if messages.refuse_next > 0:  # a fault test: Twilio is briefly unavailable
+            messages.refuse_next -= 1
+            return error(
+                503, 20503, f"Service unavailable; the message to {form['To']} was not sent"
+            )
         if len(form.get("Body", "")) > 1600:
             return error(400, 21617, "The concatenated message body exceeds the 1600 limit.")
         message = messages.create(
