@@ -74,6 +74,13 @@ class Monitoring:
     def set_mentor(self, username: str, mentor: bool) -> None:
         self._flag(f"mentor:{username}", mentor)
 
+    def mentors(self) -> list[str]:
+        return sorted(
+            f.split(":", 1)[1]
+            for f in self.redis.hkeys(keys.MONITOR_PREFS)
+            if f.startswith("mentor:")
+        )
+
     def _flag(self, field: str, on: bool) -> None:
         if on:
             self.redis.hset(keys.MONITOR_PREFS, field, "1")

@@ -46,7 +46,8 @@ SKIPPED = {"logout", "streamUpdates", "getOpenApi"}
 OPERATIONS = sorted(
     {
         "acceptOffer", "addPerson", "addPlace", "closeHelpline", "declineOffer", "deletePlace",
-        "deleteShift", "getMyMonitoring", "getStaffingPlan", "listLiveCalls", "listShifts",
+        "deleteShift", "getMyMonitoring", "getStaffingPlan", "listLiveCalls", "listMentors",
+        "listShifts",
         "monitorCall", "saveShift", "setMentor", "setMyMonitoring", "stopMonitoring",
         "findPlaces", "getBottleneckReport", "getCurrentOffer", "getFundingReport", "getHours",
         "getLiveStats", "getMenuReport", "getVolunteerActivity",

@@ -272,3 +272,20 @@ def test_ticked_on_the_card_during_the_call_the_address_goes_by_text_after_the_w
     record = h.redis.hgetall(keys.handled(f"c:{leg.sid}"))
     assert record["w_place"] == place.id
     page.context.close()
+
+
+def test_a_coordinator_marks_a_volunteer_as_mentor_on_the_people_page(make_world, chromium):
+    world = make_world()
+    person(world, "cora", "+31610000000", skills=("bank",), role="coordinator")
+    person(world, "mila", "+31633333333")
+    page = signed_in(chromium, world, "cora", "/coordinator/people")
+    page.get_by_label("Mila is mentor").check()
+    expect(page.locator("#mentors-message")).to_have_text("Mila is nu mentor.")
+    assert world.helpline.monitoring.is_mentor("mila")
+    assert serious_accessibility_problems(page) == []
+    page.reload()
+    expect(page.get_by_label("Mila is mentor")).to_be_checked()
+    page.get_by_label("Mila is mentor").uncheck()
+    expect(page.locator("#mentors-message")).to_have_text("Mila is geen mentor meer.")
+    assert not world.helpline.monitoring.is_mentor("mila")
+    page.context.close()

@@ -182,3 +182,19 @@ def set_mentor(body, username):
         return error(404, "person_missing")
     h.monitoring.set_mentor(username, body["mentor"])
     return {"username": username, "mentor": body["mentor"]}
+
+
+class Mentors(Schema):
+    mentors = f.List(f.String(), required=True)
+
+
+@operation(
+    "GET",
+    "/mentors",
+    "listMentors",
+    "The volunteers marked as mentor (coordinator)",
+    access=coordinator_only,
+    ok=Mentors,
+)
+def list_mentors():
+    return {"mentors": helpline().monitoring.mentors()}
