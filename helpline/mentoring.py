@@ -165,7 +165,7 @@ class Monitoring:
                     beep="false",
                     end_conference_on_exit=False,
                     status_callback=public_url(public, "/voice/mentor/status", member=member),
-                    status_callback_event=["completed"],
+                    status_callback_event=["answered", "completed"],
                     **participant_options(mode, volunteer.leg),
                 )
             )
@@ -217,6 +217,17 @@ class Monitoring:
             except TwilioRestException:
                 pass  # the leg had ended already
         return self.end(member)
+
+    def answered(self, member: str, leg: str) -> None:
+        """The mentor picked up: if the conversation is over by now, end their leg (and the
+        session) rather than leave them alone in an empty conference."""
+        if self._volunteer_on(member) is not None:
+            return
+        try:
+            self._twilio().calls(leg).update(status="completed")
+        except TwilioRestException:
+            pass  # it ended already
+        self.end(member)
 
     def end(self, member: str) -> dict | None:
         """Log the session and forget it (once: a second end finds nothing)."""

@@ -207,3 +207,20 @@ def test_only_coordinators_and_marked_mentors_may_listen_and_the_session_ends_wi
     assert world.sim.wait_for(lambda: world.helpline.redis.exists(keys.monitor(member)) == 0, 30)
     [logged] = cora.get("/api/monitoring").json["log"]
     assert (logged["mentor"], logged["call"], logged["modes"]) == ("mila", member, "listen")
+
+
+def test_a_mentor_who_answers_after_the_call_ended_is_not_left_alone(world):
+    caller = conversation(world)
+    member = f"c:{caller.sid}"
+    world.sim.add_phone(PhoneOwner(CORA, answer_after=30))  # slow to pick up
+    cora, headers = sign_in(world, "cora")
+    listen = cora.post(f"/api/calls/{member}/monitor", json={"mode": "listen"}, headers=headers)
+    assert listen.status_code == 200
+    world.sim.hang_up(caller)  # the conversation ends while the mentor's phone rings
+
+    assert world.sim.wait_for(lambda: leg_to(world, CORA) is not None, 10)
+    mentor = leg_to(world, CORA)
+    assert world.sim.wait_done(mentor, timeout=30)  # hung up, not left waiting
+    assert world.sim.wait_for(lambda: world.helpline.redis.exists(keys.monitor(member)) == 0, 10)
+    [logged] = cora.get("/api/monitoring").json["log"]
+    assert logged["call"] == member

@@ -15,12 +15,17 @@ ENDED = {"completed", "busy", "no-answer", "failed", "canceled"}
 
 @voice_route("/mentor/status", fallback=caller.empty)
 def mentor_status():
-    """The mentor's leg ended (or never answered): the session is over."""
+    """The mentor's leg ended (or never answered): the session is over. A mentor who answers
+    after the conversation ended would wait alone in a new, empty conference: hung up."""
     member = request.args.get("member", "")
-    if keys.parse_member(member)[0] and params().get("CallStatus", "") in ENDED:
-        h = helpline()
-        if h.monitoring.session(member).get("leg") in ("", params().get("CallSid")):
-            h.monitoring.end(member)
+    status, leg = params().get("CallStatus", ""), params().get("CallSid", "")
+    if not keys.parse_member(member)[0]:
+        return twiml.reply(VoiceResponse())
+    h = helpline()
+    if status in ENDED and h.monitoring.session(member).get("leg") in ("", leg):
+        h.monitoring.end(member)
+    elif status == "in-progress":
+        h.monitoring.answered(member, leg)
     return twiml.reply(VoiceResponse())
 
 
