@@ -211,12 +211,13 @@ class Monitoring:
         session = self.session(member)
         if not session or (session.get("mentor") != mentor.username and not mentor.is_coordinator):
             return None
+        entry = self.end(member)  # first: the leg's own status callback then finds nothing
         if session.get("leg"):
             try:
                 self._twilio().calls(session["leg"]).update(status="completed")
             except TwilioRestException:
                 pass  # the leg had ended already
-        return self.end(member)
+        return entry
 
     def answered(self, member: str, leg: str) -> None:
         """The mentor picked up: if the conversation is over by now, end their leg (and the
