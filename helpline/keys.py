@@ -46,8 +46,9 @@ def answered(topic: str, lang: str) -> str:
     return f"{PREFIX}:answered:{topic}:{lang}"
 
 
-def idempotency(token: str) -> str:
-    return f"{PREFIX}:idem:{token}"
+def idempotency(route: str, call_sid: str, token: str) -> str:
+    """The answer given to one delivery of a webhook (route, call and Twilio's token)."""
+    return f"{PREFIX}:idem:{route}:{call_sid}:{token}"
 
 
 # A waiting-list member is a live call (c:<CallSid>) or a callback request (b:<id>); these
@@ -124,6 +125,11 @@ def user_sessions(username: str) -> str:
 
 def session(token: str) -> str:
     return f"{PREFIX}:session:{token}"
+
+
+def login_delay(username: str) -> str:
+    """An account's wrong passwords in a row and when its next try may come (a hash)."""
+    return f"{PREFIX}:login_delay:{username}"
 
 
 def login_failures(kind: str, who: str) -> str:

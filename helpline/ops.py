@@ -116,12 +116,25 @@ class _ProcessMetrics:
 
 @bp.get("/metrics")
 def metrics():
-    token = helpline().settings.metrics_token
+    """Prometheus's figures: on ``HELPLINE_METRICS_BIND`` only, when that is set (the other
+    addresses answer 404), and with the bearer token, when ``HELPLINE_METRICS_TOKEN`` is set."""
+    settings = helpline().settings
+    if settings.metrics_bind and not _arrived_at(settings.metrics_bind):
+        return Response("not found\n", status=404, mimetype="text/plain")
+    token = settings.metrics_token
     given = request.headers.get("Authorization", "").encode("utf-8", "replace")
     if token and not hmac.compare_digest(given, f"Bearer {token}".encode()):
         return Response("unauthorised\n", status=401, mimetype="text/plain")
     body = generate_latest(metrics_registry(helpline()))
     return Response(body, mimetype="text/plain; version=0.0.4")
+
+
+def _arrived_at(bind: str) -> bool:
+    """Whether this request came in on the listening address ``bind`` (gunicorn names the
+    socket a request arrived on, whatever its Host header says)."""
+    host, _, port = bind.rpartition(":")
+    environ = request.environ
+    return environ.get("SERVER_PORT") == port and environ.get("SERVER_NAME") == host.strip("[]")
 
 
 @bp.get("/healthz")

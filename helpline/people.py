@@ -67,10 +67,15 @@ class People:
         phone: str = "",
         skills=(),
         languages=(),
+        must_change: bool = False,
         **numbers,
     ):
+        """A new account (``must_change``: the password was chosen by a coordinator, and
+        the person chooses their own at the first sign-in)."""
         self.check(phone=phone, skills=skills, languages=languages, numbers=numbers)
-        account = self.accounts.create(username, password, role=role, name=name)
+        account = self.accounts.create(
+            username, password, role=role, name=name, must_change=must_change
+        )
         self._profile(account.username, account.name, phone, skills, languages, numbers)
         return account
 
@@ -109,11 +114,12 @@ class People:
                 self.h.router.retire_after_call(username, True)
 
     def reset_password(self, username: str) -> str:
-        """A new temporary password (shown once to the coordinator); old sessions end."""
+        """A new temporary password (shown once to the coordinator, changed at the next
+        sign-in); old sessions end."""
         if self.accounts.get(username) is None:
             raise KeyError(username)
         password = "-".join(secrets.token_hex(3) for _ in range(3))
-        self.accounts.set_password(username, password)
+        self.accounts.set_password(username, password, must_change=True)
         return password
 
     def list(self) -> list[dict]:

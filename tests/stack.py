@@ -129,11 +129,14 @@ class Stack:
         speed: float = 10.0,
         web_processes: int = 2,
         workers: int = 2,
+        redis=None,
         **settings,
     ):
+        """``redis``: the Redis to run on (default a private server with AOF), such as
+        ``tests.sentinels.SentinelRedis``; it has ``start``, ``stop`` and ``settings``."""
         self.directory = Path(directory)
         self.speed = speed
-        self.redis = RedisServer(
+        self.redis = redis or RedisServer(
             self.directory / "redis", "--appendonly", "yes", "--appendfsync", "everysec"
         )
         self.web_port = free_port()  # the webhooks (create_voice_app), as Twilio reaches them
@@ -151,8 +154,10 @@ class Stack:
             play_seconds=10,
         )
         self.rest = Served(create_rest_app(self.sim))
+        redis_settings = self.redis.settings() if hasattr(self.redis, "settings") else {}
         self.settings = {
             "REDIS_URL": self.redis.url,
+            **redis_settings,
             "PUBLIC_URL": self.base,
             "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
             "TWILIO_AUTH_TOKEN": TOKEN,

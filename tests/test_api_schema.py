@@ -38,10 +38,11 @@ def coordinator_session(app):
     return {"cookies": {"hl_session": session.token}, "headers": {"X-CSRF-Token": session.csrf}}
 
 
-# logout would end the session the other operations use (tests/test_api_security.py covers it);
+# logout and logoutEverywhere would end the session the other operations use
+# (tests/test_api_security.py and tests/test_hardening.py cover them);
 # the event stream never ends by itself (tests/test_dashboard.py drives it in a browser);
 # schemathesis leaves out the document it reads (test_the_document_is_valid_openapi_3 checks it).
-SKIPPED = {"logout", "streamUpdates", "getOpenApi"}
+SKIPPED = {"logout", "logoutEverywhere", "streamUpdates", "getOpenApi"}
 # Every operation by its id: the dashboard's scripts and other clients know them by these names.
 OPERATIONS = sorted(
     {

@@ -256,7 +256,7 @@ def test_the_command_line_says_an_account_problem_in_english(app):
         args=["user", "add", "dirk", "--password-stdin"], input="short\n"
     )
     assert result.exit_code != 0
-    assert "A password needs at least 10 characters." in result.output
+    assert "A password needs at least 12 characters." in result.output
 
 
 def test_account_errors_carry_their_message_id_and_values():

@@ -282,7 +282,7 @@ def test_a_callback_question_that_reads_a_number_is_never_kept_in_the_replay_cac
     phone = queue_caller(client)
     wait(phone)
     phone.press("1")  # "Wij bellen u terug op dit nummer: 020 123 45 67."
-    stored = " ".join(r.get(k) for k in r.keys(keys.idempotency("*")))
+    stored = " ".join(r.get(k) for k in r.keys(keys.idempotency("*", "*", "*")))
     assert "123 45 67" not in stored
 
 
@@ -310,3 +310,22 @@ def test_a_redelivered_join_step_keeps_the_caller_in_line_even_once_offered(app,
     assert r.hget(keys.call(phone.sid), "state") == "offered"  # a volunteer was free
     again = phone.post(step, idempotency="same-token", Digits="3")
     assert again.first("Enqueue") is not None  # not an empty answer that hangs up
+
+
+def test_a_token_reused_by_another_call_never_gets_that_calls_answer(client, clock):
+    """The replay cache is keyed by route, CallSid and token together (a security review
+    found another call's TwiML returned for a reused token)."""
+    first = queue_caller(client)
+    clock.advance(1)
+    second = queue_caller(client, number="+31301234567")
+    params = {"QueuePosition": "1", "QueueSid": "QU" + "1" * 32, "QueueTime": "0"}
+    mine = first.post(first.wait_url(), idempotency="reused-token", **params)
+    assert mine.spoken().startswith("U bent de eerste in de rij.")
+    theirs = second.post(second.wait_url(), idempotency="reused-token", **params)
+    assert "Er wacht nog 1 persoon voor u." in theirs.spoken()
+    # the same call's redelivery on another route is not answered from the wait either
+    pressed = first.post(first.wait_url().replace("/wait", "/key"), idempotency="reused-token")
+    assert pressed.text != mine.text
+    # and a true redelivery still gets its first answer
+    again = first.post(first.wait_url(), idempotency="reused-token", **params)
+    assert again.text == mine.text

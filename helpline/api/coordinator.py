@@ -6,6 +6,7 @@ from flask import g, request
 
 from helpline.accounts import AccountError
 from helpline.api import coordinator_only, error, operation, schemas
+from helpline.api.contract import IMPORT_LIMIT
 from helpline.api.messages import request_language
 from helpline.extensions import helpline
 from helpline.jobs import PERIODIC
@@ -123,7 +124,9 @@ def list_people():
 )
 def add_person(person):
     try:
-        account = People(helpline()).add(person.pop("username"), person.pop("password"), **person)
+        account = People(helpline()).add(
+            person.pop("username"), person.pop("password"), must_change=True, **person
+        )
     except AccountError as exc:
         return error(400, exc)
     return {"ok": True, "username": account.username}
@@ -239,8 +242,9 @@ CSV_BODY = {"required": True, "content": {"text/csv": {"schema": {"type": "strin
 )
 def import_places(query):
     """CSV in the request body (text/csv); ``?replace=1`` replaces the whole directory."""
+    request.max_content_length = IMPORT_LIMIT
     text = request.get_data(cache=False, as_text=True)
-    if len(text) > 2_000_000:
+    if len(text) > IMPORT_LIMIT:
         return error(413, "file_too_large")
     try:
         count = helpline().places.import_csv(text, replace=query["replace"])
@@ -313,7 +317,10 @@ def close_helpline(closure):
     reason_nl = closure["reason_nl"].strip()[:300]
     reason_en = (closure.get("reason_en") or "").strip()[:300]
     h = helpline()
-    h.hours.close({"nl": reason_nl, "en": reason_en or reason_nl}, closure.get("until"))
+    try:
+        h.hours.close({"nl": reason_nl, "en": reason_en or reason_nl}, closure.get("until"))
+    except Refusal as exc:
+        return error(400, exc)
     return _hours_state(h)
 
 

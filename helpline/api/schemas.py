@@ -167,7 +167,7 @@ ProfileNumbers = Schema.from_dict(profile_numbers(), name="ProfileNumbers")
 class PersonInput(ProfileNumbers):
     username = f.String(required=True, metadata=refusal(N_("username_invalid")))
     password = f.String(
-        required=True, validate=Length(min=10), metadata=refusal(N_("password_too_short"))
+        required=True, validate=Length(min=12), metadata=refusal(N_("password_too_short"))
     )
     role = f.String(load_default="volunteer", **ROLE)
     name = f.String(load_default="")
@@ -212,6 +212,7 @@ class Me(Schema):
     calls_today = f.Integer()
     state_since_ms = nullable(f.Integer)
     wrapup_pending = text()
+    must_change_password = f.Boolean()  # a temporary password: choose a new one first
 
 
 class Login(Schema):

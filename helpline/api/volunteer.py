@@ -226,6 +226,7 @@ def stream_updates():
                 last_write = now
             if now - last_beat >= HEARTBEAT_SECONDS:
                 h.router.heartbeat(username)
+                accounts().touch(found[0])  # an open dashboard is a session in use
                 last_beat = now
             if now - last_renewal >= RENEW_SECONDS:
                 if not slots.renew(username, slot):

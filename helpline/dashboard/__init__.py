@@ -84,6 +84,7 @@ def page(view=None, *, coordinators: bool = False):
         if found is None:
             return redirect(url_for("dashboard.login", next=request.path))
         g.session, g.account = found
+        helpline().accounts.touch(g.session)
         if coordinators and not g.account.is_coordinator:
             return render_template("forbidden.html"), 403
         return view(*args, **kwargs)

@@ -154,6 +154,8 @@ def named(text: str) -> Period | None:
             if kind == "quarter":
                 return _months("quarter", date(year, 3 * number - 2, 1), 3)
             return _months("year", date(year, 1, 1), 12)
+        except OverflowError:  # the last days of year 9999
+            raise Refusal("period_too_far_ahead") from None
         except ValueError:
             return None
     return None

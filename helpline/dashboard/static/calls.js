@@ -234,7 +234,11 @@ for (const radio of document.querySelectorAll('input[name="local_help"]')) {
 async function findPlaces() {
   const status = $("places-status");
   try {
-    const data = await api("GET", "/api/places?postcode=" + encodeURIComponent($("postcode").value));
+    // only the four digits leave the browser (the area is all the search needs): a full
+    // postcode with its letters nearly names an address, and URLs end up in logs
+    const typed = $("postcode").value.trim();
+    const digits = /^(\d{4})\s*[A-Za-z]{0,2}$/.exec(typed);
+    const data = await api("GET", "/api/places?postcode=" + encodeURIComponent(digits ? digits[1] : typed));
     status.textContent = data.places.length ? ngettext("places_found", data.places.length) : _("places_none");
     $("place-list").replaceChildren(...data.places.map((p) => el("label", { class: "choice" },
       el("input", { type: "radio", name: "place", value: p.id }),
