@@ -25,9 +25,12 @@ from helpline.config import Settings
 from helpline.ivr import flow as flow_module
 from helpline.ivr.engine import Engine
 from helpline.job_runs import JobRuns
+from helpline.mentoring import Monitoring
 from helpline.opening import OpeningHours
 from helpline.places import Places
 from helpline.routing.router import Router
+from helpline.shifts import Shifts
+from helpline.sms import ReferralTexts
 
 # Commands that may run twice without harm: reads, writes that set a value (not add to one), and
 # the Lua scripts, which run whole or not at all and are written to be run again (a webhook
@@ -155,6 +158,11 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Helpline:
     helpline = Helpline(settings, clock)
     helpline.jobs = RoutingJobs(helpline.rq_redis, settings)
     helpline.router.jobs = helpline.jobs
+    helpline.monitoring = Monitoring(
+        helpline.redis, helpline.router, settings, helpline.store.clock, lambda: helpline.twilio
+    )
+    helpline.shifts = Shifts(helpline.redis, helpline.router, settings, helpline.store.clock)
+    helpline.sms = ReferralTexts(helpline.redis, settings, helpline.store.clock, helpline.rq_redis)
     return helpline
 
 

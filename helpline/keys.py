@@ -219,3 +219,20 @@ def job_status(job: str) -> str:
 def open_streams(username: str) -> str:
     """An account's open event streams: stream id scored by the end of its lease (ms)."""
     return f"{PREFIX}:streams:{username}"
+
+
+def sms(member: str) -> str:
+    """A text message to the caller of a conversation: the sealed number (an hour at most),
+    the consent, the place and the message's status."""
+    return f"{PREFIX}:sms:{member}"
+
+
+SHIFTS = f"{PREFIX}:shifts"  # volunteers' planned shifts: id -> JSON
+
+MONITOR_PREFS = f"{PREFIX}:monitor_prefs"  # mentor:<id> and refuse:<id> -> "1"
+MONITOR_LOG = f"{PREFIX}:monitor_log"  # the latest monitoring sessions (JSON), newest first
+
+
+def monitor(member: str) -> str:
+    """A mentor listening to, coaching in or joining a conversation: who, how, their leg."""
+    return f"{PREFIX}:monitor:{member}"

@@ -47,13 +47,16 @@ SKIPPED = {"logout", "logoutEverywhere", "streamUpdates", "getOpenApi"}
 OPERATIONS = sorted(
     {
         "acceptOffer", "addPerson", "addPlace", "closeHelpline", "declineOffer", "deletePlace",
+        "deleteShift", "getMyMonitoring", "getStaffingPlan", "listLiveCalls", "listMentors",
+        "listShifts",
+        "monitorCall", "saveShift", "setMentor", "setMyMonitoring", "stopMonitoring",
         "findPlaces", "getBottleneckReport", "getCurrentOffer", "getFundingReport", "getHours",
         "getLiveStats", "getMenuReport", "getVolunteerActivity",
         "getMe", "getMyCall", "getWrapUpOptions", "importPlaces", "listMyCalls",
         "listPeople", "login", "reopenHelpline", "resetPassword", "setHours", "setStatus",
         "submitWrapUp", "updatePerson", "updatePlace", "getCurrentCall", "saveCallNote",
         "holdCall", "resumeCall", "transferCall", "extendWrapUp", "findLocalHelp",
-        "getMyAccount", "changePassword",
+        "getMyAccount", "changePassword", "sendReferralSms",
     }
 )  # fmt: skip
 CHECKS = [

@@ -90,7 +90,7 @@ def test_rest_requests_twilio_would_refuse_get_twilios_error_shape(world):
         client.calls("CA" + "0" * 32).fetch()
     assert info.value.status == 404 and info.value.code == 20404
     with pytest.raises(TwilioRestException) as info:
-        client.messages.create(to="+31612345678", from_="+31850000000", body="hoi")
+        client.recordings("RE" + "0" * 32).fetch()  # a resource the simulator does not serve
     assert info.value.status == 404 and info.value.code == 20404
 
 

@@ -281,4 +281,12 @@ def decline_offer(offer_id):
 
 
 from helpline.api import account as account_routes  # noqa: E402,F401  (its routes join bp)
-from helpline.api import coordinator, desk, reports, volunteer  # noqa: E402,F401  (routes join bp)
+from helpline.api import (  # noqa: E402,F401  (their routes join bp)
+    coordinator,
+    desk,
+    mentor,
+    reports,
+    shifts,
+    sms,
+    volunteer,
+)

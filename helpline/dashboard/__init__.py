@@ -149,4 +149,4 @@ def places():
     return render_template("places.html")
 
 
-from helpline.dashboard import coordinator, reports  # noqa: E402,F401  (their routes join bp)
+from helpline.dashboard import coordinator, reports, shifts  # noqa: E402,F401  (their routes join bp)

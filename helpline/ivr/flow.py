@@ -32,7 +32,8 @@ ENGINE_PROMPTS = tuple(
     volunteer_whisper volunteer_widened volunteer_no_key volunteer_caller_gone
     volunteer_calling_citizen volunteer_citizen_unreachable connected_caller
     callback_citizen_greeting conversation_over conversation_over_alone volunteer_caller
-    volunteer_colleague_whisper caller_on_hold caller_warm_transfer caller_transferred
+    volunteer_colleague_whisper caller_on_hold caller_warm_transfer caller_transferred sms_referral
+    mentor_joined
     """.split()
 )
 

@@ -133,6 +133,10 @@ def _ms(value) -> int:
     return int(float(value or 0))
 
 
+# What became of a text message, as the reports count it.
+SMS_COUNTED = {"delivered": "sms_delivered", "undelivered": "sms_failed", "failed": "sms_failed"}
+
+
 def increments(event: dict, facts: dict, changes: Changes, service_level_s: int) -> None:
     """Add what one event changes. ``facts`` is what is known of its call (may be updated)."""
     kind, t = event.get("type"), _ms(event.get("t"))
@@ -211,6 +215,10 @@ def increments(event: dict, facts: dict, changes: Changes, service_level_s: int)
         changes.add(t, "callbacks_unreachable", dims)
     elif kind == "offer_ended" and event.get("reason") in ("timeout", "declined"):
         changes.add(t, f"offers_{event['reason']}", dims + volunteer)
+    elif kind == "sms_requested":  # the caller agreed to a text with the address
+        changes.add(t, "sms_consented", dims)
+    elif kind == "sms_status" and event.get("status") in SMS_COUNTED:
+        changes.add(t, SMS_COUNTED[event["status"]], dims)
     elif kind == "wrapup":
         _wrapup(event, t, facts, dims, volunteer, changes)
 

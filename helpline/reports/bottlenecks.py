@@ -22,8 +22,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
 
+from helpline import staffing
 from helpline.reports.aggregate import week_name
-from helpline.reports.erlang import agents_needed
 from helpline.reports.tables import Reports
 
 MIN_CASES = 5
@@ -31,7 +31,7 @@ ALPHA = 0.01
 ABANDON_LIMIT = 0.10
 MIN_OFFERED = 10
 REPEAT_MIN = 3
-CAPACITY_WEEKS = 4
+CAPACITY_WEEKS = staffing.CAPACITY_WEEKS
 STOPWORDS = set(
     """de het een en van in op te dat die is niet met voor er aan als bij ook om maar
     wel nog dan ze hij zij was werd heeft had kan kon naar uit door over na zo al
@@ -168,37 +168,26 @@ def _repeat_callers(reports, today, period) -> list[dict]:
 
 def _capacity(h, reports) -> list[dict]:
     """Per skill: the weekday hours in which the calls needed more volunteers than were on
-    duty. Duty is each volunteer's time apportioned across their skills (``duty_share``,
-    thousandths of a minute; see docs/capacity.md), so a volunteer counts once."""
-    first, last = reports.whole_weeks(CAPACITY_WEEKS)
-    hours = reports.hours(first, last)
+    duty (``helpline.staffing.needs``, the staffing plan's numbers too). Duty is each
+    volunteer's time apportioned across their skills (see docs/capacity.md), so a volunteer
+    counts once. Each short hour says whether the shifts planned for it were short as well
+    (``planned``) or the planned volunteers were not there (``no_show``)."""
+    need = staffing.needs(h, reports, CAPACITY_WEEKS)
     share = h.settings.service_level_target
     target = reports.sl_seconds
-    wrapup = h.settings.wrapup_seconds
-    recent = reports.days(first, last)
+    planned = h.shifts.planned(need.first, need.last, staffing.skill_shares(h, reports))
     found = []
-    by_skill: dict[str, list] = {}
-    for topic in h.flow.topics.values():
-        by_skill.setdefault(topic.skill, []).append(topic.id)
-    for skill, topic_ids in by_skill.items():
-        handled = sum(recent.get(f"topic:{t}", {}).get("handled", 0) for t in topic_ids)
-        talk_ms = sum(recent.get(f"topic:{t}", {}).get("talk_ms", 0) for t in topic_ids)
-        handle = (talk_ms / handled / 1000 if handled else 600.0) + wrapup
-        slots: dict[tuple[int, int], dict] = {}
-        for name, data in hours.items():
-            moment = datetime.strptime(name, "%Y-%m-%dT%H")
-            slot = slots.setdefault((moment.weekday(), moment.hour), {"offered": 0, "duty": 0})
-            slot["offered"] += sum(data.get(f"topic:{t}", {}).get("offered", 0) for t in topic_ids)
-            slot["duty"] += data.get(f"skill:{skill}", {}).get("duty_share", 0) / 60_000
-        short = []
-        for (weekday, hour), slot in sorted(slots.items()):
-            if not slot["offered"]:
+    for skill in dict.fromkeys(topic.skill for topic in h.flow.topics.values()):
+        short, causes = [], {}
+        for slot in need.hours:
+            if slot.skill != skill or not slot.offered:
                 continue
-            per_hour = slot["offered"] / CAPACITY_WEEKS  # each weekday hour came 4 times
-            on_duty = slot["duty"] / CAPACITY_WEEKS
-            needed = agents_needed(per_hour, handle, share, target)
-            if needed > on_duty + 0.5 and slot["offered"] >= 3:
-                short.append([weekday, hour, round(per_hour, 1), round(on_duty, 1), needed])
+            if slot.needed > slot.on_duty + 0.5 and slot.offered >= 3:
+                per_hour, on_duty = round(slot.calls_per_hour, 1), round(slot.on_duty, 1)
+                short.append([slot.weekday, slot.hour, per_hour, on_duty, slot.needed])
+                plan = planned.get((slot.weekday, slot.hour, skill), 0.0)
+                cause = "planned" if plan < slot.needed - 0.5 else "no_show"
+                causes[f"{slot.weekday}-{slot.hour}"] = [cause, round(plan, 1)]
         if short:
             short.sort(key=lambda s: (s[3] - s[4], s[0], s[1]))  # the largest shortfall first
             found.append(
@@ -206,11 +195,13 @@ def _capacity(h, reports) -> list[dict]:
                     "kind": "capacity",
                     "subject": skill,
                     "figures": {
-                        "period": {"from": first.isoformat(), "to": last.isoformat()},
-                        "handle_seconds": round(handle),
+                        "period": {"from": need.first.isoformat(), "to": need.last.isoformat()},
+                        "handle_seconds": round(need.handle_seconds[skill]),
                         "service_level": {"share": share, "seconds": target},
                         # [weekday (0 = Monday), hour, calls per hour, on duty, needed]
                         "hours": short,
+                        # "weekday-hour": [planned or no_show, volunteers planned]
+                        "causes": causes,
                     },
                 }
             )

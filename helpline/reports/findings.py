@@ -210,6 +210,10 @@ def _repeat(lang, labels, subject, f, flow) -> dict:
     }
 
 
+# Why an hour was short: the plan itself, or planned volunteers who were not there.
+CAUSES = {"planned": N_("evidence_capacity_planned"), "no_show": N_("evidence_capacity_no_show")}
+
+
 def _capacity(lang, labels, subject, f, flow) -> dict:
     topic = next((t.id for t in flow.topics.values() if t.skill == subject), subject)
     skill = _topic_words(labels, topic)
@@ -232,6 +236,10 @@ def _capacity(lang, labels, subject, f, flow) -> dict:
     )
     if others:
         evidence += " " + texts.gettext(lang, "evidence_capacity_more", when=", ".join(others))
+    cause = (f.get("causes") or {}).get(f"{weekday}-{first}")
+    if cause:  # was the gap in the shifts' plan, or did planned volunteers not come?
+        msgid = CAUSES.get(cause[0], CAUSES["planned"])
+        evidence += " " + texts.gettext(lang, msgid, planned=about(cause[1]))
     return {
         "title": texts.gettext(lang, "finding_capacity_title", skill=skill, when=when),
         "text": texts.gettext(

@@ -42,6 +42,9 @@ METRICS = (
     "outside_topics",
     "offers_timeout",
     "offers_declined",
+    "sms_consented",
+    "sms_delivered",
+    "sms_failed",
 )
 
 

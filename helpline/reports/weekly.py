@@ -67,6 +67,9 @@ OUTCOMES = [
     ("place", N_("report_col_place"), count("local_help_place")),
     ("course", N_("report_col_course"), count("local_help_course")),
     ("organisation", N_("report_col_organisation"), count("local_help_organisation")),
+    ("sms_consented", N_("report_col_sms_consented"), count("sms_consented")),
+    ("sms_delivered", N_("report_col_sms_delivered"), count("sms_delivered")),
+    ("sms_failed", N_("report_col_sms_failed"), count("sms_failed")),
     ("recurring", N_("report_col_recurring"), count("recurring")),
 ]
 

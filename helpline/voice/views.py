@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask import request
 
 from helpline import twiml
-from helpline.voice import caller, handover, params, questions, voice_route, volunteer
+from helpline.voice import (  # noqa: F401  (their routes join bp)
+    caller,
+    handover,
+    mentor,
+    params,
+    questions,
+    sms,
+    voice_route,
+    volunteer,
+)
 from helpline.voice.callback import callback_dialog
 
 
@@ -90,12 +99,14 @@ def volunteer_status():
 @voice_route("/bridge", fallback=caller.sorry_then_queue, replay=True)
 def bridge():
     """The caller, taken out of the queue, joins the volunteer's conference."""
+    sms.keep_number(request.args.get("member", ""), params().get("From"))
     return twiml.reply(volunteer.bridge(request.args, params()))
 
 
 @voice_route("/callback/citizen", fallback=caller.empty, replay=True)
 def callback_citizen():
     """A citizen we call back answered (calls.create Url)."""
+    sms.keep_number(request.args.get("member", ""), params().get("To"))
     return twiml.reply(volunteer.citizen_answer(request.args, params()))
 
 

@@ -31,6 +31,8 @@ class Participant:
     label: str = ""
     hold_url: str = ""
     hold_method: str = "GET"
+    coaching: bool = False  # heard only by the participant on call ``call_sid_to_coach``
+    call_sid_to_coach: str = ""
 
 
 @dataclass
@@ -104,6 +106,8 @@ class Conferences:
             end_on_exit=noun.get("endConferenceOnExit", "false") == "true",
             muted=noun.get("muted", "false") == "true",
             label=noun.get("participantLabel", ""),
+            coaching=bool(noun.get("coach")),
+            call_sid_to_coach=noun.get("coach", ""),
         )
         with sim.lock:
             if not conference.participants:

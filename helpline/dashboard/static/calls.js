@@ -76,6 +76,7 @@ function openWrapup(record) {
   const form = $("wrapup-form");
   form.reset();
   form.dataset.topic = record.topic || "";
+  form.dataset.call = record.id;
   clearErrors();
   $("place-finder").hidden = true;
   $("place-list").replaceChildren();
