@@ -190,8 +190,9 @@ def test_a_warm_hand_over_bridges_three_and_then_two(world):
     conference = world.sim.conferences.named(f"hulplijn-c-{leg.sid}", create=False)
     assert world.sim.wait_for(lambda: len(conference.participants) == 3, timeout=30)
     bert_leg = next(c for c in world.sim.calls.values() if c.to == bert.number)
-    assert "Collega verbindt door" in bert_leg.said()
-    assert "Een ogenblik alstublieft. Wij verbinden u door met een collega." in leg.said()
+    assert world.sim.wait_for(lambda: "Collega verbindt door" in bert_leg.said(), timeout=20)
+    held = "Een ogenblik alstublieft. Wij verbinden u door met een collega."
+    assert world.sim.wait_for(lambda: held in leg.said(), timeout=20)
     assert world.sim.wait_for(lambda: not conference.participants[leg.sid].hold, timeout=20)
     first = call(anna, "GET", f"/calls/c:{leg.sid}/card").json()
     taker = call(desk(world, "bert"), "GET", f"/calls/c:{leg.sid}/card").json()
