@@ -194,6 +194,20 @@ def query(url: str) -> dict:
 os.environ.setdefault("HELPLINE_ENV", "test")
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-docs",
+        action="store_true",
+        help="copy the browser tests' screenshots into docs/ (./scripts/screenshots)",
+    )
+
+
+def pytest_configure(config):
+    from tests import browser
+
+    browser.update_docs = config.getoption("--update-docs")
+
+
 # -- browser tests -------------------------------------------------------------------------
 
 BROWSER_SPEED = 10  # the helpline's and the simulator's clocks run ten times faster

@@ -13,15 +13,15 @@ import sysconfig
 import time
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from helpline.demo import DEMO_PASSWORD, SIMULATOR_MISSING
 from helpline.localredis import free_port
 from tests import processes
-from tests.browser import launch
+from tests.browser import launch, screenshot
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
 
 
 def alive(pid: int) -> bool:
@@ -32,7 +32,7 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def side_by_side(browser, left, right, path: Path) -> None:
+def side_by_side(browser, left, right, name: str) -> None:
     """One picture of two pages next to each other (for the README)."""
     images = [base64.b64encode(p.screenshot()).decode() for p in (left, right)]
     sheet = browser.new_page(viewport={"width": 1820, "height": 1100})
@@ -41,10 +41,11 @@ def side_by_side(browser, left, right, path: Path) -> None:
         + "".join(f"<img alt='' src='data:image/png;base64,{i}'>" for i in images)
         + "</body>"
     )
-    sheet.screenshot(path=str(path))
+    screenshot(sheet, name)
     sheet.close()
 
 
+@pytest.mark.screenshots
 def test_demo_places_a_call_in_the_browser_phone_and_stops_cleanly(tmp_path):
     port, phone_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
@@ -90,7 +91,7 @@ def test_demo_places_a_call_in_the_browser_phone_and_stops_cleanly(tmp_path):
             expect(page.locator("#position")).to_contain_text(
                 "Uw plek in de rij: 1", timeout=30_000
             )
-            page.screenshot(path=str(DOCS / "browser-phone.png"), full_page=True)
+            screenshot(page, "browser-phone.png", full_page=True)
 
             # The demo volunteer signs in, goes available and takes the waiting caller.
             desk = browser.new_page(locale="nl-NL", viewport={"width": 900, "height": 1100})
@@ -100,7 +101,7 @@ def test_demo_places_a_call_in_the_browser_phone_and_stops_cleanly(tmp_path):
             desk.get_by_role("button", name="Inloggen").click()
             desk.get_by_role("button", name="Beschikbaar").click()
             expect(desk.locator("#offer")).to_be_visible(timeout=10_000)
-            side_by_side(browser, page, desk, DOCS / "demo-phone-and-dashboard.png")
+            side_by_side(browser, page, desk, "demo-phone-and-dashboard.png")
             desk.get_by_role("button", name="Aannemen").click()
             expect(transcript).to_contain_text(
                 "U wordt nu verbonden met een vrijwilliger.", timeout=30_000
