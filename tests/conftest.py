@@ -233,9 +233,9 @@ def make_world(redis_url):
 
     worlds = []
 
-    def make(**settings):
+    def make(speed: float = BROWSER_SPEED, **settings):
         defaults = {"HELPLINE_OFFER_TIMEOUT": 300, "HELPLINE_WIDEN_AFTER": 3000}
-        world = World(redis_url, speed=BROWSER_SPEED, **{**defaults, **settings}).start(workers=1)
+        world = World(redis_url, speed=speed, **{**defaults, **settings}).start(workers=1)
         worlds.append(world)
         return world
 

@@ -367,39 +367,49 @@ class Interpreter:
         barge-in, or input this Gather does not take), or None."""
         clock = self.sim.clock
         taken = None
+        entry, words, seconds = None, [], 0.0  # the verb played last
         for index, child in enumerate(children):
             leg.check()
-            seconds, words = self.sound(leg, child)
-            entry = leg.transcript[-1]
+            with self.sim.lock:  # input given before this verb starts interrupts before it
+                early = None
+                if taken is None:
+                    early = leg.person.answer(listening.in_queue, leg.age(), listening.heard)
+                by = _barges_in(early, listening)
+                if by is None:
+                    seconds, words = self.sound(leg, child)
+                    entry = leg.transcript[-1]
+            if by is not None:
+                self._barge_in(leg, entry, by, seconds, words, seconds, len(children) - index)
+                return early
+            taken = taken or early
             if taken is not None:
                 leg.pass_time(seconds)
                 continue
             started = clock.now()
             answer = self._listen(leg, listening, seconds, words)
-            if answer is None:
-                continue
-            if answer.hangup or (answer.digits and "dtmf" in listening.inputs):
-                by = "dtmf"
-            elif answer.speech and "speech" in listening.inputs and listening.barge_in:
-                by = "speech"
-            else:
+            by = _barges_in(answer, listening)
+            if by is not None:
+                into = clock.now() - started
+                self._barge_in(leg, entry, by, into, words, seconds, len(children) - index - 1)
+                return answer
+            if answer is not None:
                 taken = answer
                 leg.pass_time(max(0.0, seconds - (clock.now() - started)))
-                continue
-            if not answer.hangup:
-                self._barge_in(leg, entry, by, clock.now() - started, words, seconds,
-                               len(children) - index - 1)  # fmt: skip
-            return answer
         return taken
 
     def _barge_in(self, leg, entry, by, into, words, seconds, skipped) -> None:
+        """Record that input stopped the prompt (``entry``: the verb playing, None before the
+        first), unless it was a hang-up."""
+        if by == "hangup":
+            return
         heard = words[: int(len(words) * min(1.0, into / seconds))] if seconds and words else []
-        entry["interrupted_after"] = round(into, 2)
+        if entry is not None:
+            entry["interrupted_after"] = round(into, 2)
         leg.record(
             "barge-in",
             by=by,
-            verb=entry["kind"],
-            prompt=entry.get("text", ""),
+            verb=entry["kind"] if entry else "",
+            prompt=entry.get("text", "") if entry else "",
             after=round(into, 2),
             heard=" ".join(heard),
             skipped=skipped,
@@ -473,6 +483,19 @@ class Interpreter:
         if wanted:
             digits = digits[:wanted]
         return digits, finished
+
+
+def _barges_in(answer: Answer | None, listening: Listening) -> str | None:
+    """How an answer stops a prompt: "dtmf", "speech", "hangup", or None (it lets it play)."""
+    if answer is None:
+        return None
+    if answer.hangup:
+        return "hangup"
+    if answer.digits and "dtmf" in listening.inputs:
+        return "dtmf"
+    if answer.speech and "speech" in listening.inputs and listening.barge_in:
+        return "speech"
+    return None
 
 
 def _rate(verb: ET.Element) -> float:
