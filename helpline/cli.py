@@ -58,9 +58,12 @@ class HelplineGroup(click.Group):
                 f"cannot reach Redis at {redis_address(url)} (REDIS_URL): {reason}"
             ) from None
         except FlowError as exc:
+            first = exc.problems[0]
+            where = f"{exc.source}:{first.line}" if getattr(first, "line", None) else exc.source
             raise click.ClickException(
-                f"the flow file {exc.source} has {len(exc.problems)} problem(s), the first: "
-                f"{exc.problems[0]} (all of them: helpline flows check {exc.source})"
+                f"the flow file {exc.source} has {len(exc.problems)} problem(s), the first at "
+                f"{where}: {getattr(first, 'message', first)} "
+                f"(all of them: helpline flows check {exc.source})"
             ) from None
         except ConfigError as exc:
             raise click.ClickException(str(exc)) from None
@@ -184,8 +187,10 @@ def flows_check(path):
         loaded = flow_module.load(path)
     except flow_module.FlowError as exc:
         click.echo(f"{path}: {len(exc.problems)} problem(s)", err=True)
-        for problem in exc.problems:
-            click.echo(f"  - {problem}", err=True)
+        for problem in exc.problems:  # file:line: what, as compilers say it (editors jump)
+            line = getattr(problem, "line", None)
+            where = f"{path}:{line}" if line else path
+            click.echo(f"  {where}: {getattr(problem, 'message', problem)}", err=True)
         sys.exit(1)
     click.echo(
         f"{path}: flow '{loaded.name}' is valid ({len(loaded.steps)} steps, "
