@@ -93,23 +93,29 @@ def _helpline():
 @click.command("demo")
 @click.option("--port", default=8000, show_default=True, help="Port of the helpline web app.")
 @click.option("--phone-port", default=8001, show_default=True, help="Port of the browser phone.")
-@click.option("--data", default="instance/demo", show_default=True, help="Folder for Redis data.")
+@click.option(
+    "--data",
+    default="instance/demo",
+    show_default=True,
+    help="Folder for the demo's Redis data and its env file.",
+)
 @click.option(
     "--speed",
     default=1.0,
     show_default=True,
     help="Run time this many times faster (for quick tries and tests).",
 )
-def demo(port, phone_port, data, speed):
+@click.option("--empty", is_flag=True, help="Start without the sample history and places.")
+@click.option("--verbose", is_flag=True, help="Show every request and the workers' info lines.")
+def demo(port, phone_port, data, speed, empty, verbose):
     """Run the whole helpline here, with a browser phone.
 
     A simulated Twilio, the web app, a worker, the scheduler and (unless REDIS_URL is set) a
     private Redis; eight weeks of sample history unless --empty. Ctrl-C stops it."""
-    from pathlib import Path
-
     from helpline.demo import run_demo
 
-    run_demo(port=port, phone_port=phone_port, data_dir=Path(data).resolve(), speed=speed)
+    run_demo(port=port, phone_port=phone_port, data_dir=Path(data).resolve(), speed=speed,
+             empty=empty, verbose=verbose)  # fmt: skip
 
 
 @click.group("user", cls=AppGroup)
@@ -282,27 +288,33 @@ def hours_reopen():
 
 # -- workers -------------------------------------------------------------------------------
 
+LOG_LEVELS = click.Choice(["debug", "info", "warning", "error"], case_sensitive=False)
+LOG_HELP = "Log from this level up (the demo runs its workers at warning)."
+
 
 @click.command("worker")
 @with_appcontext
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @click.option("--name", default=None, help="The worker's name in RQ (default: a random one).")
-def worker(burst, name):
+@click.option("--log-level", type=LOG_LEVELS, default="info", show_default=True, help=LOG_HELP)
+def worker(burst, name, log_level):
     """Run an RQ worker on the helpline's queues.
 
     With RQ's scheduler, which moves delayed jobs onto the queues."""
     from helpline import jobs
 
-    jobs.run(jobs.RUN_WORKER, current_app.extensions["helpline"], burst=burst, name=name)
+    h = current_app.extensions["helpline"]
+    jobs.run(jobs.RUN_WORKER, h, burst=burst, name=name, log_level=log_level.upper())
 
 
 @click.command("cron")
 @with_appcontext
-def cron():
+@click.option("--log-level", type=LOG_LEVELS, default="info", show_default=True, help=LOG_HELP)
+def cron(log_level):
     """Run RQ's cron scheduler with the helpline's periodic jobs."""
     from helpline import jobs
 
-    jobs.run(jobs.RUN_CRON, current_app.extensions["helpline"])
+    jobs.run(jobs.RUN_CRON, current_app.extensions["helpline"], log_level=log_level.upper())
 
 
 for _command in (demo, flows, hours_group, user_group, worker, cron):
