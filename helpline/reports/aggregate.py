@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from helpline import keys
 from helpline.config import Settings
 from helpline.scripts import Scripts
+from helpline.wrapup import UNLISTED
 
 PERIODS = ("hour", "day", "week")
 # Upper edges (seconds) of the wait histogram's bins; the last bin is open.
@@ -143,6 +144,8 @@ def increments(event: dict, facts: dict, changes: Changes, service_level_s: int)
         changes.add(t, f"outcome_{event.get('w_outcome', '')}", wrap_dims)
         if event.get("w_local_help"):
             changes.add(t, f"local_help_{event['w_local_help']}", wrap_dims)
+        if event.get("w_local_help") == "place" and event.get("w_place") == UNLISTED:
+            changes.add(t, "local_help_place_unlisted", wrap_dims)  # the directory lacks it
         if event.get("w_recurring") == "1":
             changes.add(t, "recurring", wrap_dims)
 
