@@ -3,6 +3,7 @@
 
 import multiprocessing
 import os
+from pathlib import Path
 
 bind = os.environ.get("HELPLINE_BIND", "0.0.0.0:8000")
 # Sync workers, three per core: webhook work is short (a few Redis round trips), and extra
@@ -20,3 +21,8 @@ graceful_timeout = 20
 keepalive = 5
 # Access log lines carry paths and query strings only (never form bodies, so no numbers).
 accesslog = os.environ.get("HELPLINE_ACCESS_LOG", "-") or None
+# Gunicorn's control socket (gunicornc): one per service, so that the webhooks and the
+# dashboard on one machine do not claim the same file (gunicorn's default is one per user).
+control_socket = os.environ.get("HELPLINE_CONTROL_SOCKET") or str(
+    Path.home() / ".gunicorn" / f"helpline-{bind.replace(':', '-').replace('/', '-')}.ctl"
+)
