@@ -34,11 +34,14 @@ def phone_of():
 
 
 def topic_menu(flow):
-    """The menu that asks for the topic: its Dutch lines, and the DigiD line and key."""
-    step = next(s for s in flow.steps.values() if any(o.route.set.get("topic") for o in s.options))
-    lines = [line.text for line in flow.prompts[step.prompt]["nl"]]
-    key = next(o.key for o in step.options if o.route.set.get("topic") == "digid")
-    return lines, next(text for text in lines if "DigiD" in text), key
+    """The menu that offers DigiD by a key: its Dutch lines, and the DigiD line and key."""
+    for step in flow.steps.values():
+        keys = [o.key for o in step.options if o.route.set.get("topic") == "digid"]
+        lines = [line.text for line in flow.prompts.get(step.prompt, {}).get("nl", ())]
+        said = [text for text in lines if "DigiD" in text]
+        if keys and said:
+            return lines, said[0], keys[0]
+    raise AssertionError("no menu offers DigiD by a key")
 
 
 def the_leg(world, number: str):
@@ -48,7 +51,11 @@ def the_leg(world, number: str):
 def dial(page, phone) -> str:
     """Call the helpline from the page; the caller's number."""
     page.goto(phone.url + "/")
-    with page.expect_response("**/api/calls") as placed:
+
+    def placed_a_call(response) -> bool:  # not the page's look at the calls still running
+        return response.url.endswith("/api/calls") and response.request.method == "POST"
+
+    with page.expect_response(placed_a_call) as placed:
         page.get_by_role("button", name="Bel de hulplijn").click()
     return placed.value.json()["from"]
 
@@ -113,6 +120,16 @@ def test_closing_the_page_ends_its_call_and_the_wall_board_no_longer_shows_it(
     board.context.close()
 
 
+def first_event(lines, within: float = 10.0) -> dict:
+    """The first event of a stream (it says something every second, so this ends)."""
+    deadline = time.monotonic() + within
+    for line in lines:
+        if line.startswith(b"data:"):
+            return json.loads(line[5:])
+        assert time.monotonic() < deadline, "no event"
+    raise AssertionError("the stream ended without an event")
+
+
 def test_a_page_that_vanishes_without_a_word_has_its_calls_hung_up(make_world, phone_of):
     """No beacon (a crash, a lost network): the page's event stream breaks and does not come
     back, and after the tab's timeout its calls are hung up."""
@@ -121,14 +138,19 @@ def test_a_page_that_vanishes_without_a_word_has_its_calls_hung_up(make_world, p
     placed = requests.post(f"{phone.url}/api/calls", json={"tab": "t1"}, timeout=10).json()
     stream = requests.get(f"{phone.url}/api/tabs/t1/events", stream=True, timeout=10)
     lines = stream.iter_lines()  # kept: dropping the iterator would close the connection
-    first = next(line for line in lines if line.startswith(b"data:"))
-    assert json.loads(first[5:])["sid"] == placed["sid"]
+    assert first_event(lines)["sid"] == placed["sid"]
     leg = world.sim.calls[placed["sid"]]
     time.sleep(3)  # more than the timeout: an open stream keeps the call
     assert not leg.done.is_set()
     stream.close()  # the page is gone
     assert leg.done.wait(10)
     assert leg.entries("phone-closed")[0]["reason"] == "page gone"
+
+    # the page comes back after all (a long network break): it learns that its call ended
+    url = f"{phone.url}/api/tabs/t1/events?calls={placed['sid']}"
+    with requests.get(url, stream=True, timeout=10) as again:
+        back = first_event(again.iter_lines())
+    assert back["sid"] == placed["sid"] and back["ended"] is True
 
 
 def test_a_caller_connected_to_a_volunteer_reads_that_they_talk_to_one(

@@ -140,6 +140,8 @@ class Tabs:
         with self.lock:
             tab = self.tabs.pop(tab_id, None)
             sids = list(tab.calls) if tab else []
+            for call_sid in sids:
+                self.owner.pop(call_sid, None)
         ended = 0
         for call_sid in sids:
             leg = self.sim.calls.get(call_sid)
@@ -244,6 +246,10 @@ def create_phone_app(sim: Simulator, *, tab_timeout: float = TAB_TIMEOUT) -> Fla
         """The tab's calls as they change (Server-Sent Events); while it is open the tab is
         there, and a page that goes away breaks it at the next write."""
         tab_id = tab[:64]
+        for call_sid in request.args.get("calls", "").split(",")[:20]:
+            leg = calls.get(call_sid)  # the page's calls: back with it after a long break
+            if leg is not None and call_sid not in (tabs.calls_of(tab_id) or ()):
+                tabs.own(tab_id, leg)
 
         def stream():
             tabs.streaming(tab_id, +1)

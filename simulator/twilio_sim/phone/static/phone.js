@@ -142,10 +142,13 @@ function update(state) {
   follow();
 }
 
-// One stream while a call runs; none once every call has ended (nothing more to hear).
+// One stream while a call runs; none once every call has ended (nothing more to hear). It
+// names the page's calls, so that after a long break (the server may have ended them) the
+// page still learns how they are.
 function follow() {
   if (running() && !stream) {
-    stream = new EventSource(`/api/tabs/${tab}/events`);
+    const sids = [...calls.keys()].filter((sid) => !calls.get(sid).ended).join(",");
+    stream = new EventSource(`/api/tabs/${tab}/events?calls=${encodeURIComponent(sids)}`);
     stream.onmessage = (event) => update(JSON.parse(event.data));
   } else if (!running() && stream) {
     stream.close();
@@ -157,6 +160,7 @@ function track(sid) {
   calls.set(sid, {entries: [], next: 0, ended: false, talking: false, queue: null,
                   position: null, echoes: new Map()});
   select(sid);
+  if (stream) { stream.close(); stream = null; }  // again, naming this call too
   follow();
 }
 
