@@ -46,7 +46,7 @@ def line():
     served = Served(app).start()
     sims = []
 
-    def make(speed: float = 20.0, twiml: str | None = None) -> Simulator:
+    def make(speed: float = 5.0, twiml: str | None = None) -> Simulator:
         if twiml:
             app.config["twiml"] = twiml
         sim = Simulator(voice_url=f"{served.url}/voice", clock=SimClock(speed))
@@ -72,12 +72,14 @@ def test_a_scripted_key_on_hearing_its_option_stops_the_menu_there(line):
     (barge,) = leg.entries("barge-in")
     assert barge["by"] == "dtmf" and barge["prompt"] == MENU[1]
     assert barge["heard"] == MENU[1] and barge["skipped"] == 2
-    assert barge["after"] == pytest.approx(8 / 2.5, abs=0.2)  # eight words at 2.5 a second
+    # eight words at 2.5 a second: not before the caller heard them (a busy machine may wake
+    # the call a little later; the simulated clock follows the wall clock)
+    assert 8 / 2.5 - 0.05 <= barge["after"] < 8 / 2.5 + 2
     assert line.app.config["heard"][0]["Digits"] == "3"
     menu_said = next(e for e in leg.entries("say") if e["text"] == MENU[1])
     assert menu_said["interrupted_after"] == barge["after"]
     (entry,) = leg.entries("input")
-    assert entry["t"] == pytest.approx(barge["t"], abs=0.2)  # no timeout after the key
+    assert entry["t"] - barge["t"] < 1  # no timeout after the key
 
 
 def test_a_caller_who_waits_hears_the_whole_menu_and_then_the_timeout_starts(line):
@@ -97,7 +99,7 @@ def test_silence_waits_out_the_timeout_and_goes_on_after_the_gather(line):
     (gather,) = leg.entries("gather")
     (timeout,) = leg.entries("no-input")
     menu_seconds = (4 + 8 + 9) / 2.5 + 2  # the words, and two pauses of a second
-    assert timeout["t"] - gather["t"] == pytest.approx(menu_seconds + 5, abs=0.3)
+    assert menu_seconds + 5 - 0.05 <= timeout["t"] - gather["t"] < menu_seconds + 5 + 3
 
 
 def test_speech_interrupts_the_prompt_by_default(line):
@@ -117,7 +119,7 @@ def test_with_barge_in_off_speech_lets_the_prompt_play_on_and_counts_at_its_end(
     assert leg.entries("barge-in") == []
     last_say = next(e for e in leg.entries("say") if e["text"] == MENU[2])
     (entry,) = leg.entries("input")
-    assert entry["t"] == pytest.approx(last_say["t"] + 9 / 2.5, abs=0.3)
+    assert last_say["t"] + 9 / 2.5 - 0.05 <= entry["t"] < last_say["t"] + 9 / 2.5 + 2
     assert line.app.config["heard"][0]["SpeechResult"] == "digid"
 
 
@@ -130,7 +132,7 @@ def test_a_live_key_interrupts_whatever_part_of_the_menu_is_playing(line):
     (pressed,) = leg.entries("pressed")
     assert pressed["heard"] is True and pressed["echo"] == "e1"
     (barge,) = leg.entries("barge-in")
-    assert barge["t"] - pressed["t"] < 0.5  # at once, whichever prompt was playing
+    assert barge["t"] - pressed["t"] < 1  # at once, whichever prompt was playing
     after_key = [e for e in leg.transcript if e["t"] >= pressed["t"] and e["kind"] == "say"]
     assert [e["text"] for e in after_key] == ["Dank u."]  # not one more word of the menu
     assert line.app.config["heard"][0]["Digits"] == "3"

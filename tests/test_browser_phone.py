@@ -79,7 +79,7 @@ def test_a_key_in_the_middle_of_the_topic_menu_is_echoed_at_once_and_ends_the_me
     assert pressed["heard"] is True
     (barge,) = leg.entries("barge-in")
     assert barge["by"] == "dtmf" and barge["prompt"] in lines
-    assert barge["t"] - pressed["t"] < 0.5  # the menu stopped at once
+    assert barge["t"] - pressed["t"] < 2  # at once (a second of wall time at this speed)
     index = leg.transcript.index(pressed)
 
     def said_after_the_key() -> list[str]:
