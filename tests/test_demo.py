@@ -23,9 +23,12 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from helpline.demo import DEMO_PASSWORD, SIMULATOR_MISSING
+from helpline.ivr import flow as flow_module
 from helpline.localredis import free_port
+from ivr_flows import DEFAULT_FLOW
 from tests import processes
 from tests.browser import launch, screenshot
+from tests.test_browser_phone import topic_menu
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent / "helpline"
@@ -204,9 +207,9 @@ def test_demo_places_a_call_in_the_browser_phone_and_stops_cleanly(tmp_path):
             page.goto(f"http://127.0.0.1:{demo.phone_port}/")
             page.get_by_role("button", name="Bel de hulplijn").click()
             transcript = page.locator("#transcript")
-            expect(transcript).to_contain_text("Welkom bij de DigiHulplijn.", timeout=20_000)
-            expect(transcript).to_contain_text("Waar gaat uw vraag over?", timeout=20_000)
-            page.get_by_role("button", name="Toets 3").click()
+            _, digid_line, key = topic_menu(flow_module.load(DEFAULT_FLOW))
+            expect(transcript).to_contain_text(digid_line, timeout=30_000)
+            page.get_by_role("button", name=f"Toets {key}", exact=True).click()
             expect(page.locator("#position")).to_contain_text(
                 "Uw plek in de rij: 1", timeout=30_000
             )
