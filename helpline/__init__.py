@@ -53,7 +53,9 @@ def _build(test_config: dict | None, *, voice: bool, dashboard: bool) -> Flask:
     app.config.update({k: v for k, v in (test_config or {}).items() if k not in names})
     app.config.update(SECRET_KEY=settings.secret_key, HELPLINE_SETTINGS=settings)
     app.session_interface = _NoSessionsForTwilio()
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    hops = settings.trusted_proxies  # X-Forwarded-* believed from this many proxies, no more
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logs.configure_logging(settings.log_format)
     extensions.init_app(app)
     errors.init_app(app)

@@ -19,6 +19,8 @@ from helpline.model import Party
 from helpline.opening import OpeningHours
 from helpline.scripts import Scripts
 
+MENU_PATH_TTL = 3600  # a call is not in the menu for an hour
+
 
 @dataclass(frozen=True)
 class WaitSnapshot:
@@ -61,6 +63,57 @@ class CallStore:
         data = self.redis.hgetall(keys.party(member))
         return Party.from_hash(member, data) if data else None
 
+    def line_length(self, topic: str, lang: str) -> tuple[int, int | None]:
+        """How many wait in a line, and when the first of them arrived (ms; None if nobody)."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zcard(keys.waiting(topic, lang))
+            pipe.zrange(keys.waiting(topic, lang), 0, 0, withscores=True)
+            count, first = pipe.execute()
+        return count, (keys.arrival_of(first[0][1]) if first else None)
+
+    def in_line(self, topic: str, lang: str) -> list[str]:
+        """The members of a line, first in line first."""
+        return self.redis.zrange(keys.waiting(topic, lang), 0, -1)
+
+    def scheduled_callbacks(self) -> int:
+        """Callback requests waiting for their moment (asked for while closed, say)."""
+        return self.redis.zcard(keys.SCHEDULED_CALLBACKS)
+
+    def trim_events(self, before_ms: int) -> int:
+        """Drop raw events older than ``before_ms``, but never one the reports have not
+        counted yet (a stalled counter catches up first). How many were dropped."""
+        cursor = self.redis.get(keys.AGG_CURSOR) or "0-0"
+        limit_ms = min(before_ms, int(cursor.split("-")[0]) + 1)
+        return self.redis.xtrim(keys.EVENTS, minid=f"{limit_ms}-0", approximate=False)
+
+    def purge_callbacks(self, before_ms: int) -> int:
+        """Remove the number of every finished callback, and drop callback requests left open
+        since before ``before_ms``. How many numbers went."""
+        numbers = 0
+        for key in self.redis.scan_iter(match=keys.callback("*"), count=500):
+            callback_id = key.rsplit(":", 1)[1]
+            topic, lang = self.redis.hmget(key, ["topic", "lang"])
+            result = self.scripts.purge_callback(
+                [key, keys.SCHEDULED_CALLBACKS, keys.waiting(topic or "-", lang or "-")],
+                member=keys.callback_member(callback_id),
+                cutoff=before_ms,
+            )
+            numbers += result in ("scrubbed", "expired")
+        return numbers
+
+    def menu_step(self, sid: str, step: str) -> None:
+        """Note a menu step presented to a call still in the menu (where it is when it ends
+        there; the steps it passed travel on its queued or ended_in_menu event)."""
+        if not sid or not step:
+            return
+        try:
+            with self.redis.pipeline(transaction=False) as pipe:
+                pipe.append(keys.menu_path(sid), f"{step} ")
+                pipe.expire(keys.menu_path(sid), MENU_PATH_TTL)
+                pipe.execute()
+        except redis.RedisError:
+            pass  # only for the reports: the caller hears the menu all the same
+
     def pseudonym(self, number: str | None) -> str:
         return privacy.pseudonym(number or "", self.settings.pseudonym_key)
 
@@ -74,12 +127,23 @@ class CallStore:
         lang: str,
         referral: str | None,
         arrival_ms: int | None = None,
+        *,
+        ask_referral: bool = False,
     ) -> tuple[str, int, int]:
-        """Put the caller in line; returns (state, arrival ms, people ahead or -1)."""
+        """Put the caller in line; returns (state, arrival ms, people ahead or -1).
+
+        ``ask_referral``: ask who sent them while they wait, unless they were asked within
+        the repeat window (the call is marked ``ask_ref``)."""
         now = self.clock.now_ms()
         caller = self.pseudonym(number)
         state, arrival, ahead, _ = self.scripts.enqueue(
-            [keys.call(sid), keys.waiting(topic, lang), keys.EVENTS, keys.caller(caller or "-")],
+            [
+                keys.call(sid),
+                keys.waiting(topic, lang),
+                keys.EVENTS,
+                keys.caller(caller or "-"),
+                keys.menu_path(sid),
+            ],
             sid=sid,
             member=keys.call_member(sid),
             now=now,
@@ -88,6 +152,7 @@ class CallStore:
             lang=lang,
             priority=0,
             referral=referral or "",
+            ask_referral=ask_referral,
             repeat_window=self.settings.repeat_window_days * 86_400_000,
             repeat_bonus=self.settings.priority_repeat,
             call_ttl=self.settings.call_ttl,
@@ -133,6 +198,7 @@ class CallStore:
                     line or keys.waiting("-", "-"),
                     keys.EVENTS,
                     keys.number_draft(sid),
+                    keys.menu_path(sid),
                 ],
                 **_in_line(sid, now, line),
                 status=status,
@@ -219,6 +285,33 @@ class CallStore:
         if outcome == "moved":
             raise RuntimeError("the call's topic kept changing")
         return outcome
+
+    def back_in_line(self, sid: str) -> str:
+        """A caller left alone after a conversation that never was: the front of their line,
+        with their original arrival ('queued'), or 'stale'."""
+        topic, lang = self.redis.hmget(keys.call(sid), ["topic", "lang"])
+        if not topic or not lang:
+            return "stale"
+        return self.scripts.back_in_line(
+            [keys.call(sid), keys.waiting(topic, lang), keys.EVENTS],
+            sid=sid,
+            member=keys.call_member(sid),
+            now=self.clock.now_ms(),
+            span=keys.PRIORITY_SPAN,
+            max_priority=keys.MAX_PRIORITY,
+        )
+
+    def referral(self, sid: str, referral: str, org: str, *, final: bool) -> str:
+        """Who sent the caller (asked in the wait): kept with the call, and reported once as
+        a ``referral`` event when ``final`` (for the funding report)."""
+        return self.scripts.referral(
+            [keys.call(sid), keys.EVENTS],
+            sid=sid,
+            now=self.clock.now_ms(),
+            referral=referral,
+            org=org,
+            final=final,
+        )
 
     # -- while waiting ---------------------------------------------------------------------
 

@@ -275,7 +275,10 @@ def hours_close(reason_nl, reason_en, until):
             raise click.BadParameter("use ISO format, e.g. 2026-12-01T09:00+01:00") from None
         if moment.tzinfo is None:
             raise click.BadParameter("give a time with its UTC offset")
-    _hours().close({"nl": reason_nl, "en": reason_en or reason_nl}, moment)
+    try:
+        _hours().close({"nl": reason_nl, "en": reason_en or reason_nl}, moment)
+    except ValueError as exc:
+        raise click.BadParameter(exc.text("en") if hasattr(exc, "text") else str(exc)) from None
     click.echo("closed")
 
 

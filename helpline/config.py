@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from helpline.config_checks import ConfigError, refuse_unsafe_production, validate
 
-class ConfigError(RuntimeError):
-    """A setting is missing or malformed; the message names it."""
+__all__ = ["ConfigError", "Settings", "load", "validate"]
 
 
 def _bool(value: str) -> bool:
@@ -85,8 +85,28 @@ class Settings:
     redis_url: str = _setting(
         "REDIS_URL",
         "redis://127.0.0.1:6379/0",
-        "Redis for state, queues and RQ jobs. `helpline demo` starts its own when unset.",
+        "Redis for state, queues and RQ jobs. `helpline demo` starts its own when unset. Not needed when `REDIS_SENTINELS` is set.",
         required=True,
+    )
+    redis_sentinels: str = _setting(
+        "REDIS_SENTINELS",
+        "",
+        "Redis Sentinel addresses, comma separated `host:port`; when set (with `REDIS_SENTINEL_MASTER`) every process finds the primary through them and follows a failover by itself, and `REDIS_URL` is not used.",
+    )
+    redis_sentinel_master: str = _setting(
+        "REDIS_SENTINEL_MASTER",
+        "helpline",
+        "The name under which the sentinels monitor the helpline's primary.",
+    )
+    redis_sentinel_password: str = _setting(
+        "REDIS_SENTINEL_PASSWORD",
+        "",
+        "Password of the sentinels themselves, if they have one.",
+    )
+    redis_password: str = _setting(
+        "REDIS_PASSWORD",
+        "",
+        "Password of the Redis servers found through the sentinels (with `REDIS_URL`, put it in the URL).",
     )
     secret_key: str = _setting(
         "SECRET_KEY",
@@ -156,7 +176,7 @@ class Settings:
     ask_referral: bool = _setting(
         "HELPLINE_ASK_REFERRAL",
         True,
-        "Ask callers who sent them (skippable). Steps marked `enabled_by: ask_referral`.",
+        "Ask callers who sent them, while they wait (skippable, once per caller). Steps marked `enabled_by: ask_referral`.",
         cast=_bool,
     )
     max_wait: int = _setting(
@@ -236,6 +256,14 @@ class Settings:
         "Seconds of wrap-up after a call before the volunteer is available again.",
         cast=_positive_int,
     )
+    wrapup_limit: int = _setting(
+        "HELPLINE_WRAPUP_LIMIT",
+        600,
+        'Seconds a wrap-up may last at most: "Meer tijd" adds 2 minutes up to it, and a '
+        "wrap-up form with unsaved input holds new callers off until then (the volunteer is "
+        "then paused).",
+        cast=_positive_int,
+    )
     max_missed: int = _setting(
         "HELPLINE_MAX_MISSED",
         3,
@@ -304,7 +332,24 @@ class Settings:
     metrics_token: str = _setting(
         "HELPLINE_METRICS_TOKEN",
         "",
-        "When set, `/metrics` needs `Authorization: Bearer <token>`.",
+        "When set, `/metrics` needs `Authorization: Bearer <token>`. Production refuses to start without it unless `HELPLINE_METRICS_BIND` is set.",
+    )
+    metrics_bind: str = _setting(
+        "HELPLINE_METRICS_BIND",
+        "",
+        "An internal `host:port` where gunicorn also listens and the only address that serves `/metrics` (without a token); the public address then answers 404 there.",
+    )
+    trusted_proxies: int = _setting(
+        "HELPLINE_TRUSTED_PROXIES",
+        0,
+        "How many proxies in front of the app are believed: their `X-Forwarded-For`, `-Proto` and `-Host` headers count, no more. 0: none is believed, the connection's address is the client's.",
+        cast=_positive_int,
+    )
+    session_idle_minutes: int = _setting(
+        "HELPLINE_SESSION_IDLE_MINUTES",
+        60,
+        "Minutes without a request after which a dashboard session ends (besides the 12 hours any session lasts at most).",
+        cast=_at_least_one,
     )
     service_level_seconds: int = _setting(
         "HELPLINE_SERVICE_LEVEL_SECONDS",
@@ -403,25 +448,9 @@ def load(
     values = {s.attr: _read(s, given[s.name]) if s.name in given else s.default for s in SETTINGS}
     settings = Settings(**values)
     if settings.env == "production":
-        missing = [
-            s.name
-            for s in SETTINGS
-            if s.required_in_production and not str(given.get(s.name, "")).strip()
-        ]
-        if missing:
-            raise ConfigError(
-                "Production start refused; these settings are required: " + ", ".join(missing)
-            )
-        development = [
-            name
-            for name in DEVELOPMENT_ONLY
-            if getattr(settings, _BY_NAME[name].attr) == _BY_NAME[name].default
-        ]
-        if development:
-            raise ConfigError(
-                "Production start refused; these settings still have their development value: "
-                + ", ".join(development)
-            )
+        refuse_unsafe_production(
+            settings, given, [s for s in SETTINGS if s.required_in_production], DEVELOPMENT_ONLY
+        )
     validate(settings)
     return settings
 
@@ -438,28 +467,6 @@ def markdown_table() -> str:
         required = "yes" if s.required_in_production else ""
         rows.append(f"| `{s.name}` | {s.shown_default()} | {required} | {s.doc} |")
     return "\n".join(rows)
-
-
-def validate(settings: Settings) -> None:
-    """Check the settings that have a grammar, so a typo stops the start, not a call."""
-    from helpline import hours  # local: hours imports nothing from here at module level
-
-    try:
-        hours.parse_weekly(settings.opening_hours)
-    except ValueError as exc:
-        raise ConfigError(f"HELPLINE_OPENING_HOURS is not valid: {exc}") from None
-    try:
-        hours.parse_holidays(settings.holidays)
-    except ValueError as exc:
-        raise ConfigError(f"HELPLINE_HOLIDAYS is not valid: {exc}") from None
-    try:
-        hours.zone(settings.timezone)
-    except ValueError as exc:
-        raise ConfigError(f"HELPLINE_TIMEZONE is not valid: {exc}") from None
-    if settings.routing_strategy not in ("longest_idle", "fewest_calls"):
-        raise ConfigError("HELPLINE_ROUTING_STRATEGY must be longest_idle or fewest_calls")
-    if not settings.public_url.startswith(("http://", "https://")):
-        raise ConfigError("PUBLIC_URL must start with http:// or https://")
 
 
 def setting(name: str) -> Setting:

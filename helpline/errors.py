@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(RedisError, redis_unavailable)
     app.register_error_handler(404, http_error)
     app.register_error_handler(405, http_error)
+    app.register_error_handler(413, http_error)
 
 
 def redis_unavailable(exc: RedisError):
@@ -53,6 +54,8 @@ def http_error(exc: HTTPException):
 
         if exc.code == 404:
             return error(404, "page_missing")
+        if exc.code == 413:
+            return error(413, "request_too_large")
         return error(exc.code, "method_not_allowed")
     if request.path.startswith("/voice/"):
         return twiml.reply(status=exc.code)

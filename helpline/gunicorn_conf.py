@@ -5,7 +5,9 @@ import multiprocessing
 import os
 from pathlib import Path
 
-bind = os.environ.get("HELPLINE_BIND", "0.0.0.0:8000")
+bind = [os.environ.get("HELPLINE_BIND", "0.0.0.0:8000")]
+if os.environ.get("HELPLINE_METRICS_BIND"):  # /metrics is served there only (helpline.ops)
+    bind.append(os.environ["HELPLINE_METRICS_BIND"])
 # Sync workers, three per core: webhook work is short (a few Redis round trips), and extra
 # processes overlap those waits. Sync workers spread connections evenly, where threaded
 # workers let one process take most keep-alive connections (measured in bench/webhooks).
@@ -19,10 +21,13 @@ threads = int(os.environ.get("HELPLINE_THREADS", 1))
 timeout = 30  # Twilio gives up after 15 s; a stuck worker is replaced
 graceful_timeout = 20
 keepalive = 5
-# Access log lines carry paths and query strings only (never form bodies, so no numbers).
+# Access log lines carry the method and the path only: never a query string (a search for local
+# help carries a postcode there) and never a form body (no phone numbers).
 accesslog = os.environ.get("HELPLINE_ACCESS_LOG", "-") or None
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
+
 # Gunicorn's control socket (gunicornc): one per service, so that the webhooks and the
 # dashboard on one machine do not claim the same file (gunicorn's default is one per user).
 control_socket = os.environ.get("HELPLINE_CONTROL_SOCKET") or str(
-    Path.home() / ".gunicorn" / f"helpline-{bind.replace(':', '-').replace('/', '-')}.ctl"
+    Path.home() / ".gunicorn" / f"helpline-{bind[0].replace(':', '-').replace('/', '-')}.ctl"
 )

@@ -247,7 +247,15 @@ def open_since(schedule: Schedule, now: datetime, horizon_days: int = 7) -> date
 
 
 def next_opening(schedule: Schedule, now: datetime, horizon_days: int = 400) -> datetime | None:
-    """The next moment (aware, local) the helpline is open, strictly after closure and holidays."""
+    """The next moment (aware, local) the helpline is open, strictly after closure and holidays;
+    None when not known (none within the horizon, or a closure's end past the calendar)."""
+    try:
+        return _next_opening(schedule, now, horizon_days)
+    except OverflowError:
+        return None
+
+
+def _next_opening(schedule: Schedule, now: datetime, horizon_days: int) -> datetime | None:
     local = now.astimezone(schedule.tz)
     if schedule.closure and schedule.closure.active(now):
         if schedule.closure.until is None:

@@ -22,6 +22,11 @@ def waiting(topic: str, lang: str = "nl") -> str:
     return f"{PREFIX}:waiting:{topic}:{lang}"
 
 
+def menu_path(sid: str) -> str:
+    """The menu steps a call was presented so far, space-separated (while it is in the menu)."""
+    return f"{PREFIX}:menu:{sid}"
+
+
 def callback(callback_id: str) -> str:
     return f"{PREFIX}:callback:{callback_id}"
 
@@ -41,8 +46,9 @@ def answered(topic: str, lang: str) -> str:
     return f"{PREFIX}:answered:{topic}:{lang}"
 
 
-def idempotency(token: str) -> str:
-    return f"{PREFIX}:idem:{token}"
+def idempotency(route: str, call_sid: str, token: str) -> str:
+    """The answer given to one delivery of a webhook (route, call and Twilio's token)."""
+    return f"{PREFIX}:idem:{route}:{call_sid}:{token}"
 
 
 # A waiting-list member is a live call (c:<CallSid>) or a callback request (b:<id>); these
@@ -121,6 +127,11 @@ def session(token: str) -> str:
     return f"{PREFIX}:session:{token}"
 
 
+def login_delay(username: str) -> str:
+    """An account's wrong passwords in a row and when its next try may come (a hash)."""
+    return f"{PREFIX}:login_delay:{username}"
+
+
 def login_failures(kind: str, who: str) -> str:
     """Failed sign-ins of an account or an address within the throttling window."""
     return f"{PREFIX}:login_failures:{kind}:{who}"
@@ -134,6 +145,28 @@ def handled(member: str) -> str:
 def my_calls(volunteer_id: str) -> str:
     """A volunteer's finished conversations, by the moment they ended (ms)."""
     return f"{PREFIX}:my_calls:{volunteer_id}"
+
+
+def record_id(member: str, round_no: int | str = 0) -> str:
+    """The id of one conversation with a party: the member itself for the first, then
+    ``<member>~<n>`` after the caller was handed over n times (each volunteer keeps their own
+    record and wrap-up of the same call)."""
+    return member if str(round_no or "0") == "0" else f"{member}~{round_no}"
+
+
+def record_member(record: str) -> str:
+    """The member a conversation's record belongs to."""
+    return record.split("~", 1)[0]
+
+
+def call_draft(member: str, volunteer_id: str) -> str:
+    """What a volunteer noted during a call and its wrap-up, not yet sent: note, place."""
+    return f"{PREFIX}:call_draft:{member}:{volunteer_id}"
+
+
+def contacts(pseudonym: str) -> str:
+    """A pseudonymous caller's conversations (record ids) within the repeat window, by end."""
+    return f"{PREFIX}:contacts:{pseudonym}"
 
 
 PLACES = f"{PREFIX}:places"  # the local-help directory: id -> JSON
@@ -187,3 +220,20 @@ def job_status(job: str) -> str:
 def open_streams(username: str) -> str:
     """An account's open event streams: stream id scored by the end of its lease (ms)."""
     return f"{PREFIX}:streams:{username}"
+
+
+def sms(member: str) -> str:
+    """A text message to the caller of a conversation: the sealed number (an hour at most),
+    the consent, the place and the message's status."""
+    return f"{PREFIX}:sms:{member}"
+
+
+SHIFTS = f"{PREFIX}:shifts"  # volunteers' planned shifts: id -> JSON
+
+MONITOR_PREFS = f"{PREFIX}:monitor_prefs"  # mentor:<id> and refuse:<id> -> "1"
+MONITOR_LOG = f"{PREFIX}:monitor_log"  # the latest monitoring sessions (JSON), newest first
+
+
+def monitor(member: str) -> str:
+    """A mentor listening to, coaching in or joining a conversation: who, how, their leg."""
+    return f"{PREFIX}:monitor:{member}"

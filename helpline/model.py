@@ -10,9 +10,10 @@ Hashes hold strings; these values hold numbers, booleans and tuples, so code tha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from helpline import keys
+from helpline.texts import N_
 
 
 def _int(value: str | None, default: int = 0) -> int:
@@ -41,6 +42,13 @@ class Party:
     number: str  # a callback's number to call; gone once the callback is done
     citizen_leg: str  # a callback's call to the citizen, once placed
     queue_sid: str  # a call's Twilio queue
+    last_seen_ms: int  # a waiting call: its last wait round (or its arrival); 0 if unknown
+    caller: str = ""  # the caller's pseudonym ('' when their number was not known)
+    on_hold: bool = False
+    round: int = 0  # how often the caller was handed over to another volunteer
+    transfer_note: str = ""  # what the volunteer who handed them over wrote for the next
+    warm_to: str = ""  # the colleague a warm hand-over rings (or who joined)
+    warm_joined: bool = False
 
     @property
     def connecting(self) -> bool:
@@ -61,7 +69,24 @@ class Party:
             number=data.get("number", ""),
             citizen_leg=data.get("citizen_leg", ""),
             queue_sid=data.get("queue_sid", ""),
+            last_seen_ms=_int(data.get("seen_at")) or _int(data.get("enqueued_at")),
+            caller=data.get("caller", ""),
+            on_hold=bool(data.get("on_hold")),
+            round=_int(data.get("round")),
+            transfer_note=data.get("transfer_note", ""),
+            warm_to=data.get("warm_to", ""),
+            warm_joined=bool(data.get("warm_joined")),
         )
+
+    @property
+    def record(self) -> str:
+        """The id of the record of the conversation now going on with this party."""
+        return keys.record_id(self.member, self.round)
+
+    @property
+    def call_sid(self) -> str:
+        """The Twilio call the party is on: the caller's own, or a callback's call to them."""
+        return self.citizen_leg if self.is_callback else keys.parse_member(self.member)[1]
 
     @property
     def is_callback(self) -> bool:
@@ -106,6 +131,34 @@ HOLDS_OFFER = ("offered", "connecting", "on_call")
 
 
 @dataclass(frozen=True)
+class ProfileNumber:
+    """A number a coordinator may set per volunteer (on the *Mensen* page and through the people
+    API), where the helpline's setting of the same meaning is the default. Declared once, in
+    ``PROFILE_NUMBERS``: the API's fields, the form's inputs, the volunteer hash and
+    ``Volunteer.number()`` all follow that declaration."""
+
+    name: str  # the field in the volunteer hash, the people API and the form
+    label: str  # message id of the form's label
+    hint: str  # message id of the sentence under the input
+    setting: str  # the ``Settings`` attribute that applies while it is not set
+    minimum: int
+    maximum: int
+
+
+PROFILE_NUMBERS: tuple[ProfileNumber, ...] = (
+    ProfileNumber(
+        "wrapup_seconds",
+        label=N_("profile_wrapup_seconds"),
+        hint=N_("profile_wrapup_seconds_hint"),
+        setting="wrapup_seconds",
+        minimum=30,
+        maximum=900,
+    ),
+)
+PROFILE_NUMBER = {number.name: number for number in PROFILE_NUMBERS}
+
+
+@dataclass(frozen=True)
 class Volunteer:
     """A volunteer's profile and routing state (``keys.volunteer``)."""
 
@@ -124,6 +177,11 @@ class Volunteer:
     last_call: str
     calls_day: str
     calls_today: int
+    numbers: dict[str, int] = field(default_factory=dict)  # the PROFILE_NUMBERS that are set
+    wrapup_limit: int = 0  # the latest end of a wrap-up whose form holds unsaved input
+    hold_for: str = ""  # the member whose wrap-up form holds unsaved input
+    offer_warm: str = ""  # the colleague who hands this caller over, warm
+    handover: str = ""  # the colleague this volunteer hands their caller to, warm
 
     @classmethod
     def from_hash(cls, data: dict) -> Volunteer:
@@ -143,7 +201,18 @@ class Volunteer:
             last_call=data.get("last_call", ""),
             calls_day=data.get("calls_day", ""),
             calls_today=_int(data.get("calls_today")),
+            numbers={n.name: _int(data[n.name]) for n in PROFILE_NUMBERS if data.get(n.name)},
+            wrapup_limit=_int(data.get("wrapup_limit")),
+            hold_for=data.get("hold_for", ""),
+            offer_warm=data.get("offer_warm", ""),
+            handover=data.get("handover", ""),
         )
+
+    def number(self, name: str, settings) -> int:
+        """The volunteer's own value of a profile number, or the helpline's setting."""
+        if name in self.numbers:
+            return self.numbers[name]
+        return getattr(settings, PROFILE_NUMBER[name].setting)
 
     @property
     def offer_member(self) -> str:

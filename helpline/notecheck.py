@@ -1,8 +1,15 @@
-"""The wrap-up note must never hold personal details. This refuses the obvious ones: IBANs,
-card numbers, BSNs (citizen service numbers), phone numbers and e-mail addresses.
+"""The wrap-up note must never hold personal details. This refuses the ones a program can
+recognise: phone numbers, BSNs (citizen service numbers), IBANs, card numbers and e-mail
+addresses, however they are written.
 
-It is a safety net, not a guarantee: the form also warns in words. Each check is strict enough
-that an ordinary note ("DigiD app opnieuw geactiveerd, versie 6.2") passes.
+It is a safety net, not a guarantee: the form also warns in words. The numbers are recognised
+by the libraries made for them: ``phonenumbers`` (Google's libphonenumber: its matcher finds
+numbers written in many ways, and knows which are valid numbers of which country) and
+``python-stdnum`` (the eleven test of a BSN, IBANs by country, the Luhn check of card numbers).
+Before that the note is normalised, so that a number cannot hide behind its separators:
+full-width digits become digits, every Unicode dash a hyphen, every Unicode space a space, and
+commas and underscores between digits a space. An ordinary note ("DigiD app opnieuw
+geactiveerd, versie 6.2", a date, a time, an amount, a postcode) passes.
 """
 
 from __future__ import annotations
@@ -10,94 +17,119 @@ from __future__ import annotations
 import re
 import unicodedata
 
-MAX_NOTE = 500
+import phonenumbers
+from stdnum import iban, luhn
+from stdnum.nl import bsn
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+MAX_NOTE = 500
+REGION = "NL"  # a number without a country code is read as Dutch
+
+# E-mail addresses, also written to slip past a check: anna[at]example.nl, anna (at)
+# example.nl, anna at example dot nl, and an @ without a dot after it (anna@example).
+AT = r"(?:\s*@\s*|\s*[\[({<]\s*(?:at|@|apestaart(?:je)?)\s*[\])}>]\s*|\s+(?:at|apenstaartje)\s+)"
+DOT = r"(?:\.|\s*[\[({<]\s*(?:dot|punt)\s*[\])}>]\s*|\s+(?:dot|punt)\s+)"
+EMAIL_PLAIN = re.compile(r"[\w.+-]+@[\w-]+")
+EMAIL_WRITTEN = re.compile(
+    rf"[\w.+-]*[a-z][\w.+-]*{AT}[a-z0-9][\w-]*(?:{DOT}[a-z][\w-]*)+", re.IGNORECASE
+)
+EMAIL_BRACKETED = re.compile(r"[\w.+-]+\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*[\w-]+", re.IGNORECASE)
+
 # Where an IBAN may start: two letters and two check digits, then letters, digits, spaces.
 # A lookahead, so that candidates overlap: an earlier "AB12" cannot hide a real IBAN after it.
-IBAN_START = re.compile(r"(?=(\b[A-Za-z]{2}\d{2}[A-Za-z0-9 ]{11,44}))")
-# Runs of digits, allowing the separators people type inside numbers.
-# IBAN lengths of the countries callers are likely to bank in (SEPA countries).
-IBAN_LENGTHS = {
-    "NL": 18, "BE": 16, "DE": 22, "FR": 27, "GB": 22, "LU": 20, "ES": 24, "IT": 27, "PT": 25,
-    "AT": 20, "CH": 21, "IE": 22, "PL": 28, "DK": 18, "SE": 24, "NO": 15, "FI": 18, "GR": 27,
-    "TR": 26, "CZ": 24, "HU": 28, "RO": 24, "BG": 22, "HR": 21, "SI": 19, "SK": 24,
-}  # fmt: skip
+IBAN_START = re.compile(r"(?=(\b[A-Za-z]{2}\d{2}[A-Za-z0-9 -]{11,44}))")
+# Runs of digits, with the separators people type inside numbers (after normalising).
 DIGIT_RUN = re.compile(r"\+?\d[\d \-./()]{6,}\d")
+# Between two digits: a comma or an underscore (with spaces around it) is a separator.
+DIGIT_SEPARATOR = re.compile(r"(?<=\d)\s*[,_]\s*(?=\d)")
 
 
-def _iban_valid(text: str) -> bool:
-    moved = text[4:] + text[:4]
-    number = "".join(str(int(ch, 36)) for ch in moved)
-    return int(number) % 97 == 1
-
-
-def _holds_iban(candidate: str) -> bool:
-    """Whether some start of the candidate (spaces removed) is an IBAN with valid check digits;
-    the candidate may run on into the words after it."""
-    text = re.sub(r"\s", "", candidate).upper()
-    length = IBAN_LENGTHS.get(text[:2])
-    return length is not None and len(text) >= length and _iban_valid(text[:length])
-
-
-def _luhn(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
-
-
-def _bsn(digits: str) -> bool:
-    """The eleven test of a Dutch BSN (nine digits)."""
-    if len(digits) != 9 or digits == "0" * 9:
-        return False
-    weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-    return sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 == 0
-
-
-def _phone(raw: str, digits: str) -> bool:
-    if raw.startswith("+") or raw.startswith("00"):
-        return 10 <= len(digits) <= 15
-    return len(digits) == 10 and digits.startswith("0")
+def normalise(note: str) -> str:
+    """The note with its look-alikes made plain: full-width and other compatibility forms
+    (NFKC), every dash a hyphen, every space a space, commas and underscores between digits
+    a space, zero-width characters gone."""
+    text = unicodedata.normalize("NFKC", note)
+    out = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Pd" or ch in "\u2212\u2043\ufe63\uff0d":  # dashes, minus signs
+            out.append("-")
+        elif category == "Zs" or ch in "\t\r\n":
+            out.append(" ")
+        elif category == "Cf":  # zero-width space, joiners, soft hyphen
+            continue
+        else:
+            out.append(ch)
+    return DIGIT_SEPARATOR.sub(" ", "".join(out))
 
 
 def problems(note: str) -> list[str]:
     """What the note holds that it must not, as kinds: 'email', 'iban', 'card', 'bsn', 'phone',
     'too_long'. Empty when the note is fine."""
     found: list[str] = []
-    note = unicodedata.normalize("NFKC", note)  # full-width digits are digits too
     if len(note) > MAX_NOTE:
         found.append("too_long")
-    if EMAIL.search(note):
+    text = normalise(note[: MAX_NOTE * 4])
+    if EMAIL_PLAIN.search(text) or EMAIL_WRITTEN.search(text) or EMAIL_BRACKETED.search(text):
         found.append("email")
-    if any(_holds_iban(m.group(1)) for m in IBAN_START.finditer(note)):
+    if any(_holds_iban(m.group(1)) for m in IBAN_START.finditer(text)):
         found.append("iban")
-    for match in DIGIT_RUN.finditer(note):
-        raw = match.group(0).strip()
-        kind = _number_kind(raw)
-        if kind is None:
-            # several numbers written next to each other ("06 12345678 / 020 1234567"):
-            # look at each piece, and at each pair of neighbouring pieces
-            pieces = [p for p in re.split(r"\s*/\s*|\s{2,}|\s(?=\+|0)", raw) if p]
-            for i, piece in enumerate(pieces):
-                for candidate in (piece, " ".join(pieces[i : i + 2])):
-                    kind = _number_kind(candidate)
-                    if kind:
-                        found.append(kind)
-        else:
-            found.append(kind)
+    for match in phonenumbers.PhoneNumberMatcher(
+        text, REGION, leniency=phonenumbers.Leniency.VALID
+    ):
+        if _is_phone(match.raw_string):
+            found.append("phone")
+    for match in DIGIT_RUN.finditer(text):
+        found.extend(_numbers_in(match.group(0).strip()))
     return sorted(set(found), key=found.index)
+
+
+def _numbers_in(raw: str) -> list[str]:
+    """The kinds of the numbers in one run of digits: the run as a whole, else each piece and
+    each pair of neighbouring pieces (several numbers written next to each other)."""
+    kind = _number_kind(raw)
+    if kind:
+        return [kind]
+    found = []
+    pieces = [p for p in re.split(r"\s*/\s*|\s{2,}|\s(?=\+|0)", raw) if p]
+    for i, piece in enumerate(pieces):
+        for candidate in (piece, " ".join(pieces[i : i + 2])):
+            kind = _number_kind(candidate)
+            if kind:
+                found.append(kind)
+    return found
 
 
 def _number_kind(raw: str) -> str | None:
     digits = re.sub(r"\D", "", raw)
-    if 13 <= len(digits) <= 19 and _luhn(digits) and not raw.startswith("+"):
+    if 13 <= len(digits) <= 19 and luhn.is_valid(digits) and not raw.startswith("+"):
         return "card"
-    if _phone(raw, digits):
+    if _is_phone(raw):
         return "phone"
-    if _bsn(digits):
+    if len(digits) == 9 and bsn.is_valid(digits):
         return "bsn"
     return None
+
+
+def _is_phone(raw: str) -> bool:
+    """A valid phone number: Dutch, written with its 0 in front, or any country's with its
+    code (+ or 00); not a date written with dashes or slashes (12-03-2026)."""
+    raw = raw.strip()
+    if not re.match(r"[+(]|0", raw) or re.fullmatch(r"\d{1,2}[-./]\d{1,2}[-./]\d{2,4}", raw):
+        return False
+    try:
+        number = phonenumbers.parse(raw, REGION)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number)
+
+
+def _holds_iban(candidate: str) -> bool:
+    """Whether some start of the candidate (spaces and hyphens removed) is a valid IBAN; the
+    candidate may run on into the words after it."""
+    text = re.sub(r"[\s-]", "", candidate).upper()
+    # the structure and check digits of the country's IBAN; not the national account checks,
+    # which some real IBANs fail in the library's tables
+    return any(
+        iban.is_valid(text[:length], check_country=False)
+        for length in range(15, min(len(text), 34) + 1)
+    )

@@ -6,14 +6,19 @@ themselves (what is open when) are the pure functions in ``helpline.hours``."""
 from __future__ import annotations
 
 import json
+import logging
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import redis
 
 from helpline import hours, keys
 from helpline.clock import Clock
 from helpline.config import Settings
+from helpline.texts import N_, Refusal
+
+log = logging.getLogger(__name__)
+CLOSURE_AHEAD = timedelta(days=366)  # a closure ends within a year, or is open-ended
 
 
 class OpeningHours:
@@ -67,19 +72,45 @@ class OpeningHours:
         return weekly, stored.get("holidays", self.settings.holidays)
 
     def _load_schedule(self, stored: dict | None = None) -> hours.Schedule:
+        """The schedule from what is stored, each stored value checked as it is read: one
+        that does not parse (or a closure's end past any sane date) is replaced by the
+        settings' value (an open-ended closure), so no stored value can break the phone menu."""
         if stored is None:
             stored = self.redis.hgetall(keys.HOURS)
         tz = hours.zone(self.settings.timezone)
-        weekly = hours.parse_weekly(stored.get("weekly") or self.settings.opening_hours)
-        holiday_spec = hours.parse_holidays(
-            stored["holidays"] if "holidays" in stored else self.settings.holidays
-        )
-        closure = None
-        if stored.get("closure"):
-            raw = json.loads(stored["closure"])
-            until = datetime.fromisoformat(raw["until"]) if raw.get("until") else None
-            closure = hours.Closure(reason=raw.get("reason") or {}, until=until)
+        try:
+            weekly = hours.parse_weekly(stored.get("weekly") or self.settings.opening_hours)
+        except ValueError:
+            log.error("stored weekly hours do not parse; the settings' hours are used")
+            weekly = hours.parse_weekly(self.settings.opening_hours)
+        try:
+            holiday_spec = hours.parse_holidays(
+                stored["holidays"] if "holidays" in stored else self.settings.holidays
+            )
+        except ValueError:
+            log.error("stored holidays do not parse; the settings' holidays are used")
+            holiday_spec = hours.parse_holidays(self.settings.holidays)
+        closure = self._read_closure(stored.get("closure")) if stored.get("closure") else None
         return hours.Schedule(weekly, holiday_spec, tz, closure)
+
+    def _read_closure(self, text: str) -> hours.Closure:
+        try:
+            raw = json.loads(text)
+            reason = {k: str(v) for k, v in (raw.get("reason") or {}).items()}
+        except (ValueError, AttributeError, TypeError):
+            log.error("a stored closure does not parse; closed until reopened")
+            return hours.Closure(reason={})
+        until = None
+        try:
+            until = datetime.fromisoformat(raw["until"]) if raw.get("until") else None
+            if until is not None and (
+                until.tzinfo is None or until - self.clock.now() > 2 * CLOSURE_AHEAD
+            ):
+                raise ValueError("out of range")
+        except (ValueError, TypeError, OverflowError):
+            log.error("a stored closure's end is not a sane time; closed until reopened")
+            until = None
+        return hours.Closure(reason=reason, until=until)
 
     def set(self, *, weekly: str | None = None, holidays: str | None = None) -> None:
         self._schedule_cache = None
@@ -91,6 +122,12 @@ class OpeningHours:
             self.redis.hset(keys.HOURS, "holidays", holidays)
 
     def close(self, reason: dict[str, str], until: datetime | None) -> None:
+        """Close now, until ``until`` (aware, from now to a year ahead; Refusal otherwise)
+        or until reopened by hand."""
+        if until is not None:
+            now = self.clock.now()
+            if until.tzinfo is None or not now < until <= now + CLOSURE_AHEAD:
+                raise Refusal(N_("time_out_of_range"))
         self._schedule_cache = None
         value = {"reason": reason, "until": until.isoformat() if until else None}
         self.redis.hset(keys.HOURS, "closure", json.dumps(value))

@@ -17,7 +17,6 @@ from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from helpline import keys
 from helpline.extensions import helpline
 from helpline.jobs import PERIODIC, QUEUES
 
@@ -54,17 +53,18 @@ class HelplineCollector:
         for topic in h.flow.topics:
             worst = 0
             for lang in h.flow.languages:
-                line = keys.waiting(topic, lang)
-                waiting.add_metric([topic, lang], h.redis.zcard(line))
-                for _member, score in h.redis.zrange(line, 0, 0, withscores=True):
-                    worst = max(worst, now - keys.arrival_of(score))
+                count, first = h.store.line_length(topic, lang)
+                waiting.add_metric([topic, lang], count)
+                if first is not None:
+                    worst = max(worst, now - first)
             longest.add_metric([topic], worst / 1000)
         yield waiting
         yield longest
         states = GaugeMetricFamily("helpline_volunteers", "Volunteers by state", labels=["state"])
         counts: dict[str, int] = {}
         for volunteer_id in h.router.volunteer_ids():
-            state = h.redis.hget(keys.volunteer(volunteer_id), "state") or "offline"
+            volunteer = h.router.volunteer(volunteer_id)
+            state = volunteer.state if volunteer else "offline"
             counts[state] = counts.get(state, 0) + 1
         for state, n in sorted(counts.items()):
             states.add_metric([state], n)
@@ -73,9 +73,7 @@ class HelplineCollector:
             "helpline_job_failures", "Periodic job failures in a row", labels=["job"]
         )
         for job in PERIODIC:
-            failures.add_metric(
-                [job.name], int(h.redis.hget(keys.job_status(job.name), "failures") or 0)
-            )
+            failures.add_metric([job.name], h.job_runs.status(job.name).failures)
         yield failures
         failed = GaugeMetricFamily(
             "helpline_failed_jobs", "Jobs in RQ's failed registry", labels=["queue"]
@@ -118,12 +116,25 @@ class _ProcessMetrics:
 
 @bp.get("/metrics")
 def metrics():
-    token = helpline().settings.metrics_token
+    """Prometheus's figures: on ``HELPLINE_METRICS_BIND`` only, when that is set (the other
+    addresses answer 404), and with the bearer token, when ``HELPLINE_METRICS_TOKEN`` is set."""
+    settings = helpline().settings
+    if settings.metrics_bind and not _arrived_at(settings.metrics_bind):
+        return Response("not found\n", status=404, mimetype="text/plain")
+    token = settings.metrics_token
     given = request.headers.get("Authorization", "").encode("utf-8", "replace")
     if token and not hmac.compare_digest(given, f"Bearer {token}".encode()):
         return Response("unauthorised\n", status=401, mimetype="text/plain")
     body = generate_latest(metrics_registry(helpline()))
     return Response(body, mimetype="text/plain; version=0.0.4")
+
+
+def _arrived_at(bind: str) -> bool:
+    """Whether this request came in on the listening address ``bind`` (gunicorn names the
+    socket a request arrived on, whatever its Host header says)."""
+    host, _, port = bind.rpartition(":")
+    environ = request.environ
+    return environ.get("SERVER_PORT") == port and environ.get("SERVER_NAME") == host.strip("[]")
 
 
 @bp.get("/healthz")

@@ -118,6 +118,18 @@ class Places:
         raws = self.redis.hmget(keys.PLACES, [pid for _, pid in found[:limit]]) if found else []
         return [Place(**json.loads(raw)) for raw in raws if raw]
 
+    def find(self, *, area: str = "", town: str = "", kind: str = "", most: int = 5) -> list[Place]:
+        """Local help by the four digits of a postcode (nearest first) or by town (its name or
+        the start of it), of one kind or any."""
+        wanted = " ".join(town.split()).casefold()
+        if wanted:
+            found = [p for p in self.all() if p.town.casefold().startswith(wanted)]
+        elif re.fullmatch(r"\d{4}", area or ""):
+            found = self.near(area, limit=most * 10 if kind else most)
+        else:
+            raise PlaceError("area_invalid")
+        return [p for p in found if not kind or p.kind == kind][:most]
+
     def import_csv(self, text: str, *, replace: bool = False) -> int:
         """Import rows with the columns of FIELDS (a header row first). All rows are checked
         before anything is stored: one bad row stores nothing and names the row."""

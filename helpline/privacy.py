@@ -6,6 +6,8 @@ import hashlib
 import hmac
 import re
 
+import phonenumbers
+
 # Dutch geographic area codes with two digits after the 0; all others have three.
 _TWO_DIGIT_AREAS = {
     "10",
@@ -85,7 +87,28 @@ def parse_typed_number(digits: str) -> str | None:
 
 
 def speakable(number: str) -> str:
-    """Digits to read back in pairs, Dutch style: '+31612345678' -> '0 6, 1 2, 3 4, 5 6, 7 8'."""
-    national = "0" + number[3:] if number.startswith("+31") else "00" + number.lstrip("+")
-    pairs = [national[i : i + 2] for i in range(0, len(national), 2)]
-    return ", ".join(" ".join(pair) for pair in pairs)
+    """A number read back in the groups people use: the area code (or 06), then the rest in
+    twos and threes: '+31612345678' -> '06 12 34 56 78', '+31201234567' -> '020 123 45 67'.
+
+    ``phonenumbers`` knows where each country's area code ends; a number it cannot parse is
+    read digit by digit."""
+    try:
+        parsed = phonenumbers.parse(number, "NL")
+    except phonenumbers.NumberParseException:
+        return " ".join(re.sub(r"\D", "", number or ""))
+    national = str(parsed.national_number)
+    area = phonenumbers.length_of_national_destination_code(parsed)
+    if parsed.country_code == 31:
+        head, rest = "0" + national[:area], national[area:]
+    else:
+        head = f"00 {parsed.country_code} {national[:area]}".strip()
+        rest = national[area:]
+    groups = [head] if head else []
+    sizes = {8: (2, 2, 2, 2), 7: (3, 2, 2), 6: (2, 2, 2), 5: (3, 2), 4: (2, 2)}.get(len(rest))
+    if sizes is None:
+        sizes = (2,) * (len(rest) // 2) + ((1,) if len(rest) % 2 else ())
+    at = 0
+    for size in sizes:
+        groups.append(rest[at : at + size])
+        at += size
+    return " ".join(g for g in groups if g)

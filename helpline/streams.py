@@ -49,3 +49,20 @@ class StreamSlots:
         seconds, micros = self.redis.time()
         now_ms = seconds * 1000 + micros // 1000
         return self.redis.zcount(keys.open_streams(username), f"({now_ms}", "+inf")
+
+
+class EventWatch:
+    """Waiting for the next change: follows the events stream (``keys.EVENTS``) from now on,
+    so that a stream wakes when something happens instead of polling."""
+
+    def __init__(self, client: redis.Redis):
+        self.redis = client
+        newest = client.xrevrange(keys.EVENTS, count=1)
+        self.cursor = newest[0][0] if newest else "0-0"
+
+    def wait(self, block_ms: int = 1000) -> bool:
+        """Block until an event arrives or ``block_ms`` passed; True when events arrived."""
+        news = self.redis.xread({keys.EVENTS: self.cursor}, count=200, block=block_ms)
+        if news:
+            self.cursor = news[0][1][-1][0]
+        return bool(news)

@@ -18,11 +18,23 @@ class _Blank(dict):
         return ""
 
 
+# Twilio's connection overrides, the fragment of every URL the app hands Twilio (Twilio
+# neither sends nor signs it). By default Twilio tries a webhook again only when it cannot
+# connect, so a web process that dies while answering would cost the caller the call: here it
+# tries up to twice more, also when the answer does not come (a broken connection, a read
+# timeout) or is a 5xx, with timeouts short enough that every try ends within Twilio's 15 s
+# (connect 2 s, read 6 s, all tries together 14 s). Every retried route is safe to run again:
+# its answer is replayed by its idempotency token, or its change is idempotent.
+CONNECTION_OVERRIDES = "ct=2000&rt=6000&tt=14000&rc=2&rp=ct,rt,5xx"
+
+
 def public_url(public: str, path: str, **params: object) -> str:
-    """Absolute URL under ``public``, query parameters sorted (Twilio re-sorts them)."""
+    """Absolute URL under ``public``, query parameters sorted (Twilio re-sorts them), with
+    Twilio's connection overrides as its fragment."""
     base = public.rstrip("/")
     query = urlencode(sorted((k, str(v)) for k, v in params.items() if v is not None and v != ""))
-    return f"{base}{path}?{query}" if query else f"{base}{path}"
+    address = f"{base}{path}?{query}" if query else f"{base}{path}"
+    return f"{address}#{CONNECTION_OVERRIDES}"
 
 
 def url(path: str, **params: object) -> str:
@@ -31,13 +43,21 @@ def url(path: str, **params: object) -> str:
 
 
 def say(
-    parent, flow: Flow, prompt: str, lang: str, values: dict | None = None, *, slow: bool = False
+    parent,
+    flow: Flow,
+    prompt: str,
+    lang: str,
+    values: dict | None = None,
+    *,
+    slow: bool = False,
+    pause: int | None = None,
 ) -> None:
-    """Say each line of a prompt in its voice, with a short pause after each line."""
+    """Say each line of a prompt in its voice, with a short pause after each line (``pause``
+    seconds; the flow's setting when None, none when 0)."""
     lines = flow.prompts[prompt].get(lang) or flow.prompts[prompt][flow.default_language]
-    pause = flow.setting("pause")
+    pause = flow.setting("pause") if pause is None else pause
     for line in lines:
-        text = line.text.format_map(_Blank(values or {})).strip()
+        text = " ".join(line.text.format_map(_Blank(values or {})).split())
         if not text:
             continue
         voice = flow.voice(line.lang or lang)
@@ -73,8 +93,12 @@ def gather(
     if num_digits:
         options["num_digits"] = num_digits
     if speech:
-        options.update(language=voice["language"], speech_timeout="auto")
-        if hints:
+        settings = flow.speech  # chosen for slow speakers: see the flow file's reasons
+        options.update(language=voice["language"], speech_timeout=settings.speech_timeout)
+        if settings.speech_model:
+            options["speech_model"] = settings.speech_model
+        options["barge_in"] = "true" if settings.barge_in else "false"
+        if hints and settings.hints:
             options["hints"] = ", ".join(dict.fromkeys(hints))[:1000]
     return Gather(**options)
 
@@ -94,6 +118,30 @@ def enqueue(response: VoiceResponse, queue_name: str, *, topic: str, lang: str) 
         method="POST",
         wait_url=url("/voice/queue/wait", lang=lang, topic=topic),
         wait_url_method="POST",
+    )
+
+
+def prompt_text(flow: Flow, prompt: str, lang: str) -> str:
+    """A prompt's lines as one text (to fill a placeholder of another prompt)."""
+    lines = flow.prompts[prompt].get(lang) or flow.prompts[prompt][flow.default_language]
+    return " ".join(line.text for line in lines)
+
+
+def room(member: str) -> str:
+    """The conference in which a volunteer talks with a caller (or a callback's citizen)."""
+    return f"hulplijn-{member.replace(':', '-')}"
+
+
+def conference(response: VoiceResponse, member: str, *, end_on_exit: bool = True) -> None:
+    """Join the conversation's conference (a volunteer joining a colleague's call does not
+    end it by leaving)."""
+    dial = response.dial()
+    dial.conference(
+        room(member),
+        beep=False,
+        end_conference_on_exit=end_on_exit,
+        start_conference_on_enter=True,
+        wait_url="",
     )
 
 

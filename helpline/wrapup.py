@@ -99,7 +99,8 @@ def save(h, volunteer_id: str, member: str, wrap: WrapUp) -> str:
         now=h.store.clock.now_ms(),
         fields=wrap.fields(),
     )
-    if result == "saved":
+    if result == "saved":  # what was noted during the call is in the wrap-up now
+        h.redis.delete(keys.call_draft(keys.record_member(member), volunteer_id))
         vol = h.redis.hmget(keys.volunteer(volunteer_id), ["state", "last_call"])
         if vol == ["wrapup", member]:
             h.router.end_wrapup(volunteer_id)
@@ -129,7 +130,7 @@ def record(h, member: str) -> dict | None:
         "volunteer": raw.get("volunteer"),
         "kind": keys.member_kind(member),
         "topic": raw.get("topic") or None,
-        "topic_name": topic.name.get("nl") if topic else None,
+        "topic_name": topic.staff_label("nl") if topic else None,
         "language": raw.get("lang") or None,
         "repeat_caller": raw.get("repeat") == "1",
         "referral": raw.get("referral") or None,
@@ -159,3 +160,16 @@ def my_calls(h, volunteer_id: str, limit: int = 20) -> tuple[list[dict], dict]:
         **{o: sum(1 for rec in todays if _outcome(rec) == o) for o in OUTCOMES},
     }
     return records[:limit], counts
+
+
+def totals(h, volunteer_id: str, start_ms: int, end_ms: int) -> tuple[int, int]:
+    """A volunteer's conversations that ended between two moments: how many, and their talk
+    time (ms) together."""
+    records = h.redis.zrangebyscore(keys.my_calls(volunteer_id), start_ms, end_ms)
+    if not records:
+        return 0, 0
+    with h.redis.pipeline(transaction=False) as pipe:
+        for record in records:
+            pipe.hget(keys.handled(record), "talk_ms")
+        talk = sum(int(float(ms or 0)) for ms in pipe.execute())
+    return len(records), talk

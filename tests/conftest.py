@@ -147,6 +147,7 @@ class Phone:
     ) -> Twiml:
         if not url.startswith("http"):
             url = PUBLIC_URL + url
+        url = url.split("#", 1)[0]  # Twilio neither sends nor signs the connection overrides
         params = self.params(**extra)
         headers = {
             "X-Twilio-Signature": signature if signature is not None else sign(url, params, token),

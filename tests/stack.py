@@ -94,6 +94,9 @@ class Agent(threading.Thread):
             self.stop.wait(0.2)
 
 
+BACK_IN_LINE = "U bent weer als eerste aan de beurt."  # ivr_flows: prompt back_in_line
+
+
 @dataclass
 class Account:
     callers: int = 0
@@ -126,15 +129,20 @@ class Stack:
         speed: float = 10.0,
         web_processes: int = 2,
         workers: int = 2,
+        redis=None,
         **settings,
     ):
+        """``redis``: the Redis to run on (default a private server with AOF), such as
+        ``tests.sentinels.SentinelRedis``; it has ``start``, ``stop`` and ``settings``."""
         self.directory = Path(directory)
         self.speed = speed
-        self.redis = RedisServer(
+        self.redis = redis or RedisServer(
             self.directory / "redis", "--appendonly", "yes", "--appendfsync", "everysec"
         )
-        self.web_port = free_port()
+        self.web_port = free_port()  # the webhooks (create_voice_app), as Twilio reaches them
         self.base = f"http://127.0.0.1:{self.web_port}"
+        self.dashboard_port = free_port()  # pages, API and streams (create_dashboard_app)
+        self.dashboard = f"http://127.0.0.1:{self.dashboard_port}"
         epoch = int(time.time() * 1000)
         self.sim = Simulator(
             voice_url=f"{self.base}/voice/incoming",
@@ -146,8 +154,10 @@ class Stack:
             play_seconds=10,
         )
         self.rest = Served(create_rest_app(self.sim))
+        redis_settings = self.redis.settings() if hasattr(self.redis, "settings") else {}
         self.settings = {
             "REDIS_URL": self.redis.url,
+            **redis_settings,
             "PUBLIC_URL": self.base,
             "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
             "TWILIO_AUTH_TOKEN": TOKEN,
@@ -165,6 +175,7 @@ class Stack:
         self.web_processes = web_processes
         self.worker_count = workers
         self.web: subprocess.Popen | None = None
+        self.dashboard_web: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
         self.cron: subprocess.Popen | None = None
         self.agents: list[Agent] = []
@@ -195,24 +206,40 @@ class Stack:
         return self
 
     def start_web(self) -> None:
+        """The two web services, as in production: the webhooks on sync workers, the
+        dashboard on threads (each open dashboard holds an event stream)."""
+        self.web = self._gunicorn("create_voice_app", self.web_port, self.web_processes, "web")
+        if self.dashboard_web is None or self.dashboard_web.poll() is not None:
+            self.dashboard_web = self._gunicorn(
+                "create_dashboard_app", self.dashboard_port, 1, "dashboard",
+                HELPLINE_WORKER_CLASS="gthread", HELPLINE_THREADS=50,
+            )  # fmt: skip
+        for base, name in ((self.base, "web"), (self.dashboard, "dashboard")):
+            self._wait_healthy(base, name)
+
+    def _gunicorn(self, factory: str, port: int, processes: int, log: str, **extra):
         env = self.env(
-            HELPLINE_BIND=f"127.0.0.1:{self.web_port}",
-            WEB_CONCURRENCY=self.web_processes,
+            HELPLINE_BIND=f"127.0.0.1:{port}",
+            WEB_CONCURRENCY=processes,
             HELPLINE_ACCESS_LOG="",
+            **extra,
         )
-        self.web = subprocess.Popen(
+        return subprocess.Popen(
             [str(BIN / "gunicorn"), "--config", "python:helpline.gunicorn_conf",
-             "helpline:create_app()"],
-            env=env, stdout=self._log("web"), stderr=subprocess.STDOUT,
+             f"helpline:{factory}()"],
+            env=env, stdout=self._log(log), stderr=subprocess.STDOUT,
         )  # fmt: skip
+
+    @staticmethod
+    def _wait_healthy(base: str, name: str) -> None:
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=2):
+                with urllib.request.urlopen(base + "/healthz", timeout=2):
                     return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("gunicorn did not start; see web.log")
+        raise RuntimeError(f"gunicorn did not start; see {name}.log")
 
     def start_worker(self) -> subprocess.Popen:
         worker = subprocess.Popen(
@@ -229,7 +256,7 @@ class Stack:
         for agent in self.agents:
             agent.stop.set()
         self.sim.shutdown()
-        processes = [p for p in [self.web, self.cron, *self.workers] if p]
+        processes = [p for p in [self.web, self.dashboard_web, self.cron, *self.workers] if p]
         for process in processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -254,7 +281,7 @@ class Stack:
             self.sim.add_phone(
                 PhoneOwner(phone, answer_after=2, press_every_call="1", hangup_after=talk_seconds)
             )
-            agent = Agent(self.base, username, vanish=n < vanish)
+            agent = Agent(self.dashboard, username, vanish=n < vanish)
             self.agents.append(agent)
             agent.start()
 
@@ -353,7 +380,10 @@ class Stack:
             # a caller may still hang up while hearing "U wordt nu verbonden"
             taken = sum(e.get("result") == "redirected" for e in leg.entries("queue-result"))
             callback = any(e.get("result") == "leave" for e in leg.entries("queue-result"))
-            if joins > 1 or taken > 1:
+            # a caller whose volunteer hung up before they joined goes back to the front of
+            # the line (issue 14), and may then be taken again: once per time they went back
+            back = leg.said().count(BACK_IN_LINE)
+            if joins > 1 + back or taken > 1 + back:
                 result.twice.append(leg.sid)
             if joins >= 1 or taken >= 1:
                 result.connected += 1
@@ -398,9 +428,9 @@ class Stack:
         enqueued = {
             leg.sid for leg in self.legs if leg.entries("enqueued")
         }  # reached a line at least once
-        answered = {
-            leg.sid
+        answered = sum(  # each time a caller was taken to a volunteer
+            e.get("result") == "redirected"
             for leg in self.legs
-            if any(e.get("result") == "redirected" for e in leg.entries("queue-result"))
-        }
-        return report, {"offered": len(enqueued), "answered": len(answered)}
+            for e in leg.entries("queue-result")
+        )
+        return report, {"offered": len(enqueued), "answered": answered}

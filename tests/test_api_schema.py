@@ -38,18 +38,25 @@ def coordinator_session(app):
     return {"cookies": {"hl_session": session.token}, "headers": {"X-CSRF-Token": session.csrf}}
 
 
-# logout would end the session the other operations use (tests/test_api_security.py covers it);
+# logout and logoutEverywhere would end the session the other operations use
+# (tests/test_api_security.py and tests/test_hardening.py cover them);
 # the event stream never ends by itself (tests/test_dashboard.py drives it in a browser);
 # schemathesis leaves out the document it reads (test_the_document_is_valid_openapi_3 checks it).
-SKIPPED = {"logout", "streamUpdates", "getOpenApi"}
+SKIPPED = {"logout", "logoutEverywhere", "streamUpdates", "getOpenApi"}
 # Every operation by its id: the dashboard's scripts and other clients know them by these names.
 OPERATIONS = sorted(
     {
         "acceptOffer", "addPerson", "addPlace", "closeHelpline", "declineOffer", "deletePlace",
-        "findPlaces", "getBottleneckReport", "getCurrentOffer", "getHours", "getLiveStats",
+        "deleteShift", "getMyMonitoring", "getStaffingPlan", "listLiveCalls", "listMentors",
+        "listShifts",
+        "monitorCall", "saveShift", "setMentor", "setMyMonitoring", "stopMonitoring",
+        "findPlaces", "getBottleneckReport", "getCurrentOffer", "getFundingReport", "getHours",
+        "getLiveStats", "getMenuReport", "getVolunteerActivity",
         "getMe", "getMyCall", "getWrapUpOptions", "importPlaces", "listMyCalls",
         "listPeople", "login", "reopenHelpline", "resetPassword", "setHours", "setStatus",
-        "submitWrapUp", "updatePerson", "updatePlace",
+        "submitWrapUp", "updatePerson", "updatePlace", "getCurrentCall", "saveCallNote",
+        "holdCall", "resumeCall", "transferCall", "extendWrapUp", "findLocalHelp",
+        "getMyAccount", "changePassword", "sendReferralSms",
     }
 )  # fmt: skip
 CHECKS = [

@@ -419,3 +419,20 @@ def test_an_account_name_is_taken_once(people, r):
         Accounts(r).create("anna", "a long enough password", role="volunteer")
     assert r.hget(keys.user("anna"), "role") == "volunteer"
     assert r.smembers(keys.USERS) == {"anna", "bert", "cora"}
+
+
+def test_a_coordinator_gives_one_volunteer_a_longer_wrap_up_and_can_take_it_back(people, r):
+    cora, csrf = sign_in(people, "cora")
+    headers = {"X-CSRF-Token": csrf}
+    too_short = cora.patch("/api/people/anna", json={"wrapup_seconds": 5}, headers=headers)
+    assert too_short.status_code == 400
+    assert too_short.json["field"] == "wrapup_seconds"
+    assert "30" in too_short.json["error"] and "900" in too_short.json["error"]
+    assert cora.patch("/api/people/anna", json={"wrapup_seconds": 300}, headers=headers).json
+    listed = {p["username"]: p for p in cora.get("/api/people").json["people"]}
+    assert (listed["anna"]["wrapup_seconds"], listed["bert"]["wrapup_seconds"]) == (300, None)
+    assert r.hget(keys.volunteer("anna"), "wrapup_seconds") == "300"
+    cora.patch("/api/people/anna", json={"wrapup_seconds": None}, headers=headers)
+    assert r.hget(keys.volunteer("anna"), "wrapup_seconds") is None
+    page = cora.get("/coordinator/people").get_data(as_text=True)
+    assert 'name="wrapup_seconds"' in page and 'placeholder="120"' in page

@@ -188,3 +188,46 @@ def test_no_module_of_the_helpline_is_longer_than_500_lines():
         if (length := len(path.read_text().splitlines())) > 500
     }
     assert long == {}
+
+
+# The layers that parse a request or a job, call a service and serialise: they reach Redis
+# only through the repositories (``CallStore``, ``Router``, ``Accounts``, ``JobRuns`` ...).
+EDGE_LAYERS = ("helpline/api", "helpline/dashboard", "helpline/voice", "workers")
+REDIS_COMMANDS = {
+    "get", "set", "hget", "hset", "hgetall", "hmget", "hdel", "zadd", "zrange", "zrevrange",
+    "zcard", "zscore", "zrem", "zcount", "xadd", "xread", "xrevrange", "xrange", "xtrim",
+    "lpush", "lrange", "ltrim", "sadd", "smembers", "incr", "expire", "delete", "scan_iter",
+    "pipeline", "eval", "evalsha",
+}  # fmt: skip
+
+
+def redis_calls(path: Path) -> list[str]:
+    """``<something>.redis.<command>(...)`` calls in a module, as ``line: command``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in REDIS_COMMANDS
+            and isinstance(node.func.value, ast.Attribute)
+            and node.func.value.attr == "redis"
+        ):
+            where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name
+            found.append(f"{where}:{node.lineno}: {node.func.attr}")
+    return found
+
+
+def test_views_and_jobs_reach_redis_only_through_the_repositories():
+    calls = [
+        call
+        for layer in EDGE_LAYERS
+        for path in sorted((ROOT / layer).rglob("*.py"))
+        for call in redis_calls(path)
+    ]
+    assert calls == []
+
+
+def test_the_redis_check_finds_a_direct_call(tmp_path):
+    sample = tmp_path / "view.py"
+    sample.write_text("def view(h):\n    return h.redis.hgetall('x')\n")
+    assert redis_calls(sample) == ["view.py:2: hgetall"]

@@ -42,8 +42,7 @@ def waiting_members(r, topic: str, lang: str = "nl") -> list[str]:
 @pytest.mark.parametrize("topic", list(TOPIC_KEYS))
 def test_caller_reaches_each_topic_line_by_key(phone, r, topic, lang):
     reach_topic_menu(phone, lang)
-    phone.press(TOPIC_KEYS[topic])
-    answer = phone.silence()  # skips the referral question
+    answer = phone.press(TOPIC_KEYS[topic])  # straight into the line: no question before it
     enqueue = answer.first("Enqueue")
     assert enqueue.text == f"hulplijn-{topic}"
     assert waiting_members(r, topic, lang) == [f"c:{phone.sid}"]
@@ -55,7 +54,6 @@ def test_caller_reaches_each_topic_line_by_key(phone, r, topic, lang):
 def test_caller_reaches_each_topic_line_by_speech(phone, r, topic, lang):
     reach_topic_menu(phone, lang)
     phone.say(TOPIC_WORDS[lang][topic])
-    phone.silence()
     assert waiting_members(r, topic, lang) == [f"c:{phone.sid}"]
 
 
@@ -72,7 +70,6 @@ def test_caller_reaches_each_topic_line_by_speech(phone, r, topic, lang):
 def test_a_sentence_with_again_in_it_still_reaches_its_topic(phone, r, lang, said, topic):
     reach_topic_menu(phone, lang)
     phone.say(said)
-    phone.silence()
     assert waiting_members(r, topic, lang) == [f"c:{phone.sid}"]
 
 
@@ -89,13 +86,13 @@ def test_menu_speaks_dutch_with_a_dutch_voice_and_listens_for_dutch(phone):
     assert gather.get("language") == "nl-NL"
     assert "digid" in gather.get("hints")
     assert {say.get("language") for say in answer.all("Say")} == {"nl-NL"}
-    assert "Gaat het over DigiD? Druk dan op 3." in answer.spoken()
+    assert "DigiD? Druk op 3." in answer.spoken()
 
 
 def test_english_menu_uses_an_english_voice(phone):
     answer = reach_topic_menu(phone, "en")
     assert answer.first("Gather").get("language") == "en-GB"
-    assert "Is it about DigiD? Then press 3." in answer.spoken()
+    assert "DigiD? Press 3." in answer.spoken()
 
 
 def test_star_repeats_the_menu(phone):
@@ -104,33 +101,49 @@ def test_star_repeats_the_menu(phone):
     assert again.spoken() == first.spoken()
 
 
-@pytest.mark.parametrize("how", ["silence", "wrong key"])
-def test_caller_without_a_usable_answer_reaches_the_general_line_and_is_never_hung_up_on(
-    phone, r, how
+def test_silence_in_the_topic_menu_is_obeyed_at_once(phone, r):
+    """The menu says "Weet u het niet? Blijf dan aan de lijn.": staying on the line is an
+    answer, so the caller is in the general line at once, never scolded or asked again."""
+    reach_topic_menu(phone, "nl")
+    answer = phone.silence()
+    assert answer.first("Enqueue").text == "hulplijn-general"
+    assert "Ik hoorde niets" not in answer.spoken()
+    assert waiting_members(r, "general") == [f"c:{phone.sid}"]
+
+
+def test_a_caller_whose_answer_is_not_understood_hears_it_again_slower_then_the_general_line(
+    phone, r
 ):
     reach_topic_menu(phone, "nl")
-    answers = []
-    for _ in range(3):
-        answers.append(phone.silence() if how == "silence" else phone.press("8"))
+    answers = [phone.press("8") for _ in range(3)]
     # Tries 2 and 3 were said again more slowly; the third with fewer options.
     assert answers[0].all("prosody") and answers[1].all("prosody")
-    assert "Gaat het over uw telefoon" not in answers[1].spoken()
+    assert "Dat heb ik niet goed verstaan" in answers[0].spoken()
+    assert "Uw telefoon, tablet of computer" not in answers[1].spoken()
     assert "Blijf anders aan de lijn" in answers[1].spoken()
-    final = phone.silence()  # referral question skipped by silence too
-    assert final.first("Enqueue").text == "hulplijn-general"
+    assert answers[2].first("Enqueue").text == "hulplijn-general"
     assert waiting_members(r, "general") == [f"c:{phone.sid}"]
-    for answer in [*answers, final]:
+    for answer in answers:
         assert "Hangup" not in answer.verbs()
 
 
-def test_referral_answer_is_stored_for_the_reports(phone, r):
+def test_referral_answers_are_asked_in_the_wait_and_stored_for_the_reports(phone, r):
     reach_topic_menu(phone, "nl")
     phone.press("3")
+    first_round = phone.post(phone.wait_url())
+    assert "Wie heeft u naar ons gestuurd?" in first_round.spoken()
     phone.press("1")  # sent by their bank
     assert r.hget(keys.call(phone.sid), "referral") == "bank"
-    events = r.xrange(keys.EVENTS)
-    queued = [fields for _, fields in events if fields["type"] == "queued"]
-    assert queued[0]["referral"] == "bank" and queued[0]["topic"] == "digid"
+    which = phone.last
+    assert "Welke bank" in which.spoken()
+    phone.say("de rabobank")
+    call = r.hgetall(keys.call(phone.sid))
+    assert call["referral"] == "bank" and call["referral_org"] == "rabobank"
+    events = [fields for _, fields in r.xrange(keys.EVENTS)]
+    referral = [e for e in events if e["type"] == "referral"]
+    assert len(referral) == 1
+    assert referral[0]["referral"] == "bank" and referral[0]["referral_org"] == "rabobank"
+    assert referral[0]["call"] == phone.sid
 
 
 @pytest.mark.parametrize("app_config", [{"HELPLINE_ASK_REFERRAL": False}])
@@ -138,12 +151,13 @@ def test_referral_question_can_be_switched_off(phone, r):
     reach_topic_menu(phone, "nl")
     answer = phone.press("4")
     assert answer.first("Enqueue").text == "hulplijn-bank"
+    first_round = phone.post(phone.wait_url())
+    assert "Wie heeft u" not in first_round.spoken()
 
 
 def test_caller_number_is_stored_only_as_a_pseudonym(phone, r):
     reach_topic_menu(phone, "nl")
     phone.press("3")
-    phone.silence()
     dump = " ".join(
         str(r.hgetall(k))
         if r.type(k) == "hash"
@@ -162,10 +176,15 @@ def test_caller_number_is_stored_only_as_a_pseudonym(phone, r):
     assert r.hget(keys.call(phone.sid), "region") == "020"
 
 
-def test_nothing_is_stored_while_a_caller_is_in_the_menu(phone, r):
+def test_nothing_is_stored_while_a_caller_is_in_the_menu_but_the_steps_they_heard(phone, r):
+    """Only the menu steps presented (no number, no choice), for an hour, so that a caller
+    who hangs up in the menu is counted at the step where they gave up."""
     reach_topic_menu(phone, "nl")
-    phone.press("3")
-    assert r.keys("*") == []
+    phone.press("8")  # not understood: the menu again
+    assert r.keys("*") == [keys.menu_path(phone.sid)]
+    heard = r.get(keys.menu_path(phone.sid)).split()
+    assert heard[:2] == ["welcome", "topic"] and set(heard) == {"welcome", "topic"}
+    assert 0 < r.ttl(keys.menu_path(phone.sid)) <= 3600
 
 
 def test_a_caller_who_hangs_up_in_the_menu_is_recorded_once(phone, r):
@@ -176,3 +195,5 @@ def test_a_caller_who_hangs_up_in_the_menu_is_recorded_once(phone, r):
     assert [e["type"] for e in events] == ["ended_in_menu"]
     assert events[0]["region"] == "020" and events[0]["duration_s"] == "23"
     assert events[0]["open"] == "1"
+    assert events[0]["step"] == "topic" and events[0]["path"].split() == ["welcome", "topic"]
+    assert r.keys(keys.menu_path("*")) == []  # gone with the call

@@ -46,7 +46,7 @@ def test_a_digid_caller_reaches_the_digid_volunteer_idle_longest_and_is_bridged(
     assert "U wordt nu verbonden met een vrijwilliger." in leg.said()
     assert leg.queue_results() == ["redirected"]
     volunteer_leg = next(c for c in sim.calls.values() if c.to == longest.number)
-    assert "Er is een beller over DigiD." in volunteer_leg.said()
+    assert "Beller over DigiD." in volunteer_leg.said()
     assert sim.wait_for(lambda: state(world, "longest") == "wrapup", timeout=20)
     call = world.helpline.redis.hgetall(keys.call(leg.sid))
     assert call["state"] == "done"
@@ -137,7 +137,7 @@ def test_after_the_widening_time_any_volunteer_may_take_the_caller(world):
     assert world.offers("bank") == []
     assert sim.wait_for(lambda: state(world, "bank") == "on_call", timeout=60)
     volunteer_leg = next(c for c in sim.calls.values() if c.to == "+31611111111")
-    assert "Dit is buiten uw onderwerpen." in volunteer_leg.said()
+    assert "Buiten uw onderwerpen." in volunteer_leg.said()
     sim.hang_up(leg)
 
 
@@ -151,7 +151,7 @@ def test_a_callback_is_made_retried_when_unanswered_and_bridged_when_answered(re
             answers=[
                 silence(),
                 press("3"),
-                silence(),
+                silence(in_queue=True),  # the referral question in the wait
                 press("1", in_queue=True),
                 press("1", in_queue=True),
             ],
@@ -212,7 +212,7 @@ def test_the_repair_pass_forgets_a_caller_whose_call_ended_unheard(world):
     assert redis.zcard(keys.waiting("digid")) == 0
 
 
-def test_a_caller_left_alone_in_the_conversation_is_told_and_not_left_in_silence(world):
+def test_a_caller_left_alone_in_the_conversation_goes_back_to_the_front_of_the_line(world):
     from rq import Queue
 
     from helpline.twiml import public_url
@@ -220,6 +220,9 @@ def test_a_caller_left_alone_in_the_conversation_is_told_and_not_left_in_silence
     sim, h = world.sim, world.helpline
     leg = sim.place_call(digid_caller())
     assert sim.wait_for(lambda: h.redis.hget(keys.call(leg.sid), "queue_sid"), timeout=40)
+    arrival = h.redis.hget(keys.call(leg.sid), "enqueued_at")
+    later = sim.place_call(digid_caller("+31301234567"))
+    assert sim.wait_for(lambda: h.redis.hget(keys.call(later.sid), "queue_sid"), timeout=40)
     # taken from the line into the conversation, but the volunteer is already gone
     bridge = public_url(world.config["PUBLIC_URL"], "/voice/bridge", member=f"c:{leg.sid}")
     h.twilio.queues(h.redis.hget(keys.call(leg.sid), "queue_sid")).members(leg.sid).update(
@@ -227,5 +230,64 @@ def test_a_caller_left_alone_in_the_conversation_is_told_and_not_left_in_silence
     )
     assert sim.wait_for(lambda: leg.entries("conference-join"), timeout=20)
     Queue("high", connection=h.rq_redis).enqueue("workers.routing.end_lone_caller", f"c:{leg.sid}")
-    assert sim.wait_done(leg, timeout=30)
-    assert "De vrijwilliger heeft het gesprek beëindigd" in leg.said()
+    assert sim.wait_for(lambda: len(leg.entries("enqueued")) == 2, timeout=30)
+    assert "U bent weer als eerste aan de beurt." in leg.said()
+    assert "Bel ons gerust opnieuw" not in leg.said()
+    call = h.redis.hgetall(keys.call(leg.sid))
+    assert call["state"] == "waiting" and call["enqueued_at"] == arrival
+    line = h.redis.zrange(keys.waiting("digid", "nl"), 0, -1)
+    assert line == [f"c:{leg.sid}", f"c:{later.sid}"]
+    assert not leg.entries("hangup")
+    events = [f["type"] for _, f in h.redis.xrange(keys.EVENTS)]
+    assert "back_in_line" in events
+    for call_leg in (leg, later):
+        sim.hang_up(call_leg)
+        sim.wait_done(call_leg)
+
+
+def test_a_callback_that_reaches_a_voicemail_leaves_a_message_and_counts_as_unanswered(
+    redis_url,
+):
+    world = World(redis_url, HELPLINE_CALLBACK_RETRY_MINUTES=30).start(workers=1)
+    try:
+        sim, router = world.sim, world.router
+        citizen = sim.add_phone(
+            PhoneOwner("+31201234567", mode="voicemail", greeting_seconds=4, voicemail_seconds=40)
+        )
+        caller = Caller(
+            citizen.number,
+            answers=[
+                silence(),
+                press("3"),
+                silence(in_queue=True),  # the referral question in the wait
+                press("1", in_queue=True),
+                press("1", in_queue=True),
+            ],
+        )
+        leg = sim.place_call(caller)
+        assert sim.wait_done(leg, timeout=30)
+        member = f"b:cb-{leg.sid}"
+        world.volunteer("vol", "+31611111111", ["digid"], answers=[press("1")], hangup_after=600)
+        router.set_state("vol", "available")
+        world.answer_offers("vol")
+        redis = world.helpline.redis
+        assert sim.wait_for(
+            lambda: (
+                redis.hget(keys.party(member), "attempts") == "1"
+                and redis.hget(keys.party(member), "state") == "waiting"
+            ),
+            timeout=60,
+        )
+        voicemail = next(
+            c
+            for c in sim.calls.values()
+            if c.to == citizen.number and c.direction == "outbound-api"
+        )
+        assert voicemail.answered_by == "machine_end_beep"
+        assert voicemail.entries("voicemail-greeting")
+        assert "U vroeg ons om u terug te bellen." in voicemail.said()
+        assert "Wij proberen het later nog een keer." in voicemail.said()
+        retries = [f for _, f in redis.xrange(keys.EVENTS) if f["type"] == "callback_retry"]
+        assert [f["why"] for f in retries] == ["voicemail"]
+    finally:
+        world.stop()

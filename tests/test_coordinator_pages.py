@@ -32,9 +32,11 @@ def test_the_report_shows_findings_charts_and_tables_and_exports_csv(make_world,
     page.goto(f"{world.app_server.url}/coordinator/report?week={week}")
     findings = page.locator(".finding")
     expect(findings.first).to_be_visible()
-    expect(page.locator(".finding-recurring_problem").first).to_contain_text("digid/sms_code")
+    expect(page.locator(".finding-recurring_problem").first).to_contain_text(
+        "Veel vaker vragen over de sms-code bij DigiD"
+    )
     expect(page.locator(".finding-capacity").first).to_contain_text("Te weinig")
-    assert page.locator("svg.chart").count() == 3  # trend, heat map, top sub-topics
+    assert page.locator("svg.chart").count() == 4  # funnel, trend, heat map, top sub-topics
     expect(page.locator("#data-topics")).to_contain_text("DigiD")
     assert_accessible(page)
     screenshot(page, "coordinator-report.png", full_page=True)
@@ -43,7 +45,7 @@ def test_the_report_shows_findings_charts_and_tables_and_exports_csv(make_world,
         page.get_by_role("link", name="Download als CSV (Per onderwerp)").click()
     text = open(download.value.path(), encoding="utf-8-sig").read()
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:3] == ["Onderwerp", "Bellers", "Geholpen"]
+    assert rows[0][:4] == ["Onderwerp", "Gebeld", "In de wachtrij", "Geholpen"]
     digid = next(row for row in rows if row[0] == "DigiD")
     assert int(digid[1]) == 42  # 12 recurring + 30 at 10:00 on the busy day
     page.context.close()

@@ -65,30 +65,27 @@ def test_a_volunteer_takes_a_call_from_offer_to_wrap_up_with_the_keyboard(make_w
     leg = world.sim.place_call(digid_caller())
     assert world.sim.wait_for(lambda: state(world, "anna") == "offered", timeout=60)
     offered_at = time.monotonic()
-    offer = page.locator("#offer")
+    offer = page.locator("#card")
     expect(offer).to_be_visible(timeout=1000)  # live: within a second of joining the line
     assert time.monotonic() - offered_at < 1.0
-    expect(page.locator("#offer-topic")).to_have_text("DigiD")
-    expect(page.locator("#announce")).to_contain_text("Er wacht een beller over DigiD")
-    expect(page.get_by_role("button", name="Aannemen")).to_be_focused()
+    expect(page.locator("#card-topic")).to_have_text("DigiD")
+    expect(page.locator("#announce")).to_contain_text("Er is een beller over DigiD")
+    expect(page.get_by_role("button", name="Beschikbaar")).to_be_focused()  # focus stays
     assert_accessible(page)
     screenshot(page, "dashboard-offer.png")
 
     page.keyboard.press("Enter")
-    expect(page.locator("#call-state")).to_have_text(
-        "Uw telefoon gaat nu over. Neem op en druk op 1."
-    )
-    expect(page.locator("#call-state")).to_have_text(
-        "U bent verbonden met de beller.", timeout=30_000
-    )
+    expect(page.locator("#call-state")).to_have_text("Uw telefoon gaat over")
+    expect(page.locator("#card-hint")).to_have_text("Neem op en druk op 1.")
+    expect(page.locator("#call-state")).to_have_text("Verbonden", timeout=30_000)
     volunteer_leg = next(c for c in world.sim.calls.values() if c.to == phone.number)
-    assert "Er is een beller over DigiD." in volunteer_leg.said()
+    assert "DigiHulplijn. Beller over DigiD. Aannemen? Druk 1." in volunteer_leg.said()
     assert world.sim.wait_for(lambda: leg.queue_results() == ["redirected"], timeout=20)
 
     world.sim.hang_up(leg)
     wrapup = page.locator("#wrapup")
     expect(wrapup).to_be_visible(timeout=30_000)
-    expect(page.locator("#call-state")).to_have_text("Het gesprek is afgelopen.")
+    expect(page.locator("#call-state")).to_have_text("Opgehangen")
     page.get_by_label("Opgelost", exact=True).check()
     expect(page.get_by_label("Waar ging het echt over?")).to_have_value("digid")
     page.get_by_label("Welk onderdeel?").select_option(label="app activeren")
@@ -125,13 +122,13 @@ def test_a_declined_offer_passes_to_the_next_volunteer(make_world, chromium):
     go_available(bert)
 
     leg = world.sim.place_call(digid_caller())
-    expect(anna.locator("#offer")).to_be_visible(timeout=60_000)
-    expect(bert.locator("#offer")).to_be_hidden()
+    expect(anna.locator("#card")).to_be_visible(timeout=60_000)
+    expect(bert.locator("#card")).to_be_hidden()
     anna.keyboard.press("Escape")
-    expect(anna.locator("#offer")).to_be_hidden()
-    expect(bert.locator("#offer")).to_be_visible(timeout=5_000)
+    expect(anna.locator("#card")).to_be_hidden()
+    expect(bert.locator("#card")).to_be_visible(timeout=5_000)
     bert.get_by_role("button", name="Aannemen").click()
-    expect(bert.locator("#call-state")).to_contain_text("Uw telefoon gaat nu over")
+    expect(bert.locator("#call-state")).to_have_text("Uw telefoon gaat over")
     assert state(world, "anna") == "available"
     world.sim.hang_up(leg)
     for page in (anna, bert):
@@ -149,13 +146,13 @@ def test_an_offer_made_while_the_connection_was_down_shows_after_reconnect(make_
     leg = world.sim.place_call(digid_caller())
     assert world.sim.wait_for(lambda: state(world, "anna") == "offered", timeout=60)
     page.wait_for_timeout(500)
-    expect(page.locator("#offer")).to_be_hidden()
+    expect(page.locator("#card")).to_be_hidden()
     page.context.set_offline(False)
     expect(page.locator("#connection")).to_be_hidden(timeout=10_000)
-    expect(page.locator("#offer")).to_be_visible(timeout=10_000)
-    expect(page.locator("#offer-topic")).to_have_text("DigiD")
+    expect(page.locator("#card")).to_be_visible(timeout=10_000)
+    expect(page.locator("#card-topic")).to_have_text("DigiD")
     page.get_by_role("button", name="Aannemen").click()
-    expect(page.locator("#call-state")).to_contain_text("Uw telefoon gaat nu over")
+    expect(page.locator("#call-state")).to_have_text("Uw telefoon gaat over")
     world.sim.hang_up(leg)
     page.context.close()
 
@@ -175,7 +172,7 @@ def test_an_offer_that_expired_while_the_connection_was_down_is_never_shown(make
     expect(page.locator("#connection")).to_be_hidden(timeout=10_000)
     expect(page.locator("#notice")).to_contain_text("niet op tijd aan")
     page.wait_for_timeout(1000)
-    expect(page.locator("#offer")).to_be_hidden()
+    expect(page.locator("#card")).to_be_hidden()
     world.sim.hang_up(leg)
     page.context.close()
 
@@ -194,7 +191,8 @@ def test_coordinator_pages_manage_people_and_local_help_and_pass_axe(
     assert_accessible(page)
 
     page.goto(f"{base}/coordinator/people")
-    expect(page.locator("#people tbody")).to_contain_text("Cora (cora)")
+    expect(page.locator("#people tbody")).to_contain_text("Cora (inlognaam: cora)")
+    expect(page.locator("#people tbody")).to_contain_text("DigiD, Uw bank")  # names, not ids
     page.get_by_label("Gebruikersnaam").fill("dirk")
     page.get_by_label("Naam", exact=True).fill("Dirk")
     page.get_by_label("Telefoonnummer (+316…)").fill("+31633333333")
@@ -202,7 +200,7 @@ def test_coordinator_pages_manage_people_and_local_help_and_pass_axe(
     page.get_by_label("Wachtwoord (minstens 10 tekens)").fill(PASSWORD)
     page.get_by_role("button", name="Toevoegen").click()
     expect(page.locator("#message")).to_have_text("Dirk is toegevoegd.")
-    expect(page.locator("#people tbody")).to_contain_text("Dirk (dirk)")
+    expect(page.locator("#people tbody")).to_contain_text("Dirk (inlognaam: dirk)")
     page.get_by_role("button", name="Uitzetten: Dirk").click()
     expect(page.locator("#people tbody")).to_contain_text("Uitgezet")
     assert world.helpline.redis.hget(keys.user("dirk"), "disabled") == "1"

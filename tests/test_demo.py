@@ -222,15 +222,13 @@ def test_demo_places_a_call_in_the_browser_phone_and_stops_cleanly(tmp_path):
             desk.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
             desk.get_by_role("button", name="Inloggen").click()
             desk.get_by_role("button", name="Beschikbaar").click()
-            expect(desk.locator("#offer")).to_be_visible(timeout=10_000)
+            expect(desk.locator("#card")).to_be_visible(timeout=10_000)
             side_by_side(browser, page, desk, "demo-phone-and-dashboard.png")
             desk.get_by_role("button", name="Aannemen").click()
             expect(page.locator("#status")).to_have_text(
                 "U praat nu met een vrijwilliger.", timeout=30_000
             )
-            expect(desk.locator("#call-state")).to_have_text(
-                "U bent verbonden met de beller.", timeout=30_000
-            )
+            expect(desk.locator("#call-state")).to_have_text("Verbonden", timeout=30_000)
             browser.close()
     finally:
         code = demo.stop()

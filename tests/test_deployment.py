@@ -40,7 +40,33 @@ def test_the_schema_check_would_catch_a_broken_compose_file():
 
 
 def test_compose_runs_redis_webhooks_dashboard_worker_and_scheduler():
-    assert set(COMPOSE["services"]) == {"redis", "web", "dashboard", "worker", "scheduler"}
+    default = {name for name, svc in COMPOSE["services"].items() if not svc.get("profiles")}
+    assert default == {"redis", "web", "dashboard", "worker", "scheduler"}
+
+
+def test_the_ha_profile_adds_a_replica_and_three_sentinels_the_apps_can_use():
+    services = COMPOSE["services"]
+    ha = {name for name, svc in services.items() if "ha" in svc.get("profiles", ())}
+    assert ha == {"redis-replica", "sentinel-1", "sentinel-2", "sentinel-3"}
+    assert ["--replicaof", "redis", "6379"] == services["redis-replica"]["command"][1:4]
+    primary = services["redis"]["command"]
+    assert primary[primary.index("--min-replicas-to-write") + 1] == (
+        "${REDIS_MIN_REPLICAS_TO_WRITE:-0}"
+    )
+    for name in ("sentinel-1", "sentinel-2", "sentinel-3"):
+        script = services[name]["command"][-1]
+        assert "sentinel monitor helpline redis 6379 2" in script  # a quorum of two of three
+        assert script.rstrip().endswith("--sentinel")
+    assert len({tuple(services[n]["volumes"]) for n in ha}) == len(ha)  # each its own state
+    environment = COMPOSE["x-environment"]
+    assert environment["REDIS_SENTINEL_MASTER"] == "helpline"
+    assert "REDIS_SENTINELS" in environment
+
+
+def test_compose_publishes_the_apps_on_localhost_unless_told_otherwise():
+    for name in ("web", "dashboard"):
+        for port in COMPOSE["services"][name]["ports"]:
+            assert port.startswith("${HELPLINE_PUBLISH_ADDRESS:-127.0.0.1}:"), port
 
 
 def project_commands():
@@ -108,8 +134,13 @@ def test_scripts_run_and_the_image_start_the_apps_compose_starts():
     assert json.loads(image.removeprefix("CMD "))[-1] == apps["web"]
 
 
+def with_defaults(argument: str) -> str:
+    """A compose value with its variables at their defaults (``${NAME:-default}``)."""
+    return re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", argument)
+
+
 def test_redis_command_starts_with_aof_and_noeviction(tmp_path):
-    command = COMPOSE["services"]["redis"]["command"]
+    command = [with_defaults(argument) for argument in COMPOSE["services"]["redis"]["command"]]
     assert command[0] == "redis-server"
     port = free_port()
     process = subprocess.Popen(

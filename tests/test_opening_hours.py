@@ -101,11 +101,10 @@ def test_outside_hours_the_caller_hears_the_hours_and_can_leave_a_callback(clien
     phone = Phone(client, number="+31201234567")
     closed = phone.call()
     assert "Wij zijn nu gesloten." in closed.spoken()
-    assert "Wij zijn open maandag tot en met vrijdag van 9 tot 17 uur." in closed.spoken()
+    assert "Wij zijn weer open op maandag 7 december om 9 uur." in closed.spoken()
+    assert "Bent u bang voor oplichting? Bel dan nu zelf uw bank." in closed.spoken()
     offer = phone.press("1")
-    assert (
-        "0 2 0, 1 2, 3 4, 5 6, 7" in offer.spoken() or "0 2, 0 1, 2 3, 4 5, 6 7" in offer.spoken()
-    )
+    assert "020 123 45 67" in offer.spoken()
     done = phone.press("1")
     assert (
         "Wij bellen u terug als wij weer open zijn, op maandag 7 december om 9 uur."
@@ -120,13 +119,14 @@ def test_outside_hours_the_caller_hears_the_hours_and_can_leave_a_callback(clien
     assert r.zscore(keys.waiting("general"), f"b:cb-{phone.sid}") is None
 
 
-def test_outside_hours_silence_ends_with_the_hours_not_a_bare_hang_up(client):
+def test_outside_hours_a_silent_caller_hears_the_closed_message_once_then_one_goodbye(client):
     phone = Phone(client)
-    phone.call()
-    for _ in range(3):
-        phone.silence()
-    assert "Bel ons gerust terug. Wij zijn open maandag tot en met vrijdag" in phone.last.spoken()
-    assert phone.last.verbs()[-1] == "Hangup"
+    closed = phone.call()
+    assert closed.spoken().count("Wij zijn nu gesloten.") == 1
+    goodbye = phone.silence()
+    assert "gesloten" not in goodbye.spoken()
+    assert goodbye.spoken() == "Dank u wel voor het bellen. Tot ziens."
+    assert goodbye.verbs()[-1] == "Hangup"
 
 
 def test_a_closure_set_at_run_time_is_announced_with_its_reason(app, r):
@@ -215,7 +215,7 @@ def test_the_current_opening_began_at_the_start_of_its_hours_across_midnight():
 def test_shortly_after_opening_the_wait_estimate_counts_only_the_time_open(
     redis_url, moment, window
 ):
-    from helpline.voice.caller import _estimate_window
+    from helpline.voice.common import estimate_window
 
     app = create_app(
         make_config(
@@ -227,7 +227,7 @@ def test_shortly_after_opening_the_wait_estimate_counts_only_the_time_open(
         )
     )
     with app.app_context():
-        assert _estimate_window() == window
+        assert estimate_window() == window
 
 
 def test_on_a_public_holiday_or_a_closing_day_the_caller_hears_why_the_helpline_is_closed(

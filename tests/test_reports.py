@@ -12,7 +12,7 @@ from rq import Queue
 
 from helpline import keys
 from helpline.reports.aggregate import Aggregator, buckets
-from helpline.reports.bottlenecks import WEEKDAYS_NL, detect
+from helpline.reports.bottlenecks import detect
 from helpline.reports.tables import Reports
 from tests.history import ZONE, History
 from tests.processes import crash, start
@@ -103,9 +103,9 @@ def pattern_history(r) -> History:
     return history
 
 
-def busy_weekday(history: History) -> str:
-    """The busy day's weekday, as the report names it."""
-    return WEEKDAYS_NL[datetime.fromtimestamp(history.ago(1, hour=10) / 1000, ZONE).weekday()]
+def busy_weekday(history: History) -> int:
+    """The busy day's weekday (0 is Monday)."""
+    return datetime.fromtimestamp(history.ago(1, hour=10) / 1000, ZONE).weekday()
 
 
 def test_each_kind_of_finding_appears_with_its_evidence(h, r, redis_url):
@@ -129,18 +129,18 @@ def test_each_kind_of_finding_appears_with_its_evidence(h, r, redis_url):
     }
     recurring = [f for f in report["findings"] if f["kind"] == "recurring_problem"]
     sms = next(f for f in recurring if f["subject"] == "digid/sms_code")
-    assert sms["evidence"]["count"] == 12 and sms["evidence"]["baseline_weekly_mean"] == 2.0
-    assert sms["evidence"]["p_value"] < 0.01
-    assert ["sms-code", 12] in [list(w) for w in sms["evidence"]["top_words"]]
-    assert kinds["repeat_callers"]["evidence"]["callers"] == 4
+    assert sms["figures"]["count"] == 12 and sms["figures"]["usual_per_week"] == 2.0
+    assert sms["figures"]["chance"] < 0.01
+    assert ["sms-code", 12] in [list(w) for w in sms["figures"]["top_words"]]
+    assert kinds["repeat_callers"]["figures"]["callers"] == 4
     assert kinds["abandonment"]["subject"] == "password"
     assert kinds["long_waits"]["subject"] == "device"
     digid = next(
         f for f in report["findings"] if f["kind"] == "capacity" and f["subject"] == "digid"
     )
-    capacity = digid["evidence"]["hours"][0]
-    assert capacity["weekday"] == busy_weekday(history) and capacity["hour"] == "10:00"
-    assert capacity["volunteers_needed"] > capacity["volunteers_on_duty"] == 1.0
+    weekday, hour, _calls, on_duty, needed = digid["figures"]["hours"][0]
+    assert (weekday, hour) == (busy_weekday(history), 10)
+    assert needed > on_duty == 1.0
     assert json.loads(json.dumps(detect(h)))["findings"] == report["findings"]  # stable
 
 

@@ -68,6 +68,37 @@ def test_fewest_calls_today_strategy_prefers_the_volunteer_with_fewer_calls(r, c
     assert r.hget(keys.volunteer("fresh"), "offer") == second
 
 
+def test_a_volunteer_with_an_own_wrap_up_time_gets_it_and_others_get_the_setting(r, clock):
+    router, store = make(r, clock, HELPLINE_WRAPUP_SECONDS=120)
+    volunteer(router, "slow")
+    volunteer(router, "usual")
+    router.save_volunteer(
+        "slow",
+        name="slow",
+        phone="+31600000000",
+        skills=["digid"],
+        languages=["nl"],
+        numbers={"wrapup_seconds": 300},
+    )
+    for vid, sid in (("slow", "CA1"), ("usual", "CA2")):
+        router.set_state(vid, "available")
+        member = arrive(router, store, clock, sid)
+        router.accept(vid, member)
+        router.connected(vid, member)
+        router.call_done(vid, member)
+        until = int(r.hget(keys.volunteer(vid), "wrapup_until"))
+        assert until - clock.now_ms() == {"slow": 300, "usual": 120}[vid] * 1000
+    router.save_volunteer(
+        "slow",
+        name="slow",
+        phone="+31600000000",
+        skills=["digid"],
+        languages=["nl"],
+        numbers={"wrapup_seconds": None},
+    )
+    assert router.volunteer("slow").number("wrapup_seconds", router.settings) == 120
+
+
 def test_priority_beats_arrival_and_a_repeat_caller_is_served_first(r, clock):
     router, store = make(r, clock)
     volunteer(router, "v")

@@ -133,8 +133,12 @@ def test_production_start_refuses_an_empty_or_development_secret(name):
 
 
 def test_production_start_with_every_setting_succeeds():
-    env = {s.name: "x" for s in config.SETTINGS if s.required_in_production}
-    env.update(HELPLINE_ENV="production", PUBLIC_URL="https://hulplijn.example.nl")
+    env = {s.name: "x" * 32 for s in config.SETTINGS if s.required_in_production}
+    env.update(
+        HELPLINE_ENV="production",
+        PUBLIC_URL="https://hulplijn.example.nl",
+        HELPLINE_METRICS_TOKEN="y" * 32,
+    )
     assert config.load(env).public_url == "https://hulplijn.example.nl"
 
 

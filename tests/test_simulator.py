@@ -90,7 +90,7 @@ def test_rest_requests_twilio_would_refuse_get_twilios_error_shape(world):
         client.calls("CA" + "0" * 32).fetch()
     assert info.value.status == 404 and info.value.code == 20404
     with pytest.raises(TwilioRestException) as info:
-        client.messages.create(to="+31612345678", from_="+31850000000", body="hoi")
+        client.recordings("RE" + "0" * 32).fetch()  # a resource the simulator does not serve
     assert info.value.status == 404 and info.value.code == 20404
 
 
@@ -160,7 +160,7 @@ def test_queue_result_hangup_and_leave(world, r):
         answers=[
             silence(),
             press("3"),
-            silence(),
+            silence(in_queue=True),  # the referral question in the wait
             press("1", in_queue=True),
             press("1", in_queue=True),
         ],

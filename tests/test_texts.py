@@ -161,7 +161,7 @@ def test_the_scanner_finds_ids_in_python_templates_and_scripts():
     assert ("personal_bsn", "N_") in python
     assert ("flow_choices", "ngettext") in python  # texts.ngettext(lang, "flow_choices", n)
     templates = {(msgid, name) for msgid, name, _ in template_ids()}
-    assert {("seconds_ago", "ngettext"), ("kind_capacity", "_")} <= templates
+    assert {("seconds_ago", "ngettext"), ("finding_how", "_")} <= templates
     scripts = {(msgid, name) for msgid, name, _ in script_ids()}
     assert ("calls_count", "ngettext") in scripts  # nested in another call
     assert ("notice_busy", "N_") in scripts
@@ -256,7 +256,7 @@ def test_the_command_line_says_an_account_problem_in_english(app):
         args=["user", "add", "dirk", "--password-stdin"], input="short\n"
     )
     assert result.exit_code != 0
-    assert "A password needs at least 10 characters." in result.output
+    assert "A password needs at least 12 characters." in result.output
 
 
 def test_account_errors_carry_their_message_id_and_values():

@@ -15,7 +15,9 @@ def clock():
 
 @pytest.fixture
 def app_config(clock):
-    return {"CLOCK": clock}
+    # the referral questions of the first wait round have tests of their own
+    # (test_journey_rules.py); here the wait's announcements
+    return {"CLOCK": clock, "HELPLINE_ASK_REFERRAL": False}
 
 
 def queue_caller(client, topic_key: str = "3", number: str = "+31201234567") -> Phone:
@@ -23,7 +25,6 @@ def queue_caller(client, topic_key: str = "3", number: str = "+31201234567") -> 
     phone.call()
     phone.silence()
     phone.press(topic_key)
-    phone.silence()
     assert phone.last.first("Enqueue") is not None
     return phone
 
@@ -95,10 +96,13 @@ def test_caller_can_switch_to_a_callback_that_keeps_their_arrival_time(client, c
     wait(phone)
     clock.advance(40)
     offer = phone.press("1")
-    assert "0 3, 0 1, 2 3, 4 5, 6 7" in offer.spoken()  # their own number, read back
+    assert "030 123 45 67" in offer.spoken()  # their own number, read back in Dutch groups
     clock.advance(10)
     done = phone.press("1")
-    assert "Wij bellen u terug. U houdt uw plek in de rij." in done.spoken()
+    assert "U houdt uw plek in de rij." in done.spoken()
+    assert "Wij bellen u als u aan de beurt bent." in done.spoken()
+    assert "Wij bellen vanaf ons eigen nummer: 085 000 00 00." in done.spoken()
+    assert "Tot ziens" not in done.spoken()  # the goodbye comes once, next
     assert done.verbs()[-1] == "Leave"
     callback_id = f"cb-{phone.sid}"
     assert r.zscore(keys.waiting("digid"), f"b:{callback_id}") == score_before
@@ -108,7 +112,7 @@ def test_caller_can_switch_to_a_callback_that_keeps_their_arrival_time(client, c
     # Twilio then requests the Enqueue action with QueueResult=leave: a clear goodbye.
     goodbye = phone.post(phone.enqueue_action(), QueueResult="leave")
     assert goodbye.verbs()[-1] == "Hangup"
-    assert "Wij bellen u zo snel mogelijk terug." in goodbye.spoken()
+    assert goodbye.spoken().count("Tot ziens") == 1
     # and the hang-up that follows does not cancel the callback
     phone.post("/voice/status", CallStatus="completed", CallDuration="90")
     assert r.zscore(keys.waiting("digid"), f"b:{callback_id}") == score_before
@@ -124,7 +128,7 @@ def test_callback_to_another_number_is_typed_read_back_and_confirmed(client, clo
     bad = phone.press("12345")
     assert "Dat nummer kan ik niet gebruiken." in bad.spoken()
     readback = phone.press("0612345678")
-    assert "0 6, 1 2, 3 4, 5 6, 7 8" in readback.spoken()
+    assert "U toetste: 06 12 34 56 78." in readback.spoken()
     assert r.get(keys.number_draft(phone.sid)) == "+31612345678"
     phone.press("1")
     assert r.hget(keys.callback(f"cb-{phone.sid}"), "number") == "+31612345678"
@@ -221,7 +225,6 @@ def test_an_english_callers_estimate_comes_from_the_english_line_only(client, cl
     english.call()
     english.press("9")
     english.press("3")
-    english.silence()
     assert "We do not know yet exactly how long it will take." in wait(english).spoken()
     assert "Dat duurt" in wait(queue_caller(client, number="+31201234598")).spoken()
 
@@ -278,9 +281,9 @@ def test_repeat_caller_on_the_same_topic_gets_priority(client, clock, r):
 def test_a_callback_question_that_reads_a_number_is_never_kept_in_the_replay_cache(client, r):
     phone = queue_caller(client)
     wait(phone)
-    phone.press("1")  # "Wij bellen u terug op dit nummer: 0 3, 0 1, ..."
-    stored = " ".join(r.get(k) for k in r.keys(keys.idempotency("*")))
-    assert "0 3, 0 1" not in stored
+    phone.press("1")  # "Wij bellen u terug op dit nummer: 020 123 45 67."
+    stored = " ".join(r.get(k) for k in r.keys(keys.idempotency("*", "*", "*")))
+    assert "123 45 67" not in stored
 
 
 def test_a_caller_without_a_keypad_can_confirm_the_callback_by_speech(client, r):
@@ -301,10 +304,28 @@ def test_a_redelivered_join_step_keeps_the_caller_in_line_even_once_offered(app,
     phone = Phone(client)
     phone.call()
     phone.silence()
-    phone.press("3")
-    step = phone.last.first("Redirect").text  # the referral question, skipped: join the line
-    first = phone.post(step, idempotency="same-token")
+    step = phone.gather_action()  # the topic menu: key 3 joins the line
+    first = phone.post(step, idempotency="same-token", Digits="3")
     assert first.first("Enqueue") is not None
     assert r.hget(keys.call(phone.sid), "state") == "offered"  # a volunteer was free
-    again = phone.post(step, idempotency="same-token")
+    again = phone.post(step, idempotency="same-token", Digits="3")
     assert again.first("Enqueue") is not None  # not an empty answer that hangs up
+
+
+def test_a_token_reused_by_another_call_never_gets_that_calls_answer(client, clock):
+    """The replay cache is keyed by route, CallSid and token together (a security review
+    found another call's TwiML returned for a reused token)."""
+    first = queue_caller(client)
+    clock.advance(1)
+    second = queue_caller(client, number="+31301234567")
+    params = {"QueuePosition": "1", "QueueSid": "QU" + "1" * 32, "QueueTime": "0"}
+    mine = first.post(first.wait_url(), idempotency="reused-token", **params)
+    assert mine.spoken().startswith("U bent de eerste in de rij.")
+    theirs = second.post(second.wait_url(), idempotency="reused-token", **params)
+    assert "Er wacht nog 1 persoon voor u." in theirs.spoken()
+    # the same call's redelivery on another route is not answered from the wait either
+    pressed = first.post(first.wait_url().replace("/wait", "/key"), idempotency="reused-token")
+    assert pressed.text != mine.text
+    # and a true redelivery still gets its first answer
+    again = first.post(first.wait_url(), idempotency="reused-token", **params)
+    assert again.text == mine.text

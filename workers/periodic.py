@@ -7,11 +7,9 @@ job's name and interval from there."""
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import time
 
-from helpline import keys
 from helpline.jobs import periodic_job
 
 log = logging.getLogger(__name__)
@@ -29,49 +27,37 @@ def periodic(name: str, interval: int):
         def run(*args, **kwargs):
             from workers import state
 
-            h = state()
+            runs = state().job_runs
             now = _now()
-            status = h.redis.hgetall(keys.job_status(name))
-            if now < float(status.get("backoff_until") or 0):
+            status = runs.status(name)
+            if now < status.backoff_until:
                 return "backing-off"
-            if not h.redis.set(keys.period_run(name, int(now // interval)), "1", nx=True,
-                               ex=max(2 * interval, 60)):  # fmt: skip
+            if not runs.claim(name, int(now // interval), ttl=max(2 * interval, 60)):
                 return "ran-this-period"
             started = time.time()
             try:
                 result = job(*args, **kwargs)
             except Exception as exc:
-                failures = int(status.get("failures") or 0) + 1
-                backoff = min(MAX_BACKOFF, interval * 2**failures)
-                h.redis.hset(
-                    keys.job_status(name),
-                    mapping={
-                        "failures": failures,
-                        "backoff_until": now + backoff,
-                        "last_error": f"{type(exc).__name__}: {str(exc)[:200]}",
-                        "last_failure": now,
-                    },
+                failures = status.failures + 1
+                runs.failed(
+                    name,
+                    at=now,
+                    failures=failures,
+                    backoff=min(MAX_BACKOFF, interval * 2**failures),
+                    reason=f"{type(exc).__name__}: {str(exc)[:200]}",
                 )
                 log.exception("periodic job failed", extra={"job": name, "failures": failures})
                 raise
-            h.redis.hset(
-                keys.job_status(name),
-                mapping={"failures": 0, "backoff_until": 0, "last_success": time.time()},
+            runs.succeeded(
+                name,
+                at=time.time(),
+                run={
+                    "period": int(now // interval),
+                    "at": round(started, 3),
+                    "seconds": round(time.time() - started, 3),
+                    "result": result if isinstance(result, int | str | dict) else None,
+                },
             )
-            with h.redis.pipeline(transaction=False) as pipe:
-                pipe.lpush(
-                    keys.runs(name),
-                    json.dumps(
-                        {
-                            "period": int(now // interval),
-                            "at": round(started, 3),
-                            "seconds": round(time.time() - started, 3),
-                            "result": result if isinstance(result, int | str | dict) else None,
-                        }
-                    ),
-                )
-                pipe.ltrim(keys.runs(name), 0, 199)
-                pipe.execute()
             return result
 
         run.periodic_name = name

@@ -7,6 +7,7 @@ import logging
 from twilio.base.exceptions import TwilioRestException
 
 from helpline import keys
+from helpline.handover import Handover
 from helpline.model import Volunteer
 from helpline.twiml import public_url
 from workers.periodic import scheduled
@@ -89,7 +90,8 @@ def call_citizen(volunteer_id: str, member: str) -> str:
             status_callback=public_url(public, "/voice/callback/citizen-status", **params),
             status_callback_event=["answered", "completed"],
             timeout=h.settings.ring_timeout,
-            machine_detection="Enable",
+            # a voicemail is told after its beep that we will try again (callback_voicemail)
+            machine_detection="DetectMessageEnd",
         )
     except TwilioRestException as exc:
         # Twilio's message can quote the number it could not call: keep it out of the logs
@@ -130,8 +132,13 @@ def tell_volunteer_unreachable(leg_sid: str, lang: str) -> str:
 
 def end_lone_caller(member: str) -> str:
     """After a conversation ended: a caller still on the line sits alone in the volunteer's
-    conference (the volunteer hung up before they joined). Tell them and end the call, rather
-    than leave them in silence."""
+    conference (the volunteer hung up before they joined). They go back to the front of their
+    line with their original arrival, and are told so in one sentence; only when that cannot
+    be done are they told and the call ended, rather than left in silence."""
+    from twilio.twiml.voice_response import VoiceResponse
+
+    from helpline import twiml
+
     h = _state()
     sid = member.split(":", 1)[1]
     try:
@@ -142,7 +149,32 @@ def end_lone_caller(member: str) -> str:
         raise
     if call.status != "in-progress":
         return "over"
-    lang = h.redis.hget(keys.call(sid), "lang") or h.flow.default_language
+    party = h.store.party(member)
+    topic, lang = (party.topic, party.lang) if party else ("", "")
+    lang = lang if lang in h.flow.languages else h.flow.default_language
+    if topic in h.flow.topics and h.store.back_in_line(sid) == "queued":
+        public = h.settings.public_url
+        response = VoiceResponse()
+        twiml.say(response, h.flow, "back_in_line", lang)
+        response.enqueue(
+            twiml.queue_name(topic),
+            action=public_url(public, "/voice/queue/done", lang=lang, topic=topic),
+            method="POST",
+            wait_url=public_url(public, "/voice/queue/wait", lang=lang, topic=topic),
+            wait_url_method="POST",
+        )
+        try:
+            h.twilio.calls(sid).update(twiml=str(response))
+        except TwilioRestException as exc:
+            if exc.status not in (400, 404):
+                raise
+            from helpline.routing.lifecycle import caller_hung_up
+
+            caller_hung_up(h, sid, "completed")  # gone meanwhile: not left in the line
+            return "over"
+        h.router.match_line(topic, lang)
+        log.info("a lone caller is back at the front of the line call=%s", sid)
+        return "back_in_line"
     if not _say_and_hang_up(h, sid, "conversation_over_alone", lang):
         return "over"
     log.info("ended a lone caller call=%s", sid)
@@ -181,7 +213,10 @@ def repair_routing() -> dict:
         volunteer = router.volunteer(volunteer_id)
         if volunteer is None:
             continue
-        if volunteer.state == "offered" and volunteer.offer and volunteer.offer.expired(now):
+        if volunteer.offer_warm and volunteer.state in ("connecting", "on_call"):
+            # rung for a warm hand-over: ended when their leg ended unheard, or never rang
+            fixed["lost_status"] += Handover(h).repair(volunteer, now)
+        elif volunteer.state == "offered" and volunteer.offer and volunteer.offer.expired(now):
             if router.expire(volunteer_id, volunteer.offer_member) not in ("stale", "not-yet"):
                 fixed["expired"] += 1
         elif (
@@ -238,16 +273,12 @@ def _forget_vanished_callers(h, now: int) -> int:
     gone = 0
     for topic in h.flow.topics:
         for lang in h.flow.languages:
-            for member in h.redis.zrange(keys.waiting(topic, lang), 0, -1):
+            for member in h.store.in_line(topic, lang):
                 kind, sid = keys.parse_member(member)
-                if kind != "call":
+                party = h.store.party(member) if kind == "call" else None
+                if party is None:
                     continue
-                seen = (
-                    h.redis.hget(keys.call(sid), "seen_at")
-                    or h.redis.hget(keys.call(sid), "enqueued_at")
-                    or "0"
-                )
-                if now - int(seen) < STALE_AFTER_MS:
+                if now - party.last_seen_ms < STALE_AFTER_MS:
                     continue
                 try:
                     status = h.twilio.calls(sid).fetch().status

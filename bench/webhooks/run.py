@@ -184,8 +184,10 @@ def main() -> None:
                 "incoming": signed_requests(base, "/voice/incoming", caller, 3000),
                 "menu step": signed_requests(
                     base,
-                    "/voice/step?lang=nl&step=topic&try=1",
-                    lambda sid: caller(sid, CallStatus="in-progress", Digits="3"),
+                    # key 9 in the welcome: the English topic menu (a topic key now puts the
+                    # caller straight in line, a state change, not a menu answer)
+                    "/voice/step?lang=nl&step=welcome&try=1",
+                    lambda sid: caller(sid, CallStatus="in-progress", Digits="9"),
                     3000,
                 ),
             }

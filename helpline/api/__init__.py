@@ -13,7 +13,6 @@ import logging
 
 from flask import after_this_request, current_app, g, request
 
-from helpline import keys
 from helpline.accounts import Accounts, Throttled
 from helpline.api import schemas
 from helpline.api.contract import bp, init_app, operation  # noqa: F401  (init_app: the app's)
@@ -24,6 +23,11 @@ from helpline.texts import N_
 
 log = logging.getLogger(__name__)
 COOKIE = "hl_session"
+DEVICE_COOKIE = "hl_device"  # this browser signed in before (see ``Accounts.device_mark``)
+# What an account with a temporary password may do before it has chosen a new one.
+BEFORE_PASSWORD_CHANGE = frozenset(
+    {"api.get_me", "api.logout", "api.logout_everywhere", "api.change_password"}
+)
 # Why an offer could not be taken or declined (the router's answers).
 MESSAGES = {
     "not-offered": N_("offer_not_yours"),
@@ -34,7 +38,7 @@ MESSAGES = {
 
 
 def accounts() -> Accounts:
-    return Accounts(helpline().redis)
+    return helpline().accounts
 
 
 def signed_in(view):
@@ -42,7 +46,8 @@ def signed_in(view):
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        found = accounts().session(request.cookies.get(COOKIE))
+        sessions = accounts()
+        found = sessions.session(request.cookies.get(COOKIE))
         if found is None:
             return error(401, "not_signed_in")
         g.session, g.account = found
@@ -50,6 +55,9 @@ def signed_in(view):
             token = request.headers.get("X-CSRF-Token", "")
             if not hmac.compare_digest(token.encode("utf-8", "replace"), g.session.csrf.encode()):
                 return error(403, "csrf_wrong")
+        if g.account.must_change and request.endpoint not in BEFORE_PASSWORD_CHANGE:
+            return error(403, "password_change_required")
+        sessions.touch(g.session)
         helpline().router.heartbeat(g.account.username)
         return view(*args, **kwargs)
 
@@ -90,30 +98,33 @@ def openapi():
     errors=(401, 429),
 )
 def login(credentials):
-    address = request.remote_addr or "-"
+    address = request.remote_addr or "-"  # the client's own: see HELPLINE_TRUSTED_PROXIES
+    device = request.cookies.get(DEVICE_COOKIE, "")
     try:
-        session = accounts().login(credentials["username"], credentials["password"], address)
+        session = accounts().login(
+            credentials["username"], credentials["password"], address, device
+        )
     except Throttled as exc:
         response = error(429, "login_throttled")
         response[0].headers["Retry-After"] = str(exc.retry_after)
         return response
     if session is None:
         return error(401, "login_wrong")
-    after_this_request(functools.partial(_set_cookie, session.token))
+    mark = accounts().device_mark(session.username)
+    after_this_request(functools.partial(_set_cookie, session.token, mark))
     return {"csrf_token": session.csrf, "user": _me(accounts().get(session.username))}
 
 
-def _set_cookie(token: str, response):
+def _set_cookie(token: str, mark: str, response):
+    secure = request.is_secure or helpline().settings.public_url.startswith("https://")
     response.set_cookie(
-        COOKIE,
-        token,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure
-        or current_app.extensions["helpline"].settings.public_url.startswith("https://"),
-        max_age=12 * 3600,
-        path="/",
+        COOKIE, token, httponly=True, samesite="Lax", secure=secure, max_age=12 * 3600, path="/"
     )
+    if mark:
+        response.set_cookie(
+            DEVICE_COOKIE, mark, httponly=True, samesite="Strict", secure=secure,
+            max_age=180 * 86400, path="/api/login",
+        )  # fmt: skip
     return response
 
 
@@ -126,6 +137,20 @@ def logout():
     return {"ok": True}
 
 
+@operation(
+    "POST",
+    "/logout-everywhere",
+    "logoutEverywhere",
+    "Sign out everywhere (ends every session of my account)",
+    access=signed_in,
+    ok=schemas.Ok,
+)
+def logout_everywhere():
+    accounts().end_sessions(g.account.username)
+    after_this_request(_delete_cookie)
+    return {"ok": True}
+
+
 def _delete_cookie(response):
     response.delete_cookie(COOKIE, path="/")
     return response
@@ -134,7 +159,12 @@ def _delete_cookie(response):
 def _me(account) -> dict:
     router = helpline().router
     profile = router.volunteer(account.username)
-    base = {"username": account.username, "name": account.name, "role": account.role}
+    base = {
+        "username": account.username,
+        "name": account.name,
+        "role": account.role,
+        "must_change_password": account.must_change,
+    }
     if profile is None:
         return {
             **base,
@@ -189,7 +219,7 @@ def _offer(username: str) -> dict | None:
     offer = person.current_offer(now) if person else None
     if offer is None:
         return None
-    party = Party.from_hash(offer.member, h.redis.hgetall(keys.party(offer.member)))
+    party = h.store.party(offer.member) or Party.from_hash(offer.member, {})
     topic = h.flow.topics.get(party.topic)
     offered = person.state == "offered"
     return {
@@ -197,7 +227,7 @@ def _offer(username: str) -> dict | None:
         "state": person.state,
         "kind": "callback" if party.is_callback else "call",
         "topic": party.topic or None,
-        "topic_name": topic.name.get("nl") if topic else None,
+        "topic_name": topic.staff_label("nl") if topic else None,
         "language": party.lang or None,
         "waited_seconds": party.waited_ms(now) // 1000,
         "repeat_caller": party.repeat,
@@ -227,8 +257,8 @@ def _decide(accept: bool, offer_id: str):
         result = router.accept(g.account.username, offer_id)
         ok = result == "accepted"
     else:
-        vol = helpline().redis.hgetall(keys.volunteer(g.account.username))
-        if vol.get("offer") != offer_id or vol.get("state") != "offered":
+        volunteer = router.volunteer(g.account.username)
+        if not volunteer or volunteer.offer_member != offer_id or volunteer.state != "offered":
             return error(404, MESSAGES["not-offered"])
         result = router.decline(g.account.username, offer_id)
         ok = result != "stale"
@@ -250,4 +280,13 @@ def decline_offer(offer_id):
     return _decide(False, offer_id)
 
 
-from helpline.api import coordinator, volunteer  # noqa: E402,F401  (their routes join bp)
+from helpline.api import account as account_routes  # noqa: E402,F401  (its routes join bp)
+from helpline.api import (  # noqa: E402,F401  (their routes join bp)
+    coordinator,
+    desk,
+    mentor,
+    reports,
+    shifts,
+    sms,
+    volunteer,
+)

@@ -19,7 +19,7 @@ from http import HTTPStatus
 
 import flask_smorest
 from apispec import BasePlugin
-from flask import Flask
+from flask import Flask, request
 
 from helpline.api import schemas
 from helpline.api.messages import error
@@ -160,10 +160,26 @@ bp.register_error_handler(400, refused)
 bp.register_error_handler(422, refused)
 
 
+BODY_LIMIT = 256 * 1024  # a request body of the API (the CSV import allows IMPORT_LIMIT)
+IMPORT_LIMIT = 2 * 1024 * 1024
+
+
+def _no_store(response):
+    """Every API answer: never cached (it holds personal data), never content-sniffed."""
+    if request.path.startswith("/api/") or request.path == "/api":
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def init_app(app: Flask) -> Api:
-    """Register the API's blueprint and build its OpenAPI document."""
+    """Register the API's blueprint and build its OpenAPI document; limit request bodies and
+    keep the API's answers out of caches."""
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = BODY_LIMIT
+    app.after_request(_no_store)
     api = Api(app, spec_kwargs={"extra_plugins": [PathParametersInOperations()]})
     api.ma_plugin.converter.add_attribute_function(nullable_reference)
     api.register_blueprint(bp)

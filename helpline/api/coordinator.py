@@ -2,64 +2,77 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import g, request
 
-from helpline import keys
 from helpline.accounts import AccountError
 from helpline.api import coordinator_only, error, operation, schemas
+from helpline.api.contract import IMPORT_LIMIT
+from helpline.api.messages import request_language
 from helpline.extensions import helpline
 from helpline.jobs import PERIODIC
 from helpline.model import VOLUNTEER_STATES
 from helpline.people import People
-from helpline.places import PlaceError, Places
+from helpline.places import PlaceError
 from helpline.texts import Refusal
 
 
 def live_stats(h) -> dict:
-    """Waiting callers per topic, the longest wait, volunteers per state, and an alert for every
-    line with callers but nobody on duty who has the skill."""
+    """Waiting callers per topic, the longest wait, volunteers per state, today's callers who
+    hung up in the menu (per step) and who called while closed, and an alert for every line
+    with callers but no available volunteer with its skill and their language (the languages
+    short are named)."""
     now = h.store.clock.now_ms()
     volunteers = [h.router.volunteer(v) for v in h.router.volunteer_ids()]
     volunteers = [v for v in volunteers if v]
     by_state = dict.fromkeys(VOLUNTEER_STATES, 0)
     for v in volunteers:
         by_state[v.state] = by_state.get(v.state, 0) + 1
-    on_duty = [v for v in volunteers if v.state not in ("offline",)]
+    available = [v for v in volunteers if v.state == "available"]
     topics = []
     for topic in h.flow.topics.values():
-        waiting, longest = 0, 0
+        waiting, longest, short = 0, 0, []
         for lang in h.flow.languages:
-            line = keys.waiting(topic.id, lang)
-            waiting += h.redis.zcard(line)
-            for _member, score in h.redis.zrange(line, 0, 0, withscores=True):
-                longest = max(longest, now - keys.arrival_of(score))
-        skilled = sum(1 for v in on_duty if topic.skill in v.skills)
+            count, first = h.store.line_length(topic.id, lang)
+            waiting += count
+            if first is not None:
+                longest = max(longest, now - first)
+            able = [v for v in available if topic.skill in v.skills and lang in v.languages]
+            if count and not able:
+                short.append(lang)
         topics.append(
             {
                 "topic": topic.id,
                 "name": topic.name,
                 "waiting": waiting,
                 "longest_wait_seconds": longest // 1000,
-                "skilled_on_duty": skilled,
-                "alert": waiting > 0 and skilled == 0,
+                "skilled_on_duty": sum(1 for v in available if topic.skill in v.skills),
+                "alert": bool(short),
+                "alert_languages": short,
             }
         )
+    from helpline.reports.labels import Labels
+    from helpline.reports.menu import steps
     from helpline.reports.tables import Reports
 
     reports = Reports(h.redis, h.settings, h.store.clock)
-    today = reports.rows(reports.days(reports.today(), reports.today()), "all")[0]
-    failing = []
-    for job in PERIODIC:
-        if int(h.redis.hget(keys.job_status(job.name), "failures") or 0):
-            failing.append(job.name)
+    data = reports.days(reports.today(), reports.today())
+    today = reports.rows(data, "all")[0]
+    failing = [job.name for job in PERIODIC if h.job_runs.status(job.name).failures]
+    menu = [
+        {"step": s["step"], "label": s["label"], "left_here": s["left_here"]}
+        for s in steps(data, h.flow, Labels(h.flow, request_language()))
+        if s["left_here"]
+    ]
     return {
         "now_ms": now,
         "today": {
+            "calls": max(today.get("calls"), today.get("offered")),
             "offered": today.get("offered"),
             "answered": today.get("answered"),
             "abandoned": today.get("abandoned"),
+            "ended_in_menu": today.get("menu_ended"),
+            "closed_hours_calls": today.get("closed_calls"),
+            "menu": menu,
             "service_level": None if today.service_level is None else round(today.service_level, 3),
             "service_level_target": h.settings.service_level_target,
             "service_level_seconds": reports.sl_seconds,
@@ -68,7 +81,7 @@ def live_stats(h) -> dict:
         "topics": topics,
         "waiting": sum(t["waiting"] for t in topics),
         "volunteers": by_state,
-        "scheduled_callbacks": h.redis.zcard(keys.SCHEDULED_CALLBACKS),
+        "scheduled_callbacks": h.store.scheduled_callbacks(),
     }
 
 
@@ -82,24 +95,6 @@ def live_stats(h) -> dict:
 )
 def get_live_stats():
     return live_stats(helpline())
-
-
-@operation(
-    "GET",
-    "/reports/bottlenecks",
-    "getBottleneckReport",
-    "The latest bottleneck findings with their evidence (coordinator)",
-    access=coordinator_only,
-    query=schemas.KindQuery,
-    ok=schemas.BottleneckReport,
-)
-def get_bottleneck_report(query):
-    """The latest findings of the bottleneck detection job, each with its evidence."""
-    raw = helpline().redis.get(keys.FINDINGS)
-    report = json.loads(raw) if raw else {"generated_at": None, "findings": []}
-    if query.get("kind"):
-        report["findings"] = [f for f in report["findings"] if f.get("kind") == query["kind"]]
-    return report
 
 
 # -- people --------------------------------------------------------------------------------
@@ -129,7 +124,9 @@ def list_people():
 )
 def add_person(person):
     try:
-        account = People(helpline()).add(person.pop("username"), person.pop("password"), **person)
+        account = People(helpline()).add(
+            person.pop("username"), person.pop("password"), must_change=True, **person
+        )
     except AccountError as exc:
         return error(400, exc)
     return {"ok": True, "username": account.username}
@@ -190,7 +187,7 @@ def reset_password(username):
 )
 def add_place(place):
     try:
-        return Places(helpline().redis).add(place)
+        return helpline().places.add(place)
     except PlaceError as exc:
         return error(400, exc)
 
@@ -207,7 +204,7 @@ def add_place(place):
 )
 def update_place(place, place_id):
     try:
-        return Places(helpline().redis).update(place_id, place)
+        return helpline().places.update(place_id, place)
     except KeyError:
         return error(404, "place_missing")
     except PlaceError as exc:
@@ -224,7 +221,7 @@ def update_place(place, place_id):
     errors=(404,),
 )
 def delete_place(place_id):
-    if not Places(helpline().redis).delete(place_id):
+    if not helpline().places.delete(place_id):
         return error(404, "place_missing")
     return {"ok": True}
 
@@ -245,11 +242,12 @@ CSV_BODY = {"required": True, "content": {"text/csv": {"schema": {"type": "strin
 )
 def import_places(query):
     """CSV in the request body (text/csv); ``?replace=1`` replaces the whole directory."""
+    request.max_content_length = IMPORT_LIMIT
     text = request.get_data(cache=False, as_text=True)
-    if len(text) > 2_000_000:
+    if len(text) > IMPORT_LIMIT:
         return error(413, "file_too_large")
     try:
-        count = Places(helpline().redis).import_csv(text, replace=query["replace"])
+        count = helpline().places.import_csv(text, replace=query["replace"])
     except PlaceError as exc:
         return error(400, exc)
     return {"ok": True, "imported": count}
@@ -319,7 +317,10 @@ def close_helpline(closure):
     reason_nl = closure["reason_nl"].strip()[:300]
     reason_en = (closure.get("reason_en") or "").strip()[:300]
     h = helpline()
-    h.hours.close({"nl": reason_nl, "en": reason_en or reason_nl}, closure.get("until"))
+    try:
+        h.hours.close({"nl": reason_nl, "en": reason_en or reason_nl}, closure.get("until"))
+    except Refusal as exc:
+        return error(400, exc)
     return _hours_state(h)
 
 

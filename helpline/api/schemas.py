@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import marshmallow as ma
 from marshmallow import fields as f
-from marshmallow.validate import Length, OneOf
+from marshmallow.validate import Length, OneOf, Range
 
 from helpline import wrapup
 from helpline.accounts import ROLES
+from helpline.model import PROFILE_NUMBERS
 from helpline.places import KINDS
 from helpline.texts import N_, Refusal
 
@@ -125,10 +126,6 @@ class ImportQuery(Schema):
     replace = f.Boolean(load_default=False)
 
 
-class KindQuery(Schema):
-    kind = f.String()
-
-
 class HoursChange(Schema):
     weekly = text(metadata=refusal(N_("hours_not_text")))
     holidays = text(metadata=refusal(N_("hours_not_text")))
@@ -158,10 +155,30 @@ ROLE = {
 SKILLS = {"metadata": refusal(N_("skills_not_lists"))}
 
 
-class PersonInput(Schema):
+def profile_numbers() -> dict[str, f.Field]:
+    """A field per ``model.PROFILE_NUMBERS`` entry: a whole number in its range, or null for
+    the helpline's setting."""
+    return {
+        n.name: f.Integer(
+            allow_none=True,
+            strict=True,
+            validate=Range(n.minimum, n.maximum),
+            metadata={
+                "description": f"Own value; null: the setting {n.setting}",
+                **refusal(Refusal("number_range", minimum=n.minimum, maximum=n.maximum)),
+            },
+        )
+        for n in PROFILE_NUMBERS
+    }
+
+
+ProfileNumbers = Schema.from_dict(profile_numbers(), name="ProfileNumbers")
+
+
+class PersonInput(ProfileNumbers):
     username = f.String(required=True, metadata=refusal(N_("username_invalid")))
     password = f.String(
-        required=True, validate=Length(min=10), metadata=refusal(N_("password_too_short"))
+        required=True, validate=Length(min=12), metadata=refusal(N_("password_too_short"))
     )
     role = f.String(load_default="volunteer", **ROLE)
     name = f.String(load_default="")
@@ -170,7 +187,7 @@ class PersonInput(Schema):
     languages = strings(load_default=list, **SKILLS)
 
 
-class PersonChanges(Schema):
+class PersonChanges(ProfileNumbers):
     name = f.String()
     phone = f.String(metadata=refusal(N_("phone_format")))
     role = f.String(**ROLE)
@@ -216,6 +233,7 @@ class Me(Schema):
     calls_today = f.Integer()
     state_since_ms = nullable(f.Integer)
     wrapup_pending = text()
+    must_change_password = f.Boolean()  # a temporary password: choose a new one first
 
 
 class Login(Schema):
@@ -274,12 +292,21 @@ class CallRecord(Schema):
     wrapup = f.Nested(WrapUpStored, allow_none=True)
 
 
+class CardState(Schema):
+    """Which call the caller's card is about and where it stands (getCurrentCall has the card)."""
+
+    id = f.String(required=True)
+    record = f.String(required=True)
+    state = f.String(required=True)
+
+
 class Snapshot(Schema):
     """The data of the event stream's ``state`` event: what the volunteer's screen shows."""
 
     me = f.Nested(Me, required=True)
     offer = f.Nested(Offer, required=True, allow_none=True)
     wrapup = f.Nested(CallRecord, required=True, allow_none=True)
+    card = f.Nested(CardState, allow_none=True)
     now_ms = f.Integer(required=True)
     clock_speed = f.Float(required=True)
 
@@ -303,6 +330,7 @@ class Subtopic(Schema):
 class TopicOption(Schema):
     id = f.String(required=True)
     name = names()
+    staff = names()
     subtopics = f.List(f.Nested(Subtopic), required=True)
 
 
@@ -334,7 +362,17 @@ class Imported(Schema):
     imported = f.Integer(required=True)
 
 
+class MenuLeft(Schema):
+    step = f.String()
+    label = f.String()
+    left_here = f.Integer()
+
+
 class Today(Schema):
+    calls = f.Integer()
+    ended_in_menu = f.Integer()
+    closed_hours_calls = f.Integer()
+    menu = f.List(f.Nested(MenuLeft))
     offered = f.Integer()
     answered = f.Integer()
     abandoned = f.Integer()
@@ -350,6 +388,7 @@ class TopicLoad(Schema):
     longest_wait_seconds = f.Integer(required=True)
     skilled_on_duty = f.Integer(required=True)
     alert = f.Boolean(required=True)
+    alert_languages = strings()  # languages with callers but nobody on duty to take them
 
 
 class LiveStats(Schema):
@@ -360,18 +399,6 @@ class LiveStats(Schema):
     waiting = f.Integer(required=True)
     volunteers = f.Dict(keys=f.String(), values=f.Integer(), required=True)
     scheduled_callbacks = f.Integer()
-
-
-class Finding(Schema):
-    kind = f.String(required=True)
-    title = f.String(required=True)
-    subject = f.Raw(allow_none=True)
-    evidence = f.Dict(required=True)
-
-
-class BottleneckReport(Schema):
-    generated_at = text(required=True)
-    findings = f.List(f.Nested(Finding), required=True)
 
 
 class ClosureState(Schema):
@@ -388,7 +415,7 @@ class Hours(Schema):
     closure = f.Nested(ClosureState, allow_none=True)
 
 
-class Person(Schema):
+class Person(ProfileNumbers):
     username = f.String(required=True)
     name = f.String()
     role = f.String(required=True, validate=OneOf(ROLES))

@@ -9,12 +9,12 @@ import time
 import redis
 from flask import Response, g, request, stream_with_context
 
-from helpline import keys, wrapup
+from helpline import desk, wrapup
 from helpline.api import COOKIE, _me, _offer, accounts, error, operation, schemas, signed_in
 from helpline.api.messages import personal_details, request_language
 from helpline.extensions import helpline
-from helpline.places import PlaceError, Places
-from helpline.streams import LEASE_SECONDS, RENEW_SECONDS, StreamSlots
+from helpline.places import PlaceError
+from helpline.streams import LEASE_SECONDS, RENEW_SECONDS, EventWatch, StreamSlots
 from helpline.texts import N_, Refusal
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def get_my_call(call_id):
 def submit_wrap_up(body, call_id):
     h = helpline()
     try:  # the body first, as the declared schema would: every problem of it at once
-        wrap = wrapup.parse(body, h.flow, Places(h.redis))
+        wrap = wrapup.parse(body, h.flow, h.places)
     except wrapup.WrapUpErrors as exc:
         return _wrapup_refused(exc.errors)
     record = wrapup.record(h, call_id)
@@ -138,6 +138,7 @@ def get_options():
             {
                 "id": topic.id,
                 "name": topic.name,
+                "staff": {lang: topic.staff_label(lang) for lang in flow.languages},
                 "subtopics": [{"id": sid, "name": names} for sid, names in topic.subtopics.items()],
             }
             for topic in flow.topics.values()
@@ -157,7 +158,7 @@ def get_options():
     ok=schemas.Places,
 )
 def find_places(query):
-    places = Places(helpline().redis)
+    places = helpline().places
     if not query["postcode"]:
         if not g.account.is_coordinator:
             return error(400, "postcode_invalid")
@@ -178,7 +179,12 @@ def snapshot(h, username: str, account) -> dict:
     offer = _offer(username)
     if offer:
         offer = {k: v for k, v in offer.items() if k not in ("waited_seconds", "expires_in")}
-    return {"me": me, "offer": offer, "wrapup": pending}
+    card = None
+    call = (offer or pending or {}).get("id")
+    current = desk.current(h, username, call) if call else None
+    if current is not None:
+        card = {"id": current.member, "record": current.record, "state": current.stage}
+    return {"me": me, "offer": offer, "wrapup": pending, "card": card}
 
 
 @operation(
@@ -222,8 +228,7 @@ def stream_updates():
     def updates():
         last, last_write, last_beat = None, 0.0, time.monotonic()
         last_renewal = last_beat
-        cursor = h.redis.xrevrange(keys.EVENTS, count=1)
-        cursor = cursor[0][0] if cursor else "0-0"
+        watch = EventWatch(h.redis)
         ends = time.monotonic() + STREAM_SECONDS
         while time.monotonic() < ends:
             found = accounts().session(token)
@@ -241,14 +246,13 @@ def stream_updates():
                 last_write = now
             if now - last_beat >= HEARTBEAT_SECONDS:
                 h.router.heartbeat(username)
+                accounts().touch(found[0])  # an open dashboard is a session in use
                 last_beat = now
             if now - last_renewal >= RENEW_SECONDS:
                 if not slots.renew(username, slot):
                     return  # the lease lapsed (a stalled process); the browser reconnects
                 last_renewal = now
-            news = h.redis.xread({keys.EVENTS: cursor}, count=200, block=1000)
-            if news:
-                cursor = news[0][1][-1][0]
+            watch.wait(block_ms=1000)
 
     response = Response(
         stream_with_context(events()),

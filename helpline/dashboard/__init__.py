@@ -12,9 +12,9 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from helpline import keys
 from helpline import texts as catalogue
-from helpline.accounts import Accounts
 from helpline.api import COOKIE
 from helpline.extensions import helpline
+from helpline.model import PROFILE_NUMBERS
 from helpline.texts import LANGUAGES
 
 bp = Blueprint(
@@ -94,10 +94,11 @@ def page(view=None, *, coordinators: bool = False):
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        found = Accounts(helpline().redis).session(request.cookies.get(COOKIE))
+        found = helpline().accounts.session(request.cookies.get(COOKIE))
         if found is None:
             return redirect(url_for("dashboard.login", next=request.path))
         g.session, g.account = found
+        helpline().accounts.touch(g.session)
         if coordinators and not g.account.is_coordinator:
             return render_template("forbidden.html"), 403
         return view(*args, **kwargs)
@@ -125,6 +126,12 @@ def calls():
     return render_template("calls.html", has_profile=profile is not None)
 
 
+@bp.get("/account")
+@page
+def account():
+    return render_template("account.html")
+
+
 @bp.get("/coordinator")
 @page(coordinators=True)
 def wallboard():
@@ -134,9 +141,20 @@ def wallboard():
 @bp.get("/coordinator/people")
 @page(coordinators=True)
 def people():
-    flow = helpline().flow
-    skill_names = {topic.skill: topic.name for topic in flow.topics.values()}
-    return render_template("people.html", flow=flow, skill_names=skill_names)
+    from helpline.reports.labels import Labels
+
+    h = helpline()
+    skill_names = {topic.skill: topic.name for topic in h.flow.topics.values()}
+    labels = Labels(h.flow, language())
+    skill_labels = {skill: labels.skill(skill) for skill in h.flow.skills}
+    numbers = [(n, getattr(h.settings, n.setting)) for n in PROFILE_NUMBERS]
+    return render_template(
+        "people.html",
+        flow=h.flow,
+        skill_names=skill_names,
+        skill_labels=skill_labels,
+        numbers=numbers,
+    )
 
 
 @bp.get("/coordinator/places")
@@ -145,4 +163,4 @@ def places():
     return render_template("places.html")
 
 
-from helpline.dashboard import coordinator  # noqa: E402,F401  (its routes join bp)
+from helpline.dashboard import coordinator, reports, shifts  # noqa: E402,F401  (their routes join bp)

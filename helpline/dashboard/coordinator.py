@@ -1,54 +1,14 @@
-"""Coordinator pages beyond people and places: the bottleneck report with its charts and CSV
-exports, the opening hours, and the IVR flow diagram."""
+"""Coordinator pages beyond people, places and reports: the opening hours and the IVR flow
+diagram."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import render_template
 
-from helpline import hours, keys
+from helpline import hours
 from helpline.dashboard import bp, language, page
 from helpline.extensions import helpline
 from helpline.reports import flowchart
-from helpline.reports.weekly import TABLES, WeeklyReport, shift_week
-
-
-@bp.get("/coordinator/report")
-@page(coordinators=True)
-def report():
-    weekly = WeeklyReport(helpline(), request.args.get("week"), language())
-    trend, trend_rows = weekly.trend_chart()
-    heat, _ = weekly.heatmap_chart()
-    top, top_rows = weekly.subtopic_chart()
-    return render_template(
-        "report.html",
-        weekly=weekly,
-        tables=[(name, *weekly.table(name)) for name in TABLES],
-        totals=weekly.totals(),
-        findings=weekly.findings(),
-        trend=trend,
-        trend_rows=trend_rows,
-        heat=heat,
-        top=top,
-        top_rows=top_rows,
-        previous=shift_week(weekly.week, -1),
-        following=shift_week(weekly.week, 1),
-        jobs=job_health(),
-    )
-
-
-@bp.get("/coordinator/report/<name>.csv")
-@page(coordinators=True)
-def export(name):
-    if name not in TABLES:
-        abort(404)
-    weekly = WeeklyReport(helpline(), request.args.get("week"), language())
-    return Response(
-        "\ufeff" + weekly.csv(name),  # the byte order mark makes Excel read UTF-8
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="digihulplijn-{name}-{weekly.week}.csv"'
-        },
-    )
 
 
 @bp.get("/coordinator/hours")
@@ -93,19 +53,4 @@ def job_health() -> list[dict]:
 
     from helpline.jobs import PERIODIC
 
-    h = helpline()
-    out = []
-    for job in PERIODIC:
-        status = h.redis.hgetall(keys.job_status(job.name))
-        last = float(status.get("last_success") or 0)
-        out.append(
-            {
-                "name": job.name,
-                "interval": job.interval,
-                "failures": int(status.get("failures") or 0),
-                "last_error": status.get("last_error") or "",
-                "last_success_ago": round(time.time() - last) if last else None,
-                "late": (not last) or time.time() - last > 3 * job.interval,
-            }
-        )
-    return out
+    return helpline().job_runs.health(PERIODIC, time.time())

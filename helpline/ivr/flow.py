@@ -3,62 +3,39 @@
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from helpline.ivr import vocabulary as vocab
 from helpline.ivr.lines import Problems, line_map, line_of, syntax_error
+from helpline.ivr.types import Flow, Line, Option, Route, Step, Topic
 
-STEP_TYPES = {"menu", "say", "queue", "callback"}
-SETTABLE = {"language", "topic", "referral"}
+__all__ = ["Flow", "FlowError", "Line", "Option", "Route", "Step", "Topic", "check", "load"]
+
+STEP_TYPES = {"menu", "say", "queue", "callback", "wait"}
+SETTABLE = {"language", "topic", "referral", "referral_org"}
+PERSON_KEY = "0"  # a person (the general line) in every menu
 VALID_KEYS = set("0123456789")
 KNOWN_FLAGS = {"ask_referral"}
 
 # Prompts the engine itself says (waiting, callbacks, errors), so every flow must define them.
-ENGINE_PROMPTS = (
-    "no_input",
-    "wrong_input",
-    "queued",
-    "closed_holiday",
-    "closed_day",
-    "wait_first_in_line",
-    "wait_people_ahead",
-    "wait_one_ahead",
-    "wait_estimate",
-    "wait_estimate_short",
-    "wait_unknown",
-    "wait_reassure",
-    "wait_callback_hint",
-    "wait_too_long",
-    "wait_keep_waiting",
-    "wait_hold_limit",
-    "wait_hold_limit_no_number",
-    "queue_full",
-    "callback_own_number",
-    "callback_enter_number",
-    "callback_read_back",
-    "callback_bad_number",
-    "callback_back_to_line",
-    "callback_confirmed_wait",
-    "callback_confirmed_closed",
-    "callback_goodbye",
-    "callback_give_up",
-    "sorry_error",
-    "sorry_wait",
-    "goodbye",
-    "volunteer_whisper",
-    "volunteer_widened",
-    "volunteer_no_key",
-    "volunteer_connecting",
-    "volunteer_caller_gone",
-    "volunteer_calling_citizen",
-    "volunteer_citizen_unreachable",
-    "connected_caller",
-    "callback_citizen_greeting",
-    "conversation_over",
-    "conversation_over_alone",
+ENGINE_PROMPTS = tuple(
+    """
+    wrong_input closed_hours callback_when tie_question tie_option tie_end back_in_line
+    callback_voicemail queued closed_holiday closed_day wait_first_in_line wait_people_ahead
+    wait_one_ahead wait_estimate wait_estimate_short wait_unknown wait_reassure
+    wait_callback_hint wait_too_long wait_keep_waiting wait_hold_limit
+    wait_hold_limit_no_number queue_full callback_own_number callback_enter_number
+    callback_read_back callback_bad_number callback_back_to_line callback_confirmed_wait
+    callback_confirmed_closed callback_goodbye callback_give_up sorry_error sorry_wait goodbye
+    volunteer_whisper volunteer_widened volunteer_no_key volunteer_caller_gone
+    volunteer_calling_citizen volunteer_citizen_unreachable connected_caller
+    callback_citizen_greeting conversation_over conversation_over_alone volunteer_caller
+    volunteer_colleague_whisper caller_on_hold caller_warm_transfer caller_transferred sms_referral
+    mentor_joined
+    """.split()
 )
 
 
@@ -69,76 +46,6 @@ class FlowError(ValueError):
         self.source = source
         self.problems = problems
         super().__init__(f"{source}: " + "; ".join(problems))
-
-
-@dataclass(frozen=True)
-class Line:
-    text: str
-    lang: str | None = None  # speak in another language's voice
-
-
-@dataclass(frozen=True)
-class Route:
-    goto: str
-    set: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Option:
-    key: str
-    speech: dict[str, tuple[str, ...]]
-    route: Route
-
-
-@dataclass(frozen=True)
-class Step:
-    id: str
-    type: str
-    prompt: str | None = None
-    short_prompt: str | None = None
-    options: tuple[Option, ...] = ()
-    no_input: Route | None = None
-    wrong_input: Route | None = None
-    timeout: int | None = None
-    max_tries: int | None = None
-    enabled_by: str | None = None
-    goto: str | None = None
-    hangup: bool = False
-
-
-@dataclass(frozen=True)
-class Topic:
-    id: str
-    skill: str
-    name: dict[str, str]
-    # What volunteers can pick in the wrap-up form: sub-topic id -> name per language.
-    subtopics: dict[str, dict[str, str]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Flow:
-    name: str
-    languages: tuple[str, ...]
-    default_language: str
-    voices: dict[str, dict[str, str]]
-    settings: dict[str, Any]
-    skills: tuple[str, ...]
-    topics: dict[str, Topic]
-    default_topic: str
-    referral_sources: tuple[str, ...]
-    start: str
-    closed_start: str
-    steps: dict[str, Step]
-    prompts: dict[str, dict[str, tuple[Line, ...]]]
-
-    def step(self, step_id: str) -> Step:
-        return self.steps[step_id]
-
-    def voice(self, lang: str) -> dict[str, str]:
-        return self.voices[lang]
-
-    def setting(self, name: str) -> Any:
-        return self.settings[name]
 
 
 DEFAULT_SETTINGS = {"max_tries": 3, "timeout": 6, "repeat_key": "*", "slow_rate": "85%", "pause": 1}
@@ -221,6 +128,8 @@ def check(data: Any, lines: dict | None = None) -> list[str]:
         for lang in languages:
             if not isinstance(names.get(lang), str):
                 problems.add((*here, "name"), f"topic '{topic_id}': no name in language '{lang}'")
+        vocab.check_labels(problems, (*here, "staff"), f"topic '{topic_id}': staff label",
+                           topic.get("staff"), languages)  # fmt: skip
         subtopics = topic.get("subtopics") or {}
         if not isinstance(subtopics, dict):
             problems.add(
@@ -241,6 +150,10 @@ def check(data: Any, lines: dict | None = None) -> list[str]:
     if not _is_str_list(referral_sources):
         problems.add(("referral_sources",), "'referral_sources' must be a list of ids")
         referral_sources = []
+    vocab.check_referral_staff(problems, data, languages, referral_sources)
+    vocab.check_organisations(problems, data, languages, referral_sources)
+    vocab.check_speech(problems, data, languages)
+    organisations = data.get("organisations") if isinstance(data.get("organisations"), dict) else {}
 
     steps = data["steps"] if isinstance(data["steps"], dict) else {}
     prompts = data["prompts"] if isinstance(data["prompts"], dict) else {}
@@ -248,8 +161,13 @@ def check(data: Any, lines: dict | None = None) -> list[str]:
     used_prompts: dict[str, tuple[str, tuple]] = {
         name: ("the engine", ("prompts",)) for name in ENGINE_PROMPTS
     }
+    for lang in languages:  # the whisper names a caller who speaks another language
+        if lang != default_language:
+            used_prompts.setdefault(
+                f"volunteer_caller_in_{lang}", ("the volunteer's whisper", ("prompts",))
+            )
 
-    def check_route(where: str, route: Any, path: tuple) -> None:
+    def check_route(where: str, route: Any, path: tuple, in_wait: bool | None = None) -> None:
         if not isinstance(route, dict):
             problems.add(path, f"{where}: must be a mapping with 'goto'")
             return
@@ -268,6 +186,19 @@ def check(data: Any, lines: dict | None = None) -> list[str]:
                 problems.add(at, f"{where}: topic '{value}' is not a known topic")
             elif key == "referral" and value not in referral_sources:
                 problems.add(at, f"{where}: referral '{value}' is not in referral_sources")
+            elif key == "referral_org" and value not in organisations and value != "unknown":
+                problems.add(at, f"{where}: referral_org '{value}' is not an organisation")
+        waits = step_of(target).get("in_wait") or step_of(target).get("type") == "wait"
+        if target in steps and in_wait is not None and bool(waits) != in_wait:
+            problems.add(
+                (*path, "goto"),
+                f"{where} leads to step '{target}', which is "
+                + ("not asked in the wait" if in_wait else "only for the wait"),
+            )
+
+    def step_of(step_id) -> dict:
+        found = steps.get(step_id) if isinstance(step_id, str) else None
+        return found if isinstance(found, dict) else {}
 
     edges: dict[str, list[str]] = {}
     for step_id, step in steps.items():
@@ -287,11 +218,27 @@ def check(data: Any, lines: dict | None = None) -> list[str]:
                 (*here, "enabled_by"),
                 f"{where}: enabled_by '{step['enabled_by']}' is not a known setting",
             )
-        for field_name in ("prompt", "short_prompt"):
-            if step.get(field_name):
-                used_prompts.setdefault(step[field_name], (where, (*here, field_name)))
-        if kind in {"menu", "say"} and not step.get("prompt"):
-            problems.add(here, f"{where}: has no prompt")
+        if kind in {"menu", "say"}:
+            if not step.get("prompt"):
+                problems.add(here, f"{where}: has no prompt")
+            else:
+                used_prompts.setdefault(step["prompt"], (where, (*here, "prompt")))
+        if step.get("short_prompt"):
+            used_prompts.setdefault(step["short_prompt"], (where, (*here, "short_prompt")))
+        if "pause" in step and (not isinstance(step["pause"], int) or step["pause"] < 0):
+            problems.add(
+                (*here, "pause"), f"{where}: pause must be a whole number of seconds (0 for none)"
+            )
+        in_wait = bool(step.get("in_wait"))
+        if kind == "queue" and step.get("wait_questions") is not None:
+            first = step["wait_questions"]
+            if not step_of(first).get("in_wait") or step_of(first).get("type") != "menu":
+                problems.add(
+                    (*here, "wait_questions"),
+                    f"{where}: wait_questions '{first}' is not a menu asked in the wait",
+                )
+            else:
+                targets.append(first)
         if kind == "menu":
             options = step.get("options")
             if not isinstance(options, list) or not options:
@@ -315,19 +262,35 @@ def check(data: Any, lines: dict | None = None) -> list[str]:
                     problems.add((*at, "key"), f"{named} is used twice in this menu{also}")
                 seen_keys.setdefault(key, index)
                 speech = option.get("speech") or {}
-                for lang in languages:
-                    if not _is_str_list(speech.get(lang)):
+                if isinstance(speech, str):
+                    if speech not in vocab.WORD_LISTS:
                         problems.add(
-                            (*at, "speech"), f"{named}: no spoken words for language '{lang}'"
+                            (*at, "speech"), f"{named}: speech '{speech}' is not a word list"
                         )
-                check_route(named, option, at)
+                else:
+                    for lang in languages:
+                        if not _is_str_list(speech.get(lang)):
+                            problems.add(
+                                (*at, "speech"), f"{named}: no spoken words for language '{lang}'"
+                            )
+                check_route(named, option, at, in_wait)
                 if isinstance(option.get("goto"), str):
                     targets.append(option["goto"])
+            if options and PERSON_KEY not in seen_keys:
+                problems.add(
+                    (*here, "options"),
+                    f"{where}: has no key {PERSON_KEY} (a person, in every menu)",
+                )
+            if step.get("organisations") is not None:
+                at = (*here, "organisations")
+                check_route(f"{where} organisations", step["organisations"], at, True)
+                if isinstance(step["organisations"], dict):
+                    targets.append(step["organisations"].get("goto"))
             for event in ("no_input", "wrong_input"):
                 if event not in step:
                     problems.add(here, f"{where}: does not say where {event} leads")
                     continue
-                check_route(f"{where} {event}", step[event], (*here, event))
+                check_route(f"{where} {event}", step[event], (*here, event), in_wait)
                 if isinstance(step[event], dict) and isinstance(step[event].get("goto"), str):
                     targets.append(step[event]["goto"])
             for count in ("timeout", "max_tries"):
@@ -344,7 +307,7 @@ def check(data: Any, lines: dict | None = None) -> list[str]:
             else:
                 check_route(where, {"goto": step["goto"]}, here)
                 targets.append(step["goto"])
-        edges[step_id] = [t for t in targets if t in steps]
+        edges[step_id] = [t for t in targets if isinstance(t, str) and t in steps]
 
     entry_points = [("start", data.get("start")), ("closed_start", data.get("closed_start"))]
     roots = []
@@ -409,14 +372,17 @@ def _route(raw: dict) -> Route:
 def build(data: dict) -> Flow:
     """Turn checked raw data into a Flow."""
     languages = tuple(data["languages"])
+    speech_settings, vocabulary = vocab.build_speech(data)
+
+    def words(speech) -> dict[str, tuple[str, ...]]:
+        if isinstance(speech, str):  # a word list of the vocabulary, e.g. 'person'
+            return {lang: vocabulary.of(speech, lang) for lang in languages}
+        return {lang: tuple(speech[lang]) for lang in languages}
+
     steps: dict[str, Step] = {}
     for step_id, raw in data["steps"].items():
         options = tuple(
-            Option(
-                key=str(o["key"]),
-                speech={lang: tuple(o["speech"][lang]) for lang in languages},
-                route=_route(o),
-            )
+            Option(key=str(o["key"]), speech=words(o["speech"]), route=_route(o))
             for o in raw.get("options") or ()
         )
         steps[step_id] = Step(
@@ -432,6 +398,10 @@ def build(data: dict) -> Flow:
             enabled_by=raw.get("enabled_by"),
             goto=raw.get("goto"),
             hangup=bool(raw.get("hangup")),
+            pause=raw.get("pause"),
+            in_wait=bool(raw.get("in_wait")),
+            organisations=_route(raw["organisations"]) if raw.get("organisations") else None,
+            wait_questions=raw.get("wait_questions"),
         )
     prompts = {
         prompt_id: {
@@ -458,6 +428,7 @@ def build(data: dict) -> Flow:
                 t["skill"],
                 dict(t["name"]),
                 {sid: dict(names) for sid, names in (t.get("subtopics") or {}).items()},
+                dict(t.get("staff") or {}),
             )
             for tid, t in data["topics"].items()
         },
@@ -467,6 +438,10 @@ def build(data: dict) -> Flow:
         closed_start=data.get("closed_start") or data["start"],
         steps=steps,
         prompts=prompts,
+        organisations=vocab.build_organisations(data, languages),
+        speech=speech_settings,
+        vocabulary=vocabulary,
+        referral_staff={k: dict(v) for k, v in (data.get("referral_staff") or {}).items()},
     )
 
 

@@ -1,4 +1,8 @@
-"""Matching what a caller said to a menu option: forgiving, but never a guess between two."""
+"""Matching what a caller said to a menu option: forgiving, but never a guess between two.
+
+The words themselves (number words, "repeat", "a person", ...) are data in the flow file
+(``speech:``), held by ``Vocabulary``; a tie is reported (``candidates``) so that the menu
+can ask one short follow-up question instead of guessing."""
 
 from __future__ import annotations
 
@@ -6,47 +10,9 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
-NUMBER_WORDS = {
-    "nl": {
-        "nul": "0",
-        "een": "1",
-        "eentje": "1",
-        "twee": "2",
-        "drie": "3",
-        "vier": "4",
-        "vijf": "5",
-        "zes": "6",
-        "zeven": "7",
-        "acht": "8",
-        "negen": "9",
-    },
-    "en": {
-        "zero": "0",
-        "one": "1",
-        "two": "2",
-        "three": "3",
-        "four": "4",
-        "five": "5",
-        "six": "6",
-        "seven": "7",
-        "eight": "8",
-        "nine": "9",
-    },
-}
-NUMBER_LEADS = {"nummer", "optie", "toets", "druk", "op", "number", "option", "press", "key"}
-REPEAT_PHRASES = {
-    "nl": (
-        "herhaal",
-        "herhalen",
-        "nog een keer",
-        "nog eens",
-        "opnieuw",
-        "wat zei u",
-        "sterretje",
-        "ster",
-    ),
-    "en": ("repeat", "again", "say that again", "pardon", "star"),
-}
+from helpline.ivr.vocabulary import Vocabulary
+
+NO_WORDS = Vocabulary()
 
 
 def normalize(text: str) -> str:
@@ -56,20 +22,21 @@ def normalize(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
 
 
-def spoken_key(text: str, lang: str) -> str | None:
+def spoken_key(text: str, lang: str, vocabulary: Vocabulary = NO_WORDS) -> str | None:
     """A short answer that is just a key: '3', 'drie', 'nummer drie', 'press three'."""
-    tokens = [t for t in normalize(text).split() if t not in NUMBER_LEADS]
+    leads = {normalize(w) for w in vocabulary.of("number_leads", lang)}
+    tokens = [t for t in normalize(text).split() if t not in leads]
     if len(tokens) != 1:
         return None
     token = tokens[0]
     if token.isdigit() and len(token) == 1:
         return token
-    return NUMBER_WORDS.get(lang, {}).get(token)
+    return vocabulary.numbers.get(lang, {}).get(token)
 
 
-def asks_repeat(text: str, lang: str) -> bool:
+def asks_repeat(text: str, lang: str, vocabulary: Vocabulary = NO_WORDS) -> bool:
     norm = f" {normalize(text)} "
-    return any(f" {normalize(p)} " in norm for p in REPEAT_PHRASES.get(lang, ()))
+    return any(f" {normalize(p)} " in norm for p in vocabulary.of("repeat", lang))
 
 
 def _phrase_score(phrase: str, norm: str, tokens: list[str], joined: str) -> int:
@@ -97,27 +64,55 @@ def _phrase_score(phrase: str, norm: str, tokens: list[str], joined: str) -> int
     return best
 
 
-def match(text: str, options: list[tuple[str, tuple[str, ...]]], lang: str) -> str | None:
+def scores(text: str, options: list[tuple[str, tuple[str, ...]]]) -> dict[str, int]:
+    """How well the words fit each option (key -> score; options that do not fit are left out)."""
+    norm = normalize(text)
+    if not norm:
+        return {}
+    tokens = norm.split()
+    joined = norm.replace(" ", "")
+    found: dict[str, int] = {}
+    for option_key, phrases in options:
+        score = max((_phrase_score(p, norm, tokens, joined) for p in phrases), default=0)
+        if score:
+            found[option_key] = max(score, found.get(option_key, 0))
+    return found
+
+
+def candidates(
+    text: str,
+    options: list[tuple[str, tuple[str, ...]]],
+    lang: str,
+    vocabulary: Vocabulary = NO_WORDS,
+    *,
+    weak: str = "",
+) -> list[str]:
+    """The keys the words point to: one, several when they tie, or none.
+
+    ``weak`` is a key that wins only alone (the person key 0: "ik heb hulp nodig met mijn
+    bank" is about the bank, and the caller gets a person there too).
+    """
+    key = spoken_key(text, lang, vocabulary)
+    if key is not None:
+        return [key] if any(k == key for k, _ in options) else []
+    found = scores(text, options)
+    if weak and weak in found and len(found) > 1:
+        del found[weak]
+    if not found:
+        return []
+    best = max(found.values())
+    return [k for k, v in found.items() if v == best]
+
+
+def match(
+    text: str,
+    options: list[tuple[str, tuple[str, ...]]],
+    lang: str,
+    vocabulary: Vocabulary = NO_WORDS,
+) -> str | None:
     """The key of the option the words point to, or None when nothing (or a tie) matches.
 
     ``options`` is a list of (key, phrases in ``lang``).
     """
-    key = spoken_key(text, lang)
-    if key is not None:
-        return key if any(k == key for k, _ in options) else None
-    norm = normalize(text)
-    if not norm:
-        return None
-    tokens = norm.split()
-    joined = norm.replace(" ", "")
-    scores: dict[str, int] = {}
-    for option_key, phrases in options:
-        score = max((_phrase_score(p, norm, tokens, joined) for p in phrases), default=0)
-        if score:
-            scores[option_key] = score
-    if not scores:
-        return None
-    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        return None
-    return ranked[0][0]
+    found = candidates(text, options, lang, vocabulary)
+    return found[0] if len(found) == 1 else None

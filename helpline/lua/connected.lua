@@ -14,5 +14,6 @@ note_answer(KEYS[4], args.member, args.now, args.keep_answers)
 redis.call('XADD', KEYS[3], '*', 'type', 'connected', 'member', args.member,
   'volunteer', args.volunteer, 't', args.now, 'wait_ms', wait,
   'topic', redis.call('HGET', KEYS[2], 'topic') or '',
-  'widened', redis.call('HGET', KEYS[1], 'offer_widened') or '0')
+  'widened', redis.call('HGET', KEYS[1], 'offer_widened') or '0',
+  'round', redis.call('HGET', KEYS[2], 'round') or '0')
 return 'connected'

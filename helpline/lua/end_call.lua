@@ -4,6 +4,8 @@
 -- Safe to run twice and in any order with other callbacks.
 -- KEYS[1] call hash   KEYS[2] waiting list of the call's topic   KEYS[3] event stream
 -- KEYS[4] the number the caller was typing for a callback (gone with the call)
+-- KEYS[5] the menu steps the call was presented (space-separated; the last is where a caller
+-- who ends in the menu left)
 -- args: sid (call)   member (its id in the list)   now (ms)
 -- line (the waiting list the caller thinks the call is in, '' none)   status (final)
 -- ttl (of the call hash, s)   caller (pseudonym)   region   duration ('' if unknown, s)
@@ -12,12 +14,15 @@
 redis.call('DEL', KEYS[4])
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then
+  local path = redis.call('GET', KEYS[5]) or ''
+  redis.call('DEL', KEYS[5])
+  local step = string.match(path, '(%S+)%s*$') or ''
   redis.call('HSET', KEYS[1], 'state', 'ended', 'ended_at', args.now, 'final_status', args.status,
     'caller', args.caller, 'region', args.region, 'open', args.open)
   redis.call('EXPIRE', KEYS[1], args.ttl)
   redis.call('XADD', KEYS[3], '*', 'type', 'ended_in_menu', 'call', args.sid, 't', args.now,
     'caller', args.caller, 'region', args.region, 'duration_s', args.duration,
-    'open', args.open, 'status', args.status)
+    'open', args.open, 'status', args.status, 'step', step, 'path', path)
   return 'ended'
 end
 if (redis.call('HGET', KEYS[1], 'line') or '') ~= args.line then

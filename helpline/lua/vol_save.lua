@@ -5,6 +5,7 @@
 -- KEYS[3 .. 2+old_sets] the old availability sets   the KEYS after them: the new sets
 -- args: volunteer (id)   name   phone   skills (a,b)   languages (nl,en)
 -- old_sets (how many)   skills_read, languages_read (as they were read)
+-- numbers: profile numbers to set ({name = value}; an empty value unsets it)
 -- Returns 'saved', or 'changed' when skills or languages changed since they were read (then
 -- nothing is done: read again and retry).
 local skills = redis.call('HGET', KEYS[1], 'skills') or ''
@@ -25,6 +26,13 @@ for i = 3, 2 + old do
 end
 redis.call('HSET', KEYS[1], 'id', args.volunteer, 'name', args.name, 'phone', args.phone,
   'skills', args.skills, 'languages', args.languages)
+for field, value in pairs(args.numbers or {}) do
+  if value == '' then
+    redis.call('HDEL', KEYS[1], field)
+  else
+    redis.call('HSET', KEYS[1], field, value)
+  end
+end
 redis.call('HSETNX', KEYS[1], 'state', 'offline')
 redis.call('SADD', KEYS[2], args.volunteer)
 if score then

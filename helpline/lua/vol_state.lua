@@ -14,6 +14,7 @@ if state == new and new ~= 'paused' then
 end
 start_day(KEYS[1], args.today)
 redis.call('HSET', KEYS[1], 'state', new, 'state_since', args.now, 'notice', '')
+redis.call('HDEL', KEYS[1], 'hold_for', 'wrapup_limit')
 if new == 'available' then
   redis.call('HSET', KEYS[1], 'missed', 0, 'paused_reason', '')
   make_available(KEYS[1], args.volunteer, {unpack(KEYS, 3)}, args.now, args.strategy)

@@ -1,6 +1,8 @@
 -- wrapup: the volunteer's wrap-up of a conversation they had, once.
 -- KEYS[1] handled-call record   KEYS[2] event stream
--- args: volunteer (id)   member   now (ms)   fields (a list of {field, value}, in order)
+-- args: volunteer (id)   member (the conversation's record id)   now (ms)   fields (a list of
+-- {field, value}, in order)
+-- The event names the call's own member (a record of a caller handed over has another id).
 -- Returns 'saved', or why not: 'not-yours' (no such record of this volunteer), 'already'.
 if redis.call('HGET', KEYS[1], 'volunteer') ~= args.volunteer then
   return 'not-yours'
@@ -8,7 +10,8 @@ end
 if redis.call('HGET', KEYS[1], 'wrapped') == '1' then
   return 'already'
 end
-local event = {'type', 'wrapup', 'member', args.member, 'volunteer', args.volunteer,
+local event = {'type', 'wrapup', 'member', redis.call('HGET', KEYS[1], 'member') or args.member,
+  'record', args.member, 'volunteer', args.volunteer,
   't', args.now, 'topic', redis.call('HGET', KEYS[1], 'topic') or ''}
 for _, pair in ipairs(args.fields) do
   redis.call('HSET', KEYS[1], 'w_' .. pair[1], pair[2])

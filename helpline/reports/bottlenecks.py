@@ -1,7 +1,8 @@
 """Bottleneck detection: what keeps going wrong, and where the helpline needs more hands.
 
-Each finding carries its evidence (the numbers, the period, the baseline) so a coordinator can
-judge it. The rules, in order:
+Each finding is stored as its kind, its subject (a topic, sub-topic or skill id) and its raw
+figures (the numbers, the period, what is usual); ``helpline.reports.findings`` says it in
+words for a coordinator, in their language, with a next step. The rules, in order:
 
 - recurring problems: a sub-topic, or wrap-ups flagged "komt vaker voor" on a topic, counted in
   the last 7 days far above its own baseline (the 8 weeks before): Poisson tail below 1% and
@@ -15,16 +16,14 @@ judge it. The rules, in order:
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
 
-from helpline import keys
+from helpline import staffing
 from helpline.reports.aggregate import week_name
-from helpline.reports.erlang import agents_needed
 from helpline.reports.tables import Reports
 
 MIN_CASES = 5
@@ -32,13 +31,12 @@ ALPHA = 0.01
 ABANDON_LIMIT = 0.10
 MIN_OFFERED = 10
 REPEAT_MIN = 3
-CAPACITY_WEEKS = 4
+CAPACITY_WEEKS = staffing.CAPACITY_WEEKS
 STOPWORDS = set(
     """de het een en van in op te dat die is niet met voor er aan als bij ook om maar
     wel nog dan ze hij zij was werd heeft had kan kon naar uit door over na zo al
     the a an and of to in is was it for on with not but""".split()
 )
-WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 
 def poisson_tail(count: int, mean: float) -> float:
@@ -62,12 +60,10 @@ def _words(notes: list[str], top: int = 5) -> list[tuple[str, int]]:
     return words.most_common(top)
 
 
-def _notes(h, since_ms: int) -> dict[str, list[str]]:
+def _notes(reports: Reports, since_ms: int) -> dict[str, list[str]]:
     """Wrap-up notes of the period, per sub-topic and per recurring topic."""
     out: dict[str, list[str]] = {}
-    for _, event in h.redis.xrange(keys.EVENTS, min=f"{max(0, since_ms - 86_400_000)}-0"):
-        if event.get("type") != "wrapup" or int(event.get("t") or 0) < since_ms:
-            continue
+    for event in reports.store.wrapups_since(since_ms):
         note = event.get("w_note") or ""
         topic = event.get("w_topic", "")
         if event.get("w_subtopic"):
@@ -78,6 +74,7 @@ def _notes(h, since_ms: int) -> dict[str, list[str]]:
 
 
 def detect(h) -> dict:
+    """Look for every kind of finding now and keep the report for the pages and the API."""
     reports = Reports(h.redis, h.settings, h.store.clock)
     today = reports.today()
     now_ms = h.store.clock.now_ms()
@@ -89,20 +86,16 @@ def detect(h) -> dict:
         for k in range(1, 9)
     ]
     period = {"from": recent_first.isoformat(), "to": today.isoformat()}
-    baseline_period = {
-        "from": (recent_first - timedelta(days=56)).isoformat(),
-        "to": (recent_first - timedelta(days=1)).isoformat(),
-    }
     since_ms = int(datetime.combine(recent_first, dt_time.min, reports.zone).timestamp() * 1000)
-    findings += _recurring(h, recent, baselines, period, baseline_period, since_ms)
-    findings += _repeat_callers(h, reports, today, period)
+    findings += _recurring(reports, recent, baselines, period, since_ms)
+    findings += _repeat_callers(reports, today, period)
     findings += _capacity(h, reports)
     findings += _service(h, reports, recent, period, now_ms)
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "findings": findings,
     }
-    h.redis.set(keys.FINDINGS, json.dumps(report))
+    reports.store.save_findings(report)
     return report
 
 
@@ -110,12 +103,12 @@ def _series(data: dict, dim: str, metric: str) -> int:
     return data.get(dim, {}).get(metric, 0)
 
 
-def _recurring(h, recent, baselines, period, baseline_period, since_ms) -> list[dict]:
+def _recurring(reports, recent, baselines, period, since_ms) -> list[dict]:
     candidates = [(d, "wrapups") for d in recent if d.startswith("subtopic:")]
     candidates += [(d, "recurring") for d in recent if d.startswith("topic:")]
     notes = None
     found = []
-    for dim, metric in candidates:
+    for dim, metric in sorted(candidates):
         count = _series(recent, dim, metric)
         history = [_series(b, dim, metric) for b in baselines]
         mean = sum(history) / len(history)
@@ -123,27 +116,20 @@ def _recurring(h, recent, baselines, period, baseline_period, since_ms) -> list[
         if count < MIN_CASES or p >= ALPHA:
             continue
         if notes is None:
-            notes = _notes(h, since_ms)  # the notes of the days counted
+            notes = _notes(reports, since_ms)  # the notes of the days counted
         what = dim.split(":", 1)[1]
         key = f"subtopic:{what}" if metric == "wrapups" else f"recurring:{what}"
-        label = (
-            f"Sub-onderwerp {what}"
-            if metric == "wrapups"
-            else f"'Komt vaker voor' bij onderwerp {what}"
-        )
         found.append(
             {
                 "kind": "recurring_problem",
-                "title": f"{label}: {count} keer in 7 dagen, normaal {mean:.1f} per week",
                 "subject": what,
-                "evidence": {
+                "figures": {
+                    "flagged": metric == "recurring",  # "komt vaker voor" ticked on a topic
                     "count": count,
                     "period": period,
-                    "baseline_weekly_mean": round(mean, 2),
-                    "baseline_weeks": history,
-                    "baseline_period": baseline_period,
-                    "p_value": round(p, 6),
-                    "test": "Poisson upper tail",
+                    "usual_per_week": round(mean, 2),
+                    "weeks_before": history,
+                    "chance": round(p, 6),  # of this many or more by chance in a usual week
                     "top_words": _words(notes.get(key, [])),
                 },
             }
@@ -151,13 +137,12 @@ def _recurring(h, recent, baselines, period, baseline_period, since_ms) -> list[
     return found
 
 
-def _repeat_callers(h, reports, today, period) -> list[dict]:
+def _repeat_callers(reports, today, period) -> list[dict]:
     per_topic: dict[str, list[tuple[str, int]]] = {}
     for back in (0, 1):
-        week = week_name(today - timedelta(weeks=back))
-        for member, score in h.redis.zrange(keys.agg_repeats(week), 0, -1, withscores=True):
+        for member, times in reports.store.repeats(week_name(today - timedelta(weeks=back))):
             caller, _, topic = member.rpartition("|")
-            per_topic.setdefault(topic, []).append((caller, int(score)))
+            per_topic.setdefault(topic, []).append((caller, times))
     found = []
     for topic, callers in sorted(per_topic.items()):
         merged: Counter = Counter()
@@ -168,15 +153,13 @@ def _repeat_callers(h, reports, today, period) -> list[dict]:
         found.append(
             {
                 "kind": "repeat_callers",
-                "title": f"{len(merged)} bellers belden binnen 14 dagen opnieuw over {topic}",
                 "subject": topic,
-                "evidence": {
+                "figures": {
                     "callers": len(merged),
                     "repeat_calls": sum(merged.values()),
                     "window_days": 14,
-                    "period": {"weeks": "this and last ISO week"},
                     # shortened: enough to recognise a caller in the list, no more
-                    "pseudonyms": [(c[:10], n) for c, n in merged.most_common(10)],
+                    "pseudonyms": [[c[:10], n] for c, n in merged.most_common(10)],
                 },
             }
         )
@@ -184,55 +167,41 @@ def _repeat_callers(h, reports, today, period) -> list[dict]:
 
 
 def _capacity(h, reports) -> list[dict]:
-    first, last = reports.whole_weeks(CAPACITY_WEEKS)
-    hours = reports.hours(first, last)
+    """Per skill: the weekday hours in which the calls needed more volunteers than were on
+    duty (``helpline.staffing.needs``, the staffing plan's numbers too). Duty is each
+    volunteer's time apportioned across their skills (see docs/capacity.md), so a volunteer
+    counts once. Each short hour says whether the shifts planned for it were short as well
+    (``planned``) or the planned volunteers were not there (``no_show``)."""
+    need = staffing.needs(h, reports, CAPACITY_WEEKS)
     share = h.settings.service_level_target
     target = reports.sl_seconds
-    wrapup = h.settings.wrapup_seconds
-    recent = reports.days(first, last)
+    planned = h.shifts.planned(need.first, need.last, staffing.skill_shares(h, reports))
     found = []
-    for topic in h.flow.topics.values():
-        counts = recent.get(f"topic:{topic.id}", {})
-        handled = counts.get("handled", 0)
-        talk = counts.get("talk_ms", 0) / handled / 1000 if handled else 600.0
-        handle = talk + wrapup
-        slots: dict[tuple[int, int], dict] = {}
-        for name, data in hours.items():
-            moment = datetime.strptime(name, "%Y-%m-%dT%H")
-            slot = slots.setdefault((moment.weekday(), moment.hour), {"offered": 0, "duty": 0})
-            slot["offered"] += data.get(f"topic:{topic.id}", {}).get("offered", 0)
-            slot["duty"] += data.get(f"skill:{topic.skill}", {}).get("duty_minutes", 0) / 60
-        short = []
-        for (weekday, hour), slot in sorted(slots.items()):
-            if not slot["offered"]:
+    for skill in dict.fromkeys(topic.skill for topic in h.flow.topics.values()):
+        short, causes = [], {}
+        for slot in need.hours:
+            if slot.skill != skill or not slot.offered:
                 continue
-            per_hour = slot["offered"] / CAPACITY_WEEKS  # each weekday hour came 4 times
-            on_duty = slot["duty"] / CAPACITY_WEEKS
-            needed = agents_needed(per_hour, handle, share, target)
-            if needed > on_duty + 0.5 and slot["offered"] >= 3:
-                short.append(
-                    {
-                        "weekday": WEEKDAYS_NL[weekday],
-                        "hour": f"{hour:02d}:00",
-                        "calls_per_hour": round(per_hour, 1),
-                        "volunteers_on_duty": round(on_duty, 1),
-                        "volunteers_needed": needed,
-                    }
-                )
+            if slot.needed > slot.on_duty + 0.5 and slot.offered >= 3:
+                per_hour, on_duty = round(slot.calls_per_hour, 1), round(slot.on_duty, 1)
+                short.append([slot.weekday, slot.hour, per_hour, on_duty, slot.needed])
+                plan = planned.get((slot.weekday, slot.hour, skill), 0.0)
+                cause = "planned" if plan < slot.needed - 0.5 else "no_show"
+                causes[f"{slot.weekday}-{slot.hour}"] = [cause, round(plan, 1)]
         if short:
-            short.sort(key=lambda s: s["volunteers_needed"] - s["volunteers_on_duty"], reverse=True)
+            short.sort(key=lambda s: (s[3] - s[4], s[0], s[1]))  # the largest shortfall first
             found.append(
                 {
                     "kind": "capacity",
-                    "title": f"Te weinig vrijwilligers voor {topic.skill}: "
-                    f"{len(short)} uur per week",
-                    "subject": topic.skill,
-                    "evidence": {
-                        "period": {"from": first.isoformat(), "to": last.isoformat()},
-                        "handle_seconds": round(handle),
+                    "subject": skill,
+                    "figures": {
+                        "period": {"from": need.first.isoformat(), "to": need.last.isoformat()},
+                        "handle_seconds": round(need.handle_seconds[skill]),
                         "service_level": {"share": share, "seconds": target},
-                        "method": "Erlang C per weekday hour, averaged over the period",
-                        "hours": short[:12],
+                        # [weekday (0 = Monday), hour, calls per hour, on duty, needed]
+                        "hours": short,
+                        # "weekday-hour": [planned or no_show, volunteers planned]
+                        "causes": causes,
                     },
                 }
             )
@@ -247,9 +216,8 @@ def _service(h, reports, recent, period, now_ms) -> list[dict]:
             found.append(
                 {
                     "kind": "abandonment",
-                    "title": f"{row.abandon_rate:.0%} van de bellers over {row.key} haakte af",
                     "subject": row.key,
-                    "evidence": {
+                    "figures": {
                         "period": period,
                         "offered": offered,
                         "abandoned": row.get("abandoned"),
@@ -258,44 +226,29 @@ def _service(h, reports, recent, period, now_ms) -> list[dict]:
                     },
                 }
             )
+        late = row.get("answered") - row.get("within_sl")
         if row.get("answered") >= MIN_OFFERED and (row.wait_p90 or 0) > reports.sl_seconds:
             found.append(
                 {
                     "kind": "long_waits",
-                    "title": f"Lange wachttijd bij {row.key}: 90% binnen {row.wait_p90} s",
                     "subject": row.key,
-                    "evidence": {
+                    "figures": {
                         "period": period,
                         "answered": row.get("answered"),
+                        "waited_longer": late,
                         "wait_p50_s": row.wait_p50,
                         "wait_p90_s": row.wait_p90,
                         "service_level_seconds": reports.sl_seconds,
                     },
                 }
             )
-    late = []
-    day_ago = now_ms - 86_400_000
-    for member in _open_callbacks(h):
-        arrival = h.redis.hget(keys.party(member), "arrival")
-        if arrival and int(float(arrival)) < day_ago:
-            late.append(member)
+    late = reports.store.callbacks_older_than(h.flow.topics, h.flow.languages, now_ms - 86_400_000)
     if late:
         found.append(
             {
                 "kind": "late_callbacks",
-                "title": f"{len(late)} terugbelverzoeken wachten al langer dan een dag",
-                "subject": "callbacks",
-                "evidence": {"count": len(late), "older_than_hours": 24},
+                "subject": None,
+                "figures": {"count": late, "older_than_hours": 24},
             }
         )
     return found
-
-
-def _open_callbacks(h) -> list[str]:
-    members = set(h.redis.zrange(keys.SCHEDULED_CALLBACKS, 0, -1))
-    for topic in h.flow.topics:
-        for lang in h.flow.languages:
-            members |= {
-                m for m in h.redis.zrange(keys.waiting(topic, lang), 0, -1) if keys.is_callback(m)
-            }
-    return sorted(members)

@@ -4,6 +4,7 @@ page sits next to a table with the same numbers."""
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 from markupsafe import Markup
@@ -22,6 +23,23 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str], ident:
     return Markup(head + "".join(body) + "</svg>")
 
 
+def ticks(peak: float, most: int = 5) -> tuple[list[int], int]:
+    """The axis values for a chart up to ``peak``: whole, distinct numbers from 0 in steps of
+    1, 2 or 5 times a power of ten, at most ``most`` + 1 of them; and the axis's top."""
+    peak = max(1, math.ceil(peak))
+    step = 1
+    while math.ceil(peak / step) > most:
+        step = _next_step(step)
+    top = math.ceil(peak / step) * step
+    return list(range(0, top + 1, step)), top
+
+
+def _next_step(step: int) -> int:
+    """1, 2, 5, 10, 20, 50, ..."""
+    digits = str(step)
+    return step * 5 // 2 if digits[0] == "2" else step * 2
+
+
 def grouped_bars(
     ident: str,
     title: str,
@@ -30,18 +48,17 @@ def grouped_bars(
 ) -> Markup:
     """Bars per label, one per series (e.g. weeks × offered/answered/abandoned)."""
     width, height, left, bottom, top = 760, 300, 48, 40, 36
-    peak = max([max(values, default=0) for _, values in series] + [1])
+    values_, peak = ticks(max([max(values, default=0) for _, values in series] + [0]))
     plot_h = height - bottom - top
     group_w = (width - left - 10) / max(1, len(labels))
     bar_w = max(2.0, (group_w - 8) / max(1, len(series)))
     body = []
-    for step in range(5):  # grid lines and their values
-        value = peak * step / 4
-        y = top + plot_h - plot_h * step / 4
+    for value in values_:  # grid lines and their values: whole numbers, each once
+        y = top + plot_h - plot_h * value / peak
         body.append(
             f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#c8ccd4"/>'
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
-            f'fill="{INK}">{value:.0f}</text>'
+            f'fill="{INK}">{value}</text>'
         )
     for i, label in enumerate(labels):
         x0 = left + i * group_w + 4

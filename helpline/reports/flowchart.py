@@ -68,8 +68,23 @@ def prompt_text(flow, step, lang: str) -> str:
     if not step.prompt:
         return step.type
     lines = flow.prompts.get(step.prompt, {}).get(lang) or []
-    text = " ".join(getattr(line, "text", str(line)) for line in lines)
-    return text[:60] + ("…" if len(text) > 60 else "")
+    return " ".join(getattr(line, "text", str(line)) for line in lines)
+
+
+def wrap(text: str, width: int, lines: int) -> list[str]:
+    """At most ``lines`` lines of at most ``width`` characters, broken between words; a text
+    that does not fit ends with '…' after a whole word."""
+    out: list[str] = []
+    words = text.split()
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and len(line) + 1 + len(words[0]) <= width:
+            line += " " + words.pop(0)
+        out.append(line[: width - 1] + "…" if len(line) > width else line)
+    if words and out:
+        last = out[-1]
+        out[-1] = (last if len(last) < width else last.rsplit(" ", 1)[0]) + " …"
+    return out
 
 
 def diagram(flow, lang: str = "nl") -> Markup:
@@ -122,17 +137,18 @@ def diagram(flow, lang: str = "nl") -> Markup:
         body.append(
             f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="8" fill="#ffffff" '
             f'stroke="#0b3d91" stroke-width="2"/>'
-            f'<text x="{x + 10}" y="{y + 22}" font-size="14" font-weight="700" fill="#0b3d91">'
-            f"{escape(step_id)} ({escape(kind)})</text>"
+            f'<text x="{x + 10}" y="{y + 20}" font-size="14" font-weight="700" fill="#0b3d91">'
+            f"{escape(wrap(f'{step_id} ({kind})', 28, 1)[0])}</text>"
         )
         if step:
-            body.append(
-                f'<text x="{x + 10}" y="{y + 46}" font-size="12" fill="#1a1a1a">'
-                f"{escape(prompt_text(flow, step, lang)[:32])}</text>"
-            )
+            for n, line in enumerate(wrap(prompt_text(flow, step, lang), 36, 2)):
+                body.append(
+                    f'<text x="{x + 10}" y="{y + 38 + n * 16}" font-size="12" fill="#1a1a1a">'
+                    f"{escape(line)}</text>"
+                )
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" class="chart flow" role="img" '
+        f'class="chart flow" role="img" preserveAspectRatio="xMinYMin meet" '
         f'aria-labelledby="flow-t"><title id="flow-t">{escape(title)}</title>'
     )
     return Markup(head + "".join(body) + "</svg>")

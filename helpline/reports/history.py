@@ -61,10 +61,22 @@ class History:
         note: str = "",
         local_help: str = "",
         place: str = "",
+        volunteer: str = "vol",
+        path: str = "welcome topic",
+        referral_org: str | None = None,
+        late_referral: str | None = None,
+        widened: bool = False,
+        wrap_s: float = 30,
     ) -> str:
+        """One caller who joins the line (and is answered unless ``abandoned``). A
+        ``late_referral`` (kind) is answered while waiting, as its own event after queued,
+        with ``referral_org`` ('' when they did not name it)."""
         sid = f"CA{next(_ids):032d}"
         member = f"c:{sid}"
         caller = caller or f"p{next(_ids):015d}"
+        if late_referral is not None:
+            self._add("referral", t + 5_000, call=sid, referral=late_referral,
+                      referral_org=referral_org or "")  # fmt: skip
         self._add(
             "queued",
             t,
@@ -77,6 +89,7 @@ class History:
             repeat="0",
             caller=caller,
             region=region,
+            path=path,
         )
         wait_ms = int(wait_s * 1000)
         if abandoned:
@@ -86,19 +99,19 @@ class History:
             "connected",
             t + wait_ms,
             member=member,
-            volunteer="vol",
+            volunteer=volunteer,
             wait_ms=wait_ms,
             topic=topic,
-            widened="0",
+            widened="1" if widened else "0",
         )
         done = t + wait_ms + int(talk_s * 1000)
-        self._add("completed", done, member=member, volunteer="vol", talk_ms=int(talk_s * 1000),
-                  topic=topic)  # fmt: skip
+        self._add("completed", done, member=member, volunteer=volunteer,
+                  talk_ms=int(talk_s * 1000), topic=topic)  # fmt: skip
         self._add(
             "wrapup",
-            done + 30_000,
+            done + int(wrap_s * 1000),
             member=member,
-            volunteer="vol",
+            volunteer=volunteer,
             topic=topic,
             w_outcome=outcome,
             w_topic=topic,
@@ -110,15 +123,36 @@ class History:
         )
         return sid
 
-    def duty(self, t: int, skill: str, minutes: int) -> None:
-        """Volunteer-minutes on duty in the hour of ``t`` (as the duty sampler adds them)."""
-        hour = buckets(t, ZONE)["hour"]
-        Scripts.of(self.r).agg_add(
-            [keys.agg("hour", hour), keys.agg_index("hour")],
-            bucket=hour,
-            t=t,
-            counts={f"duty_minutes|skill:{skill}": minutes},
-        )
+    def menu_call(self, t: int, path: str, *, open_: bool = True, duration_s: int = 20) -> str:
+        """A caller who hangs up in the menu, at the last step of ``path`` (as end_call.lua
+        writes it: when the call ends, with how long it lasted)."""
+        sid = f"CA{next(_ids):032d}"
+        self._add("ended_in_menu", t + duration_s * 1000, call=sid, caller="", region="mobile",
+                  duration_s=duration_s, open="1" if open_ else "0", status="completed",
+                  step=path.split()[-1], path=path)  # fmt: skip
+        return sid
+
+    def offer_missed(self, t: int, volunteer: str, reason: str = "timeout") -> None:
+        self._add("offer_ended", t, reason=reason, member=f"c:CAmissed{next(_ids)}",
+                  volunteer=volunteer, volunteer_state="paused")  # fmt: skip
+
+    def duty(self, t: int, skill: str, minutes: int, volunteer: str = "") -> None:
+        """Volunteer-minutes on duty in the hour of ``t`` (as the duty sampler adds them: a
+        volunteer with only this skill)."""
+        counts = {
+            f"duty_minutes|skill:{skill}": minutes,
+            f"duty_share|skill:{skill}": minutes * 1000,
+        }
+        if volunteer:
+            counts[f"duty_minutes|volunteer:{volunteer}"] = minutes
+        named = buckets(t, ZONE)
+        for period in ("hour", "day", "week"):
+            Scripts.of(self.r).agg_add(
+                [keys.agg(period, named[period]), keys.agg_index(period)],
+                bucket=named[period],
+                t=t,
+                counts=counts,
+            )
 
     def _add(self, kind: str, t: int, **fields) -> None:
         self.events.append({"type": kind, "t": t, **fields})

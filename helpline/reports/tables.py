@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from helpline import keys
 from helpline.config import Settings
 from helpline.reports.aggregate import WAIT_BINS, percentile, week_name
+from helpline.reports.store import ReportStore
 
 METRICS = (
+    "calls",
+    "closed_calls",
+    "menu_ended",
     "offered",
     "answered",
     "within_sl",
@@ -34,23 +37,15 @@ METRICS = (
     "local_help_place",
     "local_help_course",
     "local_help_organisation",
+    "taken",
+    "wrap_ms",
+    "outside_topics",
+    "offers_timeout",
+    "offers_declined",
+    "sms_consented",
+    "sms_delivered",
+    "sms_failed",
 )
-
-
-def parse(raw: dict) -> dict[str, dict[str, int]]:
-    """{dimension: {metric: value}} from one bucket's hash."""
-    out: dict[str, dict[str, int]] = {}
-    for name, value in raw.items():
-        metric, _, dim = name.partition("|")
-        out.setdefault(dim, {})[metric] = int(value)
-    return out
-
-
-def merge(target: dict[str, dict[str, int]], more: dict[str, dict[str, int]]) -> None:
-    for dim, metrics in more.items():
-        into = target.setdefault(dim, {})
-        for metric, value in metrics.items():
-            into[metric] = into.get(metric, 0) + value
 
 
 @dataclass(frozen=True)
@@ -111,7 +106,7 @@ class Row:
 
 class Reports:
     def __init__(self, client, settings: Settings, clock):
-        self.redis = client
+        self.store = ReportStore(client)
         self.settings = settings
         self.clock = clock
         self.zone = ZoneInfo(settings.timezone)
@@ -119,6 +114,11 @@ class Reports:
 
     def today(self) -> date:
         return datetime.fromtimestamp(self.clock.now_ms() / 1000, tz=self.zone).date()
+
+    def first_counted(self) -> date | None:
+        """The first day anything was counted (None before the first event)."""
+        first = self.store.first_counted_ms()
+        return None if first is None else datetime.fromtimestamp(first / 1000, self.zone).date()
 
     def whole_weeks(self, count: int) -> tuple[date, date]:
         """The first and last day of the ``count`` weeks before today (today is not over, so
@@ -131,23 +131,19 @@ class Reports:
         names = []
         day = first
         while day <= last:
-            names.append(keys.agg("day", day.isoformat()))
+            names.append(day.isoformat())
             day += timedelta(days=1)
-        return self._sum(names)
+        return self.store.total("day", names)
+
+    def period(self, period) -> dict[str, dict[str, int]]:
+        """The counts of a report period (``periods.Period``): its week bucket for a week,
+        else the sum of its days."""
+        if period.kind == "week":
+            return self.bucket("week", week_name(period.first))
+        return self.days(period.first, period.last)
 
     def bucket(self, period: str, name: str) -> dict[str, dict[str, int]]:
-        return parse(self.redis.hgetall(keys.agg(period, name)))
-
-    def _sum(self, names: list[str]) -> dict[str, dict[str, int]]:
-        total: dict[str, dict[str, int]] = {}
-        if not names:
-            return total
-        with self.redis.pipeline(transaction=False) as pipe:
-            for name in names:
-                pipe.hgetall(name)
-            for raw in pipe.execute():
-                merge(total, parse(raw))
-        return total
+        return self.store.bucket(period, name)
 
     def rows(self, data: dict[str, dict[str, int]], dimension: str) -> list[Row]:
         """The rows of one dimension ('topic', 'lang', 'referral', 'region', 'subtopic') or
@@ -166,26 +162,17 @@ class Reports:
         """Hour buckets from ``first`` to ``last``: {bucket name: {dimension: counts}}."""
         start = datetime.combine(first, datetime.min.time(), tzinfo=self.zone)
         end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=self.zone)
-        names = self.redis.zrangebyscore(
-            keys.agg_index("hour"), start.timestamp() * 1000, end.timestamp() * 1000 - 1
-        )
-        out = {}
-        if names:
-            with self.redis.pipeline(transaction=False) as pipe:
-                for name in names:
-                    pipe.hgetall(keys.agg("hour", name))
-                for name, raw in zip(names, pipe.execute(), strict=True):
-                    out[name] = parse(raw)
-        return out
+        names = self.store.indexed("hour", start.timestamp() * 1000, end.timestamp() * 1000 - 1)
+        return dict(zip(names, self.store.buckets("hour", names), strict=True))
 
     def weeks(self, count: int) -> list[tuple[str, dict[str, dict[str, int]]]]:
         """The last ``count`` ISO weeks (oldest first), each as (name, data)."""
-        today = self.today()
-        out = []
-        for back in range(count - 1, -1, -1):
-            name = week_name(today - timedelta(weeks=back))
-            out.append((name, self.bucket("week", name)))
-        return out
+        return self.weeks_until(self.today(), count)
+
+    def weeks_until(self, last: date, count: int) -> list[tuple[str, dict[str, dict[str, int]]]]:
+        """The ``count`` ISO weeks up to the one ``last`` lies in (oldest first)."""
+        names = [week_name(last - timedelta(weeks=back)) for back in range(count - 1, -1, -1)]
+        return list(zip(names, self.store.buckets("week", names), strict=True))
 
     def heatmap(self, first: date, last: date, metric: str = "offered") -> list[list[float]]:
         """Average ``metric`` per weekday (Monday first) and hour over the days given."""

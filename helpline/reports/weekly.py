@@ -1,20 +1,16 @@
-"""The weekly report: its tables (shown on the page and exported as CSV) and its charts."""
+"""The report of a period (a week, month, quarter, year or range): its tables (shown on the
+page and exported as CSV), its findings in words and its charts."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import re
-from datetime import date, timedelta
-
-from helpline import keys, texts
-from helpline.reports import charts
-from helpline.reports.aggregate import week_name
+from helpline import texts
+from helpline.reports import charts, findings
+from helpline.reports.exports import safe
+from helpline.reports.labels import Labels
+from helpline.reports.periods import Period
 from helpline.reports.tables import Reports, Row
 from helpline.texts import N_
 
-WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 WEEKDAYS = [
     N_("monday"),
     N_("tuesday"),
@@ -38,16 +34,21 @@ def _num(value) -> str:
     return "" if value is None else str(value)
 
 
+def _took(lang: str, seconds: int | None) -> str:
+    return "" if seconds is None else findings.duration(lang, seconds)
+
+
 # Each column: (id, the message id of its header, how to get it from a row)
 SERVICE = [
+    ("calls", N_("report_col_calls"), count("calls")),
     ("offered", N_("report_col_offered"), count("offered")),
     ("answered", N_("report_col_answered"), count("answered")),
     ("service_level", N_("report_col_service_level"), lambda r: _pct(r.service_level)),
     ("abandoned", N_("report_col_abandoned"), count("abandoned")),
     ("abandon_rate", N_("report_col_abandon_rate"), lambda r: _pct(r.abandon_rate)),
-    ("wait_p50", N_("report_col_wait_p50"), lambda r: _num(r.wait_p50)),
-    ("wait_p90", N_("report_col_wait_p90"), lambda r: _num(r.wait_p90)),
-    ("handle", N_("report_col_handle"), lambda r: _num(r.handle_seconds)),
+    ("wait_p50", N_("report_col_wait_p50"), lambda r, lang: _took(lang, r.wait_p50)),
+    ("wait_p90", N_("report_col_wait_p90"), lambda r, lang: _took(lang, r.wait_p90)),
+    ("handle", N_("report_col_handle"), lambda r, lang: _took(lang, r.handle_seconds)),
     ("callbacks_asked", N_("report_col_callbacks_asked"), count("callbacks_asked")),
     ("callbacks_made", N_("report_col_callbacks_made"), count("callbacks_made")),
     (
@@ -67,6 +68,9 @@ OUTCOMES = [
     ("place_unlisted", N_("report_col_place_unlisted"), count("local_help_place_unlisted")),
     ("course", N_("report_col_course"), count("local_help_course")),
     ("organisation", N_("report_col_organisation"), count("local_help_organisation")),
+    ("sms_consented", N_("report_col_sms_consented"), count("sms_consented")),
+    ("sms_delivered", N_("report_col_sms_delivered"), count("sms_delivered")),
+    ("sms_failed", N_("report_col_sms_failed"), count("sms_failed")),
     ("recurring", N_("report_col_recurring"), count("recurring")),
 ]
 
@@ -89,49 +93,33 @@ DIMENSIONS = {
 }
 
 
-def parse_week(text: str | None, today: date) -> str:
-    """A valid ISO week ('2026-W48'); this week for anything else."""
-    match = WEEK.match(text or "")
-    if match:
-        try:
-            date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-            return text
-        except ValueError:
-            pass
-    return week_name(today)
-
-
-def week_days(week: str) -> tuple[date, date]:
-    year, number = int(week[:4]), int(week[6:])
-    monday = date.fromisocalendar(year, number, 1)
-    return monday, monday + timedelta(days=6)
-
-
-def shift_week(week: str, weeks: int) -> str:
-    monday, _ = week_days(week)
-    return week_name(monday + timedelta(weeks=weeks))
+def _figure(counts: dict, metric: str) -> int:
+    if metric == "calls":  # every caller (those in line, before every caller was counted)
+        return max(counts.get("calls", 0), counts.get("offered", 0))
+    return counts.get(metric, 0)
 
 
 class WeeklyReport:
-    def __init__(self, h, week: str | None, lang: str = "nl"):
+    def __init__(self, h, period: Period, lang: str = "nl"):
         self.h = h
         self.lang = lang if lang in ("nl", "en") else "nl"
+        self.labels = Labels(h.flow, self.lang)
         self.reports = Reports(h.redis, h.settings, h.store.clock)
-        self.week = parse_week(week, self.reports.today())
-        self.first, self.last = week_days(self.week)
-        self.data = self.reports.bucket("week", self.week)
+        self.period = period
+        self.first, self.last = period.first, period.last
+        self.data = self.reports.period(period)
 
     def label(self, dimension: str, key: str) -> str:
         if dimension == "topic":
-            topic = self.h.flow.topics.get(key)
-            return topic.name.get(self.lang, key) if topic else key
+            return self.labels.topic(key)
         if dimension == "lang":
-            return {"nl": "Nederlands", "en": "English"}.get(key, key)
+            return self.labels.language(key)
         if dimension == "subtopic":
-            topic_id, _, sub = key.partition("/")
-            topic = self.h.flow.topics.get(topic_id)
-            if topic and sub in topic.subtopics:
-                return f"{topic.name.get(self.lang, topic_id)}: {topic.subtopics[sub][self.lang]}"
+            return self.labels.subtopic(key)
+        if dimension == "referral":
+            return self.labels.referral(key)
+        if dimension == "region" and key == "unknown":
+            return texts.gettext(self.lang, "region_unknown")
         return key
 
     def table(self, name: str) -> tuple[str, list[str], list[list]]:
@@ -144,32 +132,39 @@ class WeeklyReport:
             texts.gettext(self.lang, msgid)
             for msgid in (DIMENSIONS[dimension], *(c[1] for c in columns))
         ]
-        body = [[self.label(dimension, r.key)] + [c[2](r) for c in columns] for r in rows]
+        body = [[self.label(dimension, r.key)] + [self._cell(c, r) for c in columns] for r in rows]
         return texts.gettext(self.lang, title), headers, body
 
+    def _cell(self, column, row: Row):
+        get = column[2]
+        return get(row, self.lang) if get.__code__.co_argcount == 2 else get(row)
+
     def csv(self, name: str) -> str:
+        import csv
+        import io
+
         _, headers, rows = self.table(name)
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(headers)
         for row in rows:  # a cell starting with = + - @ is text, never a formula
-            writer.writerow([f"'{v}" if str(v)[:1] and str(v)[0] in "=+-@\t\r" else v for v in row])
+            writer.writerow([safe(v) for v in row])
         return out.getvalue()
 
     def totals(self) -> Row:
         return self.reports.rows(self.data, "all")[0]
 
     def findings(self) -> dict:
-        raw = self.h.redis.get(keys.FINDINGS)
-        return json.loads(raw) if raw else {"generated_at": None, "findings": []}
+        """The latest findings in words in the page's language (see ``findings.in_words``)."""
+        return findings.in_words(self.reports, self.h.flow, self.lang)
 
     def trend_chart(self):
-        weeks = self.reports.weeks(12)
+        weeks = self.reports.weeks_until(self.last, 12)
         labels = [name for name, _ in weeks]
         names = [texts.gettext(self.lang, m) for m in ("callers", "answered", "abandoned")]
         series = [
-            (names[i], [data.get("all", {}).get(metric, 0) for _, data in weeks])
-            for i, metric in enumerate(("offered", "answered", "abandoned"))
+            (names[i], [_figure(data.get("all", {}), metric) for _, data in weeks])
+            for i, metric in enumerate(("calls", "answered", "abandoned"))
         ]
         title = texts.gettext(self.lang, "report_trend_chart")
         return charts.grouped_bars("trend", title, labels, series), list(

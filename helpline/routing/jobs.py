@@ -39,8 +39,15 @@ class RoutingJobs:
             retry=Retry(max=3, interval=[1, 3, 10]),
         )
 
-    def wrapup_started(self, volunteer_id: str) -> None:
-        self._later(self.settings.wrapup_seconds, "workers.routing.end_wrapup", volunteer_id)
+    def wrapup_started(self, volunteer_id: str, seconds: int) -> None:
+        """Look when the wrap-up time (``seconds``, the volunteer's own) is over, and at its
+        limit (a form with unsaved input holds it until then)."""
+        for due in sorted({seconds, self.settings.wrapup_limit}):
+            self.wrapup_due(volunteer_id, due)
+
+    def wrapup_due(self, volunteer_id: str, seconds: float) -> None:
+        """The wrap-up may end in ``seconds`` (its time passed or was extended)."""
+        self._later(seconds, "workers.routing.end_wrapup", volunteer_id)
 
     def caller_waiting(self, topic: str, lang: str) -> None:
         self._later(self.settings.widen_after + 1, "workers.routing.rematch_line", topic, lang)

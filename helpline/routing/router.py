@@ -15,6 +15,7 @@ from helpline.model import Volunteer
 from helpline.scripts import Scripts
 
 MISSED_REASON = "missed_offers"
+WRAPUP_LIMIT_REASON = "wrapup_limit"  # paused: the wrap-up form was left unsaved too long
 
 
 class Router:
@@ -47,7 +48,11 @@ class Router:
 
     # -- volunteers ---------------------------------------------------------------------------
 
-    def save_volunteer(self, volunteer_id: str, *, name: str, phone: str, skills, languages):
+    def save_volunteer(
+        self, volunteer_id: str, *, name: str, phone: str, skills, languages, numbers=None
+    ):
+        """Create or change a profile. ``numbers``: profile numbers to set (``None`` unsets one,
+        so the setting applies again); the ones not named stay as they are."""
         unknown = set(skills) - set(self.flow.skills)
         if unknown:
             raise ValueError(f"unknown skills: {', '.join(sorted(unknown))}")
@@ -69,6 +74,7 @@ class Router:
                 old_sets=len(old_sets),
                 skills_read=raw.get("skills", ""),
                 languages_read=raw.get("languages", ""),
+                numbers={k: "" if v is None else int(v) for k, v in (numbers or {}).items()},
             )
             if result == "saved":
                 return
@@ -89,14 +95,35 @@ class Router:
     def volunteer_ids(self) -> list[str]:
         return sorted(self.redis.smembers(keys.VOLUNTEERS))
 
-    def lines_for(self, volunteer: Volunteer) -> tuple[list[str], list[str]]:
-        """The volunteer's own lines, and the other lines in their languages (widening)."""
+    def lines_for(
+        self, volunteer: Volunteer, unstaffed: set[str] | frozenset = frozenset()
+    ) -> tuple[list[str], list[str]]:
+        """The volunteer's own lines, and the lines they may take after the widening time:
+        the other topics in their languages, and their own topics in the ``unstaffed``
+        languages (no volunteer on duty speaks them: an English caller is not kept waiting
+        for ever when no English speaker is on duty)."""
         own, other = [], []
         for topic in self.flow.topics.values():
             for lang in volunteer.languages:
                 target = own if topic.skill in volunteer.skills else other
                 target.append(keys.waiting(topic.id, lang))
+            if topic.skill in volunteer.skills:
+                for lang in sorted(set(unstaffed) - set(volunteer.languages)):
+                    other.append(keys.waiting(topic.id, lang))
         return own, other
+
+    def unstaffed_languages(self) -> set[str]:
+        """The flow's languages that no volunteer on duty (not offline) speaks."""
+        ids = self.volunteer_ids()
+        with self.redis.pipeline(transaction=False) as pipe:
+            for volunteer_id in ids:
+                pipe.hmget(keys.volunteer(volunteer_id), ["state", "languages"])
+            rows = pipe.execute() if ids else []
+        spoken: set[str] = set()
+        for state, languages in rows:
+            if state and state != "offline":
+                spoken.update((languages or "").split(","))
+        return set(self.flow.languages) - spoken
 
     def availability_keys(self, volunteer: Volunteer) -> list[str]:
         return self._sets(volunteer.skills, volunteer.languages)
@@ -171,7 +198,7 @@ class Router:
             volunteer = self.volunteer(volunteer_id)
             if volunteer is None or volunteer.state != "available":
                 return None
-            own, other = self.lines_for(volunteer)
+            own, other = self.lines_for(volunteer, self.unstaffed_languages())
             now = self.clock.now_ms()
             found = self.scripts.peek(
                 [keys.volunteer(volunteer_id), *own, *other],
@@ -213,6 +240,9 @@ class Router:
             head = self.redis.zrange(keys.waiting(topic, lang), 0, 0, withscores=True)
             if head and self._waited(head[0][1]) >= self.settings.widen_after:
                 candidates = self.redis.zrange(keys.available("*", lang), 0, 9)
+                if not candidates and lang in self.unstaffed_languages():
+                    for other in self.flow.languages:  # anyone with the topic, any language
+                        candidates += self.redis.zrange(keys.available(skill, other), 0, 9)
         for volunteer_id in candidates:
             offered = self.match_volunteer(volunteer_id)
             if offered:
@@ -333,26 +363,38 @@ class Router:
             keep_answers=self.settings.estimate_window * 2000,
         )
 
+    def part_ending(self, volunteer_id: str, member: str, now: int) -> tuple[list[str], dict]:
+        """The keys and arguments that end a volunteer's part of a conversation (``end_part``
+        in ``lua/lib``): their record (one per volunteer: a caller handed over has several),
+        their list of calls and the caller's earlier contacts; the wrap-up's end and limit."""
+        round_no, caller = self.redis.hmget(keys.party(member), ["round", "caller"])
+        record = keys.record_id(member, round_no or 0)
+        settings = self.settings
+        volunteer = self.volunteer(volunteer_id)
+        wrapup = (
+            volunteer.number("wrapup_seconds", settings) if volunteer else settings.wrapup_seconds
+        )
+        return [keys.handled(record), keys.my_calls(volunteer_id), keys.contacts(caller or "-")], {
+            "volunteer": volunteer_id,
+            "member": member,
+            "record": record,
+            "now": now,
+            "wrapup_until": now + wrapup * 1000,
+            "wrapup_limit": now + max(settings.wrapup_limit, wrapup) * 1000,
+            "today": self.today(),
+            "keep": settings.event_retention_days * 86400,
+            "contacts_keep": settings.repeat_window_days * 86400,
+            "span": keys.PRIORITY_SPAN,
+        }
+
     def call_done(self, volunteer_id: str, member: str) -> str:
         now = self.clock.now_ms()
+        record_keys, args = self.part_ending(volunteer_id, member, now)
         result = self.scripts.call_done(
-            [
-                keys.volunteer(volunteer_id),
-                keys.party(member),
-                keys.EVENTS,
-                keys.handled(member),
-                keys.my_calls(volunteer_id),
-            ],
-            volunteer=volunteer_id,
-            member=member,
-            now=now,
-            wrapup_until=now + self.settings.wrapup_seconds * 1000,
-            today=self.today(),
-            keep=self.settings.event_retention_days * 86400,
-            span=keys.PRIORITY_SPAN,
+            [keys.volunteer(volunteer_id), keys.party(member), keys.EVENTS, *record_keys], **args
         )
         if result == "wrapup" and self.jobs:
-            self.jobs.wrapup_started(volunteer_id)
+            self.jobs.wrapup_started(volunteer_id, (args["wrapup_until"] - now) // 1000)
             if keys.is_call(member):
                 self.jobs.conversation_over(member)
         return result
@@ -365,6 +407,7 @@ class Router:
             now=self.clock.now_ms(),
             strategy=self.strategy,
             only_if_due=only_if_due,
+            limit_reason=WRAPUP_LIMIT_REASON,
         )
         if result == "available":
             self.match_volunteer(volunteer_id)

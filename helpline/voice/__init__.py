@@ -12,13 +12,12 @@ import time
 from urllib.parse import unquote_plus
 
 from flask import Blueprint, Response, abort, g, request
-from redis.exceptions import RedisError
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
-from helpline import keys
 from helpline.extensions import helpline
 from helpline.ops import observe_webhook
+from helpline.replay import ReplayCache
 
 log = logging.getLogger("helpline.voice")
 
@@ -138,30 +137,6 @@ def http_error(error: HTTPException):
     return Response(str(VoiceResponse()), status=error.code or 400, mimetype="text/xml")
 
 
-def replayed_answer(h, token: str) -> Response | None:
-    """The answer already given to this idempotency token, if any (a redelivered webhook)."""
-    if not token:
-        return None
-    try:
-        cached = h.redis.get(keys.idempotency(token))
-    except RedisError:
-        return None
-    return None if cached is None else Response(cached, mimetype="text/xml")
-
-
-def remember_answer(h, token: str, response: Response) -> None:
-    if token and response.status_code == 200 and not g.get("skip_replay_cache"):
-        try:
-            h.redis.set(
-                keys.idempotency(token),
-                response.get_data(as_text=True),
-                ex=h.settings.idempotency_ttl,
-                nx=True,
-            )
-        except RedisError:
-            pass
-
-
 def voice_route(rule: str, fallback, *, replay: bool = False):
     """Register a webhook. Each request to it, in order: the signature check (403 and no
     change when it fails); for ``replay`` routes, a redelivery (same idempotency token) gets
@@ -201,10 +176,12 @@ def _answer(view, fallback, replay: bool) -> Response:
     req = request._get_current_object()
     h = helpline()
     check_signature(h, req)
-    token = req.environ.get("HTTP_I_TWILIO_IDEMPOTENCY_TOKEN", "")[:200] if replay else ""
-    known = replayed_answer(h, token)
+    token = req.environ.get("HTTP_I_TWILIO_IDEMPOTENCY_TOKEN", "") if replay else ""
+    call_sid = params().get("CallSid", "") if token else ""
+    cache = ReplayCache(h.redis, h.settings.idempotency_ttl)
+    known = cache.answer(req.path, call_sid, token)
     if known is not None:
-        return known
+        return Response(known, mimetype="text/xml")
     try:
         response = view()
     except Exception:
@@ -216,7 +193,8 @@ def _answer(view, fallback, replay: bool) -> Response:
         from helpline import twiml
 
         return twiml.reply(fallback(req.args.get("lang", "")))
-    remember_answer(h, token, response)
+    if token and response.status_code == 200 and not g.get("skip_replay_cache"):
+        cache.remember(req.path, call_sid, token, response.get_data(as_text=True))
     return response
 
 

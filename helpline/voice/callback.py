@@ -12,18 +12,13 @@ from twilio.twiml.voice_response import VoiceResponse
 from helpline import hours, privacy, twiml
 from helpline.extensions import helpline
 from helpline.ivr.speech import match
-from helpline.voice.common import hours_values, int_or, lang_of, topic_of
+from helpline.voice.common import estimate_window, hours_values, int_or, lang_of, topic_of
 
-YES_NO = {  # spoken answers to "Klopt dat? Druk dan op 1. ... Druk dan op 2."
-    "nl": (
-        ("1", ("ja", "klopt", "dat klopt", "goed", "prima")),
-        ("2", ("nee", "ander nummer", "anders", "opnieuw")),
-    ),
-    "en": (
-        ("1", ("yes", "correct", "right", "that's right")),
-        ("2", ("no", "another number", "other", "again")),
-    ),
-}
+
+def _yes_no(lang: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Spoken answers to "Klopt dat? Druk op 1. ... Druk op 2." (words from the flow)."""
+    words = helpline().flow.vocabulary
+    return [("1", words.of("yes", lang)), ("2", words.of("no", lang))]
 
 
 def callback_dialog(args, params) -> VoiceResponse:
@@ -41,7 +36,7 @@ def callback_dialog(args, params) -> VoiceResponse:
     sid, own = params.get("CallSid", ""), params.get("From")
     digits = params.get("Digits", "")
     if not digits and params.get("SpeechResult") and stage in ("own", "readback"):
-        digits = match(params["SpeechResult"], list(YES_NO.get(lang, ())), lang) or ""
+        digits = match(params["SpeechResult"], _yes_no(lang), lang, flow.vocabulary) or ""
     response = VoiceResponse()
 
     def link(next_stage: str, next_try: int = 1) -> str:
@@ -68,7 +63,7 @@ def callback_dialog(args, params) -> VoiceResponse:
     def ask(prompt: str, next_stage: str, values=None, *, spoken=False, **gather_opts):
         if values and "number" in values:
             g.skip_replay_cache = True  # the answer reads a phone number: never store it
-        hints = [w for _, words in YES_NO.get(lang, ()) for w in words] if spoken else None
+        hints = [w for _, words in _yes_no(lang) for w in words] if spoken else None
         gather = twiml.gather(
             flow, lang, link(next_stage, tries), speech=spoken, hints=hints, **gather_opts
         )
@@ -134,11 +129,13 @@ def _confirm_callback(
 ) -> VoiceResponse:
     h = helpline()
     due_at = None
-    values = None
+    values = {"helpline_number": privacy.speakable(h.settings.phone_number)}
     if ctx == "closed":
         now = h.store.clock.now()
         due_at = hours.next_opening(h.hours.schedule(), now)
-        values = hours_values(lang, now)
+        values.update(hours_values(lang, now))
+    elif ctx == "wait":
+        values["when"] = _when(sid, topic, lang)
     result, _ = h.store.request_callback(
         sid,
         number,
@@ -149,8 +146,8 @@ def _confirm_callback(
         caller_number=caller_number,
     )
     callback_requested(result, topic, lang, due_at)
-    if ctx == "wait":
-        twiml.say(response, h.flow, "callback_confirmed_wait", lang)
+    if ctx == "wait":  # the goodbye follows once, when the caller has left the queue
+        twiml.say(response, h.flow, "callback_confirmed_wait", lang, values)
         response.leave()
     elif ctx == "closed":
         twiml.say(response, h.flow, "callback_confirmed_closed", lang, values)
@@ -159,3 +156,19 @@ def _confirm_callback(
         twiml.say(response, h.flow, "callback_goodbye", lang)
         response.hangup()
     return response
+
+
+def _when(sid: str, topic: str, lang: str) -> str:
+    """When the callback will come, as far as the line's pace tells ('' when unknown)."""
+    from helpline import wait
+
+    h = helpline()
+    window = estimate_window()
+    snap = h.store.wait_snapshot(sid, topic, lang, window)
+    minutes = None
+    if snap.ahead is not None:
+        minutes = wait.estimate_minutes(snap.ahead, snap.answered_recently, window)
+    if minutes is None or minutes <= 1:
+        return ""
+    line = h.flow.prompts["callback_when"][lang][0].text
+    return line.format(minutes=minutes)

@@ -14,14 +14,11 @@ from helpline.ivr.engine import Context, Outcome
 from helpline.ivr.speech import match
 from helpline.routing.lifecycle import caller_hung_up
 from helpline.voice.callback import callback_dialog, callback_requested
-from helpline.voice.common import hours_values, int_or, lang_of, topic_of
+from helpline.voice.common import estimate_window, hours_values, int_or, lang_of, topic_of
+from helpline.voice.questions import first_question
 
 TERMINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 DEQUEUED_RESULTS = {"bridged", "bridging-in-process", "redirected", "redirected-from-bridged"}
-CALLBACK_WORDS = {
-    "nl": ("terugbellen", "terug bellen", "bel mij", "bel me", "terugbel"),
-    "en": ("call back", "call me", "callback", "ring me"),
-}
 
 
 def _needs_values(prompt: str | None, lang: str) -> bool:
@@ -39,14 +36,20 @@ def incoming(params) -> VoiceResponse | str:
     callback, and a call that ends in the menu is recorded by its final status callback.
     """
     h = helpline()
+    sid = params.get("CallSid", "")
     if h.hours.status().open:  # the opening menu is the same for every caller
         known = h.engine.recall(("incoming",))
         if known is None:
-            known = present(h.engine.begin(), params)
-            if isinstance(known, str):
-                h.engine.remember(("incoming",), known)
-        return known
-    return present(h.engine.begin(closed=True), params)
+            outcome = h.engine.begin()
+            answer = present(outcome, params)
+            if isinstance(answer, str):
+                h.engine.remember(("incoming",), answer, outcome.ctx.step)
+            known = (answer, outcome.ctx.step)
+        h.store.menu_step(sid, known[1])
+        return known[0]
+    outcome = h.engine.begin(closed=True)
+    h.store.menu_step(sid, outcome.ctx.step)
+    return present(outcome, params)
 
 
 def step(req, params) -> VoiceResponse | str:
@@ -60,10 +63,13 @@ def step(req, params) -> VoiceResponse | str:
     key = (
         None if params.get("SpeechResult") else (req.query_string, (params.get("Digits") or "")[:1])
     )
+    store = helpline().store
+    sid = params.get("CallSid", "")
     if key is not None:
         known = engine.recall(key)
         if known is not None:
-            return known
+            store.menu_step(sid, known[1])
+            return known[0]
     args = req.args
     ctx = Context.from_args(engine.flow, args)
     if args.get("silent"):
@@ -72,9 +78,14 @@ def step(req, params) -> VoiceResponse | str:
         outcome = engine.answer(ctx, params.get("Digits", ""), params.get("SpeechResult", ""))
     else:
         outcome = engine.enter(ctx)
+    if outcome.kind in ("menu", "say"):  # where the caller is now (queue and callback say so
+        store.menu_step(sid, outcome.ctx.step)  # on their own events)
+        step_id = outcome.ctx.step
+    else:
+        step_id = ""
     answer = present(outcome, params)
     if key is not None and isinstance(answer, str):  # a pure menu answer (see present)
-        engine.remember(key, answer)
+        engine.remember(key, answer, step_id)
     return answer
 
 
@@ -83,6 +94,8 @@ def present(outcome: Outcome, params) -> VoiceResponse | str:
     ctx = outcome.ctx
     if outcome.kind == "queue":
         return join_queue(params, h.engine.topic_of(ctx), ctx.lang, ctx.referral)
+    if outcome.kind == "wait":  # only reached from the wait; the main menu never leads here
+        return sorry_then_queue(ctx.lang)
     if outcome.kind == "callback":
         return callback_dialog(
             {"ctx": "closed", "lang": ctx.lang, "topic": h.engine.topic_of(ctx), "stage": "offer"},
@@ -105,7 +118,12 @@ def _enqueue_twiml(response: VoiceResponse, topic: str, lang: str) -> VoiceRespo
 def join_queue(params, topic: str, lang: str, referral: str | None) -> VoiceResponse:
     h = helpline()
     state, _, _ = h.store.enqueue(
-        params.get("CallSid", ""), params.get("From"), topic, lang, referral
+        params.get("CallSid", ""),
+        params.get("From"),
+        topic,
+        lang,
+        referral,
+        ask_referral=h.settings.ask_referral,
     )
     response = VoiceResponse()
     if state == "queued":  # just joined (not a redelivery)
@@ -136,7 +154,7 @@ def wait_round(args, params) -> VoiceResponse:
         lang_of(args.get("lang")),
         topic_of(args.get("topic")),
     )
-    window = _estimate_window()
+    window = estimate_window()
     snap = h.store.wait_snapshot(sid, topic, lang, window)
     state = snap.call.get("state")
     response = VoiceResponse()
@@ -175,16 +193,26 @@ def wait_round(args, params) -> VoiceResponse:
     )
     if plan.hold_limit:
         return _hold_limit(params, topic, lang)
+    noted: dict[str, object] = {"seen_at": now}
+    if params.get("QueueSid") and call.get("queue_sid") != params["QueueSid"]:
+        noted["queue_sid"] = params["QueueSid"][:40]
+    question = first_question(call, topic, lang)
+    if question is not None:  # the questions that can wait: asked once, in the first round
+        if plan.position:
+            _say_position(response, snap.ahead, snap.answered_recently, window, lang)
+            noted.update(said_position_at=now, said_ahead=snap.ahead)
+        noted.update(said_at=now, ref_at=now)
+        for verb in question.verbs:
+            response.append(verb)
+        h.store.note(sid, **noted)
+        return response
     gather = twiml.gather(
         h.flow,
         lang,
         twiml.url("/voice/queue/key", lang=lang, topic=topic),
-        hints=list(CALLBACK_WORDS.get(lang, ())),
+        hints=list(h.flow.vocabulary.of("callback", lang)),
         timeout=1,
     )
-    noted: dict[str, object] = {"seen_at": now}
-    if params.get("QueueSid") and call.get("queue_sid") != params["QueueSid"]:
-        noted["queue_sid"] = params["QueueSid"][:40]
     if plan.too_long:
         twiml.say(gather, h.flow, "wait_too_long", lang)
         noted.update(said_at=now, too_long_at=now)
@@ -197,15 +225,6 @@ def wait_round(args, params) -> VoiceResponse:
     response.append(gather)
     h.store.note(sid, **noted)
     return response
-
-
-def _estimate_window() -> int:
-    """The window of recent answers for this moment (see ``wait.estimate_window``)."""
-    h = helpline()
-    now = h.store.clock.now()
-    opened = hours.open_since(h.hours.schedule(), now)
-    open_for = None if opened is None else int((now - opened).total_seconds())
-    return wait.estimate_window(h.settings.estimate_window, open_for)
 
 
 def _say_position(parent, ahead: int, answered_recently: int, window: int, lang: str) -> None:
@@ -254,14 +273,13 @@ def wait_key(args, params) -> VoiceResponse:
     digits = (params.get("Digits") or "")[:1]
     said = params.get("SpeechResult") or ""
     if not digits and said:
+        words = h.flow.vocabulary
         digits = (
             match(
                 said,
-                [
-                    ("1", CALLBACK_WORDS.get(lang, ())),
-                    ("2", ("wachten", "blijven", "wait", "keep waiting")),
-                ],
+                [("1", words.of("callback", lang)), ("2", words.of("keep_waiting", lang))],
                 lang,
+                words,
             )
             or ""
         )
@@ -351,8 +369,9 @@ def sorry_closed(lang: str) -> VoiceResponse:
     response = VoiceResponse()
     twiml.say(response, h.flow, "callback_give_up", lang)
     twiml.say(
-        response, h.flow, "closed_goodbye", lang, {"hours": hours.describe_weekly(weekly, lang)}
+        response, h.flow, "closed_hours", lang, {"hours": hours.describe_weekly(weekly, lang)}
     )
+    twiml.say(response, h.flow, "closed_goodbye", lang)
     response.hangup()
     return response
 

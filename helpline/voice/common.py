@@ -45,3 +45,14 @@ def int_or(value, default: int | None = 0):
         return int(value)
     except (TypeError, ValueError):
         return default
+
+
+def estimate_window() -> int:
+    """The window of recent answers for this moment (see ``wait.estimate_window``)."""
+    from helpline import wait
+
+    h = helpline()
+    now = h.store.clock.now()
+    opened = hours.open_since(h.hours.schedule(), now)
+    open_for = None if opened is None else int((now - opened).total_seconds())
+    return wait.estimate_window(h.settings.estimate_window, open_for)

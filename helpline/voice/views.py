@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask import request
 
 from helpline import twiml
-from helpline.voice import caller, params, voice_route, volunteer
+from helpline.voice import (  # noqa: F401  (their routes join bp)
+    caller,
+    handover,
+    mentor,
+    params,
+    questions,
+    sms,
+    voice_route,
+    volunteer,
+)
 from helpline.voice.callback import callback_dialog
 
 
@@ -42,6 +51,12 @@ def queue_wait():
 @voice_route("/queue/key", fallback=caller.sorry_keep_waiting, replay=True)
 def queue_key():
     return twiml.reply(caller.wait_key(request.args, params()))
+
+
+@voice_route("/queue/ask", fallback=caller.sorry_keep_waiting, replay=True)
+def queue_ask():
+    """An answer to a question asked in the wait (who sent the caller)."""
+    return twiml.reply(questions.answer(request.args, params()))
 
 
 @voice_route("/queue/done", fallback=_after_queue, replay=True)
@@ -84,15 +99,45 @@ def volunteer_status():
 @voice_route("/bridge", fallback=caller.sorry_then_queue, replay=True)
 def bridge():
     """The caller, taken out of the queue, joins the volunteer's conference."""
+    sms.keep_number(request.args.get("member", ""), params().get("From"))
     return twiml.reply(volunteer.bridge(request.args, params()))
 
 
 @voice_route("/callback/citizen", fallback=caller.empty, replay=True)
 def callback_citizen():
     """A citizen we call back answered (calls.create Url)."""
+    sms.keep_number(request.args.get("member", ""), params().get("To"))
     return twiml.reply(volunteer.citizen_answer(request.args, params()))
 
 
 @voice_route("/callback/citizen-status", fallback=caller.empty)
 def callback_citizen_status():
     return twiml.reply(volunteer.citizen_status(request.args, params()))
+
+
+@voice_route("/hold", fallback=caller.empty)
+def hold():
+    """A held caller's music (the conference participant's HoldUrl)."""
+    return twiml.reply(handover.hold_music(request.args, params()))
+
+
+@voice_route("/handover/line", fallback=caller.sorry_then_queue, replay=True)
+def handover_line():
+    """A caller handed over to the line of another topic."""
+    return twiml.reply(handover.into_line(request.args, params()))
+
+
+@voice_route("/handover/answer", fallback=caller.empty, replay=True)
+def handover_answer():
+    """A colleague's phone, rung for a warm hand-over, was answered."""
+    return twiml.reply(handover.colleague_answer(request.args, params()))
+
+
+@voice_route("/handover/press", fallback=caller.empty, replay=True)
+def handover_press():
+    return twiml.reply(handover.colleague_press(request.args, params()))
+
+
+@voice_route("/handover/status", fallback=caller.empty)
+def handover_status():
+    return twiml.reply(handover.colleague_status(request.args, params()))

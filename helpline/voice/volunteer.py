@@ -13,34 +13,34 @@ import re
 from datetime import UTC, datetime
 
 from twilio.base.exceptions import TwilioRestException
-from twilio.twiml.voice_response import Dial, VoiceResponse
+from twilio.twiml.voice_response import VoiceResponse
 
 from helpline import hours, keys, twiml
 from helpline.extensions import helpline
+from helpline.handover import Handover
 from helpline.model import Party
 
 log = logging.getLogger("helpline.voice")
 FAILED = {"busy", "no-answer", "failed", "canceled"}
 
 
-def _room(member: str) -> str:
-    return f"hulplijn-{member.replace(':', '-')}"
-
-
-def _conference(response: VoiceResponse, member: str) -> None:
-    dial = Dial()
-    dial.conference(
-        _room(member),
-        beep=False,
-        end_conference_on_exit=True,
-        start_conference_on_enter=True,
-        wait_url="",
-    )
-    response.append(dial)
+def whisper_values(h, party: Party, widened: bool, lang: str) -> dict:
+    """What the whisper names: the topic (its staff label), the caller's language when it is
+    not the helpline's own, and "outside your topics" when widened. Nothing else: the screen
+    shows the rest, and the caller waits while it is said."""
+    topic = h.flow.topics.get(party.topic) or h.flow.topics[h.flow.default_topic]
+    foreign = party.lang in h.flow.languages and party.lang != h.flow.default_language
+    caller = f"volunteer_caller_in_{party.lang}" if foreign else "volunteer_caller"
+    return {
+        "topic": topic.staff_label(lang),
+        "caller": twiml.prompt_text(h.flow, caller, lang),
+        "widened": twiml.prompt_text(h.flow, "volunteer_widened", lang) if widened else "",
+    }
 
 
 def answer(args, params) -> VoiceResponse:
-    """The volunteer picked up: say who is waiting and ask for 1 (voicemail never presses)."""
+    """The volunteer picked up: say in a few words who is waiting and ask for 1 (voicemail
+    never presses)."""
     h = helpline()
     member, volunteer_id = args.get("member", ""), args.get("vol", "")
     party = h.store.party(member)
@@ -51,13 +51,7 @@ def answer(args, params) -> VoiceResponse:
         twiml.say(response, h.flow, "volunteer_caller_gone", lang)
         response.hangup()
         return response
-    topic = h.flow.topics.get(party.topic, h.flow.topics[h.flow.default_topic])
-    waited = party.waited_ms(h.store.clock.now_ms()) // 60000
-    values = {"topic": topic.name.get(lang, topic.id), "minutes": max(1, waited), "widened": ""}
-    if volunteer.offer and volunteer.offer.widened:
-        values["widened"] = " ".join(
-            line.text for line in h.flow.prompts["volunteer_widened"][lang]
-        )
+    values = whisper_values(h, party, bool(volunteer.offer and volunteer.offer.widened), lang)
     gather = twiml.gather(
         h.flow,
         lang,
@@ -73,7 +67,8 @@ def answer(args, params) -> VoiceResponse:
 
 
 def press(args, params) -> VoiceResponse:
-    """The volunteer pressed a key: 1 connects, anything else hangs up (caller keeps place)."""
+    """The volunteer pressed a key: 1 connects at once (no closing sentence: the caller is
+    waiting), anything else hangs up (the caller keeps their place)."""
     h = helpline()
     member, volunteer_id = args.get("member", ""), args.get("vol", "")
     lang = h.flow.default_language
@@ -96,8 +91,7 @@ def press(args, params) -> VoiceResponse:
         twiml.say(response, h.flow, "volunteer_caller_gone", lang)
         response.hangup()
         return response
-    twiml.say(response, h.flow, "volunteer_connecting", lang)
-    _conference(response, member)
+    twiml.conference(response, member)
     return response
 
 
@@ -139,7 +133,7 @@ def bridge(args, params) -> VoiceResponse:
         return sorry_then_queue(lang)
     response = VoiceResponse()
     twiml.say(response, h.flow, "connected_caller", lang)
-    _conference(response, member)
+    twiml.conference(response, member)
     twiml.say(response, h.flow, "conversation_over", lang)
     return response
 
@@ -150,7 +144,7 @@ def _call_citizen(response, member: str, volunteer_id: str, lang: str) -> VoiceR
     if h.jobs:
         h.jobs.call_citizen(volunteer_id, member)
     twiml.say(response, h.flow, "volunteer_calling_citizen", lang)
-    _conference(response, member)
+    twiml.conference(response, member)
     return response
 
 
@@ -168,7 +162,9 @@ def status(args, params) -> VoiceResponse:
     if current_leg and params.get("CallSid") != current_leg:
         return VoiceResponse()  # an older leg of this volunteer: not this attempt
     if volunteer.state == "on_call":
-        if call_status == "completed":
+        if call_status == "completed" and volunteer.handover:
+            Handover(h).first_left(volunteer, member)  # they were handing the caller over
+        elif call_status == "completed":
             h.router.call_done(volunteer_id, member)
     elif volunteer.state == "connecting":
         reason = call_status if call_status in FAILED else "no_key_pressed"
@@ -185,14 +181,18 @@ def citizen_answer(args, params) -> VoiceResponse:
     lang = lang or h.flow.default_language
     response = VoiceResponse()
     if params.get("AnsweredBy", "").startswith(("machine", "fax")):
-        response.hangup()  # a voicemail is not the citizen: the status callback retries later
+        # a voicemail is not the citizen: a short message after the beep, and the status
+        # callback counts the try as unanswered (another try later)
+        if params["AnsweredBy"].startswith("machine"):
+            twiml.say(response, h.flow, "callback_voicemail", lang)
+        response.hangup()
         return response
     if callback is None or h.router.connected(volunteer_id, member) != "connected":
         twiml.say(response, h.flow, "callback_give_up", lang)
         response.hangup()
         return response
     twiml.say(response, h.flow, "callback_citizen_greeting", lang)
-    _conference(response, member)
+    twiml.conference(response, member)
     twiml.say(response, h.flow, "conversation_over", lang)
     return response
 

@@ -14,7 +14,8 @@ from email.utils import formatdate
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from twilio_sim.legs import HungUp, Leg, sid
+from twilio_sim.holding import play_hold
+from twilio_sim.legs import HungUp, Interrupted, Leg, sid
 
 if TYPE_CHECKING:
     from twilio_sim.simulator import Simulator
@@ -28,6 +29,10 @@ class Participant:
     muted: bool = False
     hold: bool = False
     label: str = ""
+    hold_url: str = ""
+    hold_method: str = "GET"
+    coaching: bool = False  # heard only by the participant on call ``call_sid_to_coach``
+    call_sid_to_coach: str = ""
 
 
 @dataclass
@@ -101,6 +106,8 @@ class Conferences:
             end_on_exit=noun.get("endConferenceOnExit", "false") == "true",
             muted=noun.get("muted", "false") == "true",
             label=noun.get("participantLabel", ""),
+            coaching=bool(noun.get("coach")),
+            call_sid_to_coach=noun.get("coach", ""),
         )
         with sim.lock:
             if not conference.participants:
@@ -122,11 +129,20 @@ class Conferences:
             self._event(conference, "conference-start")
         joined_at = sim.clock.now()
         reason = "participant_hung_up"
+
+        def gone() -> bool:
+            return conference.ended.is_set() or leg.sid not in conference.participants
+
         try:
-            while not conference.ended.is_set() and leg.sid in conference.participants:
-                leg.pass_time(5)
+            while not gone():
+                if participant.hold:
+                    play_hold(sim, leg, participant, gone)  # until taken off hold
+                else:
+                    leg.pass_time(5, until=lambda: participant.hold or gone())
             reason = "conference_ended_via_api" if conference.ended.is_set() else "kicked"
-        except HungUp:
+        except (HungUp, Interrupted) as left:
+            if isinstance(left, Interrupted):
+                reason = "participant_updated_via_api"  # a REST redirect took the call away
             self._leave(conference, leg, reason)
             raise
         self._leave(conference, leg, reason)

@@ -122,8 +122,15 @@ class Dialer:
             "DialCallDuration": int(bridge.ended_at - bridge.started_at),
         }
 
-    def ring(self, leg: Leg, timeout: float, caller: Leg | None = None) -> str:
-        """Ring a phone: 'in-progress' when answered, else its final status."""
+    def ring(
+        self, leg: Leg, timeout: float, caller: Leg | None = None, machine_detection: str = ""
+    ) -> str:
+        """Ring a phone: 'in-progress' when answered, else its final status.
+
+        With ``machine_detection`` (Twilio's answering machine detection on a REST call) the
+        answered call says ``AnsweredBy``: ``human``, or for a voicemail ``machine_start``
+        (``Enable``) or, once its greeting has played, ``machine_end_beep``
+        (``DetectMessageEnd``, so that a message can be left after the beep)."""
         clock = self.sim.clock
         owner = leg.person
         leg.set_status("initiated", "initiated")
@@ -148,10 +155,19 @@ class Dialer:
             leg.finish("canceled")
             return "canceled"
         leg.answered_at = clock.now()
-        leg.answered_by = "machine_start" if mode == "voicemail" else ""
-        leg.set_status("in-progress", "answered")
+        leg.answered_by = ""
+        if machine_detection and mode == "voicemail":
+            leg.answered_by = "machine_start"
+            if machine_detection == "DetectMessageEnd":
+                leg.answered_by = "machine_end_beep"
+        elif machine_detection:
+            leg.answered_by = "human"
         if mode == "voicemail":
             leg.person.hangup_after = owner.voicemail_seconds
+        leg.set_status("in-progress", "answered")
+        if leg.answered_by == "machine_end_beep":
+            leg.record("voicemail-greeting", seconds=owner.greeting_seconds)
+            leg.pass_time(owner.greeting_seconds)
         return "in-progress"
 
     # -- outbound calls (REST) ----------------------------------------------------------------
@@ -181,11 +197,13 @@ class Dialer:
         sim.register(leg)
 
         def run(call_leg: Leg) -> None:
-            outcome = self.ring(call_leg, timeout)
+            try:
+                outcome = self.ring(call_leg, timeout, machine_detection=machine_detection)
+            except HungUp:
+                call_leg.finish("completed")
+                return
             if outcome != "in-progress":
                 return
-            if machine_detection and not call_leg.answered_by:
-                call_leg.answered_by = "human"
             if twiml:
                 step = ("twiml", twiml, url)
             else:

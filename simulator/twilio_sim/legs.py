@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from typing import TYPE_CHECKING
@@ -171,11 +172,14 @@ class Leg:
             interrupt, self.interrupt = self.interrupt, None
             raise interrupt
 
-    def pass_time(self, seconds: float) -> None:
-        """Let simulated time pass, waking early for a hang-up or an interruption."""
+    def pass_time(self, seconds: float, until: Callable[[], bool] | None = None) -> None:
+        """Let simulated time pass, waking early for a hang-up or an interruption (and, given
+        ``until``, returning as soon as it is true once the leg is poked)."""
         end = self.sim.clock.now() + seconds
         while True:
             self.check()
+            if until is not None and until():
+                return
             left = end - self.sim.clock.now()
             if self.person.hangup_after is not None and self.answered_at is not None:
                 left = min(left, max(0.0, self.person.hangup_after - self.age()) + 0.01)

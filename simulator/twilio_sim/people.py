@@ -85,13 +85,15 @@ class PhoneOwner(Person):
     """Someone the app calls: a volunteer's phone, or a citizen called back.
 
     ``mode``: ``answer`` (after ``answer_after`` seconds), ``no-answer``, ``busy``, ``failed``,
-    or ``voicemail`` (answers after ``answer_after`` seconds but never presses a key, and
-    hangs up after ``voicemail_seconds``).
+    or ``voicemail`` (answers after ``answer_after`` seconds, plays a greeting of
+    ``greeting_seconds``, never presses a key, records what is said after the beep, and hangs
+    up after ``voicemail_seconds``).
     """
 
     mode: str = "answer"
     answer_after: float = 2
     voicemail_seconds: float = 60
+    greeting_seconds: float = 5  # a voicemail's greeting, before its beep
     press_every_call: str = ""  # a phone that answers many calls (the demo's): keys each time
 
     def answer(self, in_queue: bool, age: float, heard: str | None = None) -> Answer | None:

@@ -9,12 +9,13 @@ import random
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
+from twilio_sim import overrides
 from twilio_sim.signature import signature
 
 if TYPE_CHECKING:
@@ -41,30 +42,42 @@ class Transport:
         self.faults = faults or Faults()
         self.http = requests.Session()
         self.requests_made = 0
+        self.retries: list[tuple[str, str]] = []  # (url, why) of every request tried again
         self._chaos = random.Random(20261129)  # the same faults in every run
 
     def send(self, url: str, method: str, params: dict[str, str]) -> requests.Response:
-        """One signed request, as Twilio makes it (perhaps delivered twice, see ``Faults``)."""
-        url = urlunsplit(urlsplit(url)._replace(fragment=""))
+        """One signed request, as Twilio makes it: with the connection overrides of the URL's
+        fragment (``twilio_sim.overrides``; every try with the same idempotency token), and
+        perhaps delivered twice (see ``Faults``)."""
+        url, how = overrides.split(url)
+        how = replace(  # the simulator's own limit (15 s, as Twilio's) caps them
+            how,
+            read_timeout=min(how.read_timeout, self.timeout),
+            total=min(how.total, self.timeout),
+        )
         headers = {"User-Agent": "TwilioProxy/1.1", "I-Twilio-Idempotency-Token": str(uuid.uuid4())}
         redeliver = self.faults.redeliver_requests
         if redeliver and self._chaos.random() < redeliver:
             try:  # the first delivery's answer is lost on the way back; Twilio tries again
-                self._send(url, method, params, headers)
+                self._send(url, method, params, headers, (how.connect_timeout, how.read_timeout))
             except requests.RequestException:
                 pass
-        return self._send(url, method, params, headers)
+        return overrides.send(
+            lambda timeouts: self._send(url, method, params, headers, timeouts),
+            how,
+            on_retry=lambda kind: self.retries.append((url, kind)),
+        )
 
-    def _send(self, url: str, method: str, params, headers: dict) -> requests.Response:
+    def _send(self, url: str, method: str, params, headers: dict, timeouts) -> requests.Response:
         headers = dict(headers)
         self.requests_made += 1
         if method.upper() == "GET":
             sep = "&" if urlsplit(url).query else "?"
             full = url + sep + urlencode(sorted(params.items()))
             headers["X-Twilio-Signature"] = signature(self.auth_token, full)
-            return self.http.get(full, headers=headers, timeout=self.timeout)
+            return self.http.get(full, headers=headers, timeout=timeouts)
         headers["X-Twilio-Signature"] = signature(self.auth_token, url, params.items())
-        return self.http.post(url, data=params, headers=headers, timeout=self.timeout)
+        return self.http.post(url, data=params, headers=headers, timeout=timeouts)
 
     def notify(self, leg: Leg, url: str, params: dict[str, str], method: str = "POST") -> int:
         """A callback whose answer is not executed (status callbacks); returns the status."""

@@ -1,48 +1,8 @@
-/* The volunteer's screen: status, offers (live by Server-Sent Events), the call, wrap-up. */
+/* The volunteer's screen: status, the live snapshot (Server-Sent Events) that drives the
+   caller's card (card.js), the wrap-up with its countdown, and my calls. */
 "use strict";
 
-const $ = (id) => document.getElementById(id);
-const view = {
-  snapshot: null,
-  receivedAt: 0,
-  shownOffer: null,
-  hadCall: false,
-  wrapupFor: null,
-  options: null,
-  stream: null,
-  offline: false,
-};
-
-function serverNow() {
-  const s = view.snapshot;
-  return s.now_ms + (performance.now() - view.receivedAt) * (s.clock_speed || 1);
-}
-
-function announce(message) {
-  const box = $("announce");
-  box.textContent = "";
-  window.setTimeout(() => { box.textContent = message; }, 50);
-}
-
-function topicName(id) {
-  const topic = view.options && view.options.topics.find((x) => x.id === id);
-  if (!topic) return id || "";
-  return topic.name[document.documentElement.lang] || topic.name.nl || id;
-}
-
-function beep() {
-  if (!$("sound").checked) return;
-  try {
-    const ctx = new (window.AudioContext || window.webkitAudioContext)();
-    const osc = ctx.createOscillator();
-    const gain = ctx.createGain();
-    osc.frequency.value = 660;
-    gain.gain.value = 0.15;
-    osc.connect(gain).connect(ctx.destination);
-    osc.start();
-    osc.stop(ctx.currentTime + 0.4);
-  } catch (e) { /* no sound available */ }
-}
+const wrap = { card: null, timer: 0, sent: null, shownLimit: false };
 
 // -- status --------------------------------------------------------------------------------
 
@@ -75,6 +35,7 @@ function tickSince() {
 
 for (const button of document.querySelectorAll(".status-button")) {
   button.addEventListener("click", async () => {
+    if (button.dataset.status === "available") askNotificationsOnce();
     try {
       const me = await api("POST", "/api/status", { status: button.dataset.status });
       if (view.snapshot) {
@@ -89,108 +50,12 @@ for (const button of document.querySelectorAll(".status-button")) {
   });
 }
 
-// -- the offer -----------------------------------------------------------------------------
-
-function renderOffer(offer) {
-  const section = $("offer");
-  if (!offer || offer.state !== "offered") {
-    section.hidden = true;
-    view.shownOffer = null;
-    return;
-  }
-  $("offer-title").textContent = offer.kind === "callback" ? _("offer_callback_title") : _("offer_title");
-  $("offer-topic").textContent = topicName(offer.topic);
-  $("offer-language").textContent = named("language", offer.language) || offer.language;
-  $("offer-referral-row").hidden = !offer.referral;
-  $("offer-referral").textContent = offer.referral || "";
-  $("offer-repeat").hidden = !offer.repeat_caller;
-  $("offer-widened").hidden = !offer.widened;
-  section.hidden = false;
-  if (view.shownOffer !== offer.id + ":" + offer.expires_at_ms) {
-    view.shownOffer = offer.id + ":" + offer.expires_at_ms;
-    announce(_("offer_announcement", { topic: topicName(offer.topic) }));
-    beep();
-    $("accept").focus();
-  }
-  tickOffer();
-}
-
-function tickOffer() {
-  const s = view.snapshot;
-  if (!s || !s.offer || s.offer.state !== "offered" || $("offer").hidden) return;
-  const now = serverNow();
-  const left = (s.offer.expires_at_ms - now) / 1000 / (s.clock_speed || 1);
-  if (left <= 0) {
-    $("offer").hidden = true;
-    return;
-  }
-  $("offer-countdown").textContent = ngettext("offer_countdown", Math.ceil(left));
-  $("offer-waited").textContent = duration((now - s.offer.waiting_since_ms) / 1000);
-}
-
-async function decide(accept) {
-  const s = view.snapshot;
-  if (!s || !s.offer || $("offer").hidden) return;
-  const id = s.offer.id;
-  $("accept").disabled = $("decline").disabled = true;
-  try {
-    const result = await api("POST", `/api/offers/${encodeURIComponent(id)}/${accept ? "accept" : "decline"}`);
-    s.offer = result.offer;
-    render();
-  } catch (error) {
-    $("offer").hidden = true;
-    announce(_("offer_gone"));
-    const notice = $("notice");
-    notice.textContent = _("offer_gone");
-    notice.hidden = false;
-  } finally {
-    $("accept").disabled = $("decline").disabled = false;
-  }
-}
-
-$("accept").addEventListener("click", () => decide(true));
-$("decline").addEventListener("click", () => decide(false));
-document.addEventListener("keydown", (event) => {
-  if ($("offer").hidden || event.altKey || event.ctrlKey || event.metaKey) return;
-  const tag = (event.target.tagName || "").toLowerCase();
-  if (["input", "textarea", "select"].includes(tag)) return;
-  if (event.key === "Escape") {
-    event.preventDefault();
-    decide(false);
-  } else if (event.key === "Enter" && !["button", "a"].includes(tag)) {
-    event.preventDefault();
-    decide(true);
-  }
-});
-
-// -- the call ------------------------------------------------------------------------------
-
-function renderCall(snapshot) {
-  const offer = snapshot.offer;
-  const section = $("call");
-  const line = $("call-state");
-  if (offer && (offer.state === "connecting" || offer.state === "on_call")) {
-    section.hidden = false;
-    const text = offer.state === "on_call" ? _("call_on_call")
-      : offer.kind === "callback" ? _("call_connecting_callback") : _("call_connecting");
-    if (line.textContent !== text) line.textContent = text;
-    view.hadCall = true;
-  } else if (view.hadCall && snapshot.wrapup) {
-    section.hidden = false;
-    line.textContent = _("call_ended");
-  } else {
-    section.hidden = true;
-    line.textContent = "";
-    view.hadCall = false;
-  }
-}
-
 // -- wrap-up -------------------------------------------------------------------------------
 
 function fillTopics(selected) {
   const topic = $("wrap-topic");
   topic.replaceChildren(...view.options.topics.map((x) =>
-    el("option", { value: x.id, selected: x.id === selected }, topicName(x.id))));
+    el("option", { value: x.id, selected: x.id === selected }, topicLabel(x.id))));
   fillSubtopics();
 }
 
@@ -205,8 +70,13 @@ function fillSubtopics() {
 function openWrapup(record) {
   if (view.wrapupFor === record.id) return;
   view.wrapupFor = record.id;
+  wrap.card = null;
+  wrap.sent = null;
+  wrap.shownLimit = false;
   const form = $("wrapup-form");
   form.reset();
+  form.dataset.topic = record.topic || "";
+  form.dataset.call = record.id;
   clearErrors();
   $("place-finder").hidden = true;
   $("place-list").replaceChildren();
@@ -214,14 +84,104 @@ function openWrapup(record) {
   fillTopics(record.topic);
   const ended = new Date(record.ended_at).toLocaleTimeString(document.documentElement.lang,
     { hour: "2-digit", minute: "2-digit" });
-  $("wrapup-call").textContent = _("wrapup_call", { topic: topicName(record.topic), ended });
+  $("wrapup-call").textContent = _("wrapup_call", { topic: topicLabel(record.topic), ended });
+  $("wrapup-time").hidden = true;
+  $("wrapup-time-message").hidden = true;
+  $("extend").disabled = false;
   $("wrapup").hidden = false;
+}
+
+// The card of the call being wrapped up (card.js): the countdown, and what was noted while
+// talking becomes the wrap-up's note and referral.
+function wrapupCard(data) {
+  if (!view.wrapupFor || data.record !== view.wrapupFor) return;
+  const first = wrap.card === null;
+  wrap.card = data;
+  $("wrapup-time").hidden = false;
+  if (first) {
+    // The note as last typed on the card (also one the server refused), else as kept there.
+    const note = $("note");
+    if (!note.value) note.value = $("call-note").value || data.note || "";
+    if (data.referred_place) choosePlace(data.referred_place);
+    wrap.sent = formHasInput();
+  }
+  tickWrapup();
+}
+
+function choosePlace(place) {
+  document.querySelector('input[name="local_help"][value="place"]').checked = true;
+  $("place-finder").hidden = false;
+  $("place-list").replaceChildren(el("label", { class: "choice" },
+    el("input", { type: "radio", name: "place", value: place.id, checked: true }),
+    " " + place.name + " – " + [place.address, place.town].filter(Boolean).join(", ")));
 }
 
 function closeWrapup() {
   view.wrapupFor = null;
+  wrap.card = null;
   $("wrapup").hidden = true;
 }
+
+function formHasInput() {
+  const form = $("wrapup-form");
+  const checked = (name) => form.querySelector(`input[name="${name}"]:checked`);
+  return Boolean(checked("outcome") || (checked("local_help") && checked("local_help").value) ||
+    form.subtopic.value || $("recurring").checked || form.note.value.trim() ||
+    (form.dataset.topic && form.topic.value !== form.dataset.topic));
+}
+
+function tickWrapup() {
+  const data = wrap.card;
+  if (!data || $("wrapup").hidden || !view.snapshot) return;
+  const now = serverNow();
+  const speed = view.snapshot.clock_speed || 1;
+  const left = ((data.wrap_up_ends_at || now) - now) / 1000 / speed;
+  const held = formHasInput();
+  const limit = duration(((data.wrap_up_limit_at || now) - now) / 1000 / speed);
+  $("wrapup-countdown").textContent = left > 0 ? _("wrapup_countdown", { time: clock(left) })
+    : held ? _("wrapup_time_over_held") : _("wrapup_time_over");
+  $("wrapup-explain").textContent = held ? _("wrapup_explain_held", { time: limit }) : _("wrapup_explain");
+}
+
+// Tell the server whether the form holds unsaved input (then no caller is offered), and keep
+// the note as a draft; a refused note is not stored but still holds the wrap-up.
+async function saveWrapupDraft() {
+  if (!view.wrapupFor || !wrap.card) return;
+  const unsaved = formHasInput();
+  const note = $("note").value;
+  const state = unsaved + "|" + note;
+  if (state === wrap.sent) return;
+  const path = `/api/calls/${encodeURIComponent(view.wrapupFor)}/note`;
+  try {
+    await api("PUT", path, { note, unsaved });
+  } catch (error) {
+    if (error.status !== 422) return;
+    try { await api("PUT", path, { unsaved: true }); } catch (e) { return; }
+  }
+  wrap.sent = state;
+}
+
+function draftSoon() {
+  window.clearTimeout(wrap.timer);
+  wrap.timer = window.setTimeout(saveWrapupDraft, 600);
+  tickWrapup();
+}
+$("wrapup-form").addEventListener("input", draftSoon);
+$("wrapup-form").addEventListener("change", draftSoon);
+
+$("extend").addEventListener("click", async () => {
+  const box = $("wrapup-time-message");
+  try {
+    wrap.card = await api("POST", `/api/calls/${encodeURIComponent(view.wrapupFor)}/extend`);
+    box.textContent = _("wrapup_extended");
+    tickWrapup();
+  } catch (error) {
+    box.textContent = error.message;
+    if (error.status === 409) $("extend").disabled = true;
+  }
+  box.hidden = false;
+});
+$("finish").addEventListener("click", () => $("wrapup-form").requestSubmit());
 
 $("wrap-topic").addEventListener("change", fillSubtopics);
 for (const radio of document.querySelectorAll('input[name="local_help"]')) {
@@ -233,7 +193,11 @@ for (const radio of document.querySelectorAll('input[name="local_help"]')) {
 async function findPlaces() {
   const status = $("places-status");
   try {
-    const data = await api("GET", "/api/places?postcode=" + encodeURIComponent($("postcode").value));
+    // only the four digits leave the browser (the area is all the search needs): a full
+    // postcode with its letters nearly names an address, and URLs end up in logs
+    const typed = $("postcode").value.trim();
+    const digits = /^(\d{4})\s*[A-Za-z]{0,2}$/.exec(typed);
+    const data = await api("GET", "/api/places?postcode=" + encodeURIComponent(digits ? digits[1] : typed));
     status.textContent = data.places.length ? ngettext("places_found", data.places.length) : _("places_none");
     $("place-list").replaceChildren(...data.places.map((p) => el("label", { class: "choice" },
       el("input", { type: "radio", name: "place", value: p.id }),
@@ -278,6 +242,7 @@ function showErrors(problems) {
 $("wrapup-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   clearErrors();
+  window.clearTimeout(wrap.timer);
   const form = event.target;
   const checked = (name) => { const x = form.querySelector(`input[name="${name}"]:checked`); return x ? x.value : ""; };
   const body = {
@@ -295,7 +260,6 @@ $("wrapup-form").addEventListener("submit", async (event) => {
     announce(_("wrapup_saved"));
     const notice = $("notice");
     if (notice) { notice.textContent = _("wrapup_saved"); notice.hidden = false; }
-    view.hadCall = false;
     loadRecent();
   } catch (error) {
     if (error.status === 409 || error.status === 404) {
@@ -328,7 +292,7 @@ async function loadRecent() {
       outcome = el("button", { type: "button", class: "small" }, _("wrapup_now"));
       outcome.addEventListener("click", () => { openWrapup(call); $("wrapup-title").focus(); });
     }
-    return el("tr", {}, el("td", {}, when), el("td", {}, topicName(call.topic)),
+    return el("tr", {}, el("td", {}, when), el("td", {}, topicLabel(call.topic)),
       el("td", {}, _("minutes", { n: Math.max(1, Math.round(call.talk_seconds / 60)) })), el("td", {}, outcome));
   });
   $("recent").querySelector("tbody").replaceChildren(...rows);
@@ -341,12 +305,18 @@ async function loadRecent() {
 function render() {
   const s = view.snapshot;
   renderStatus(s.me);
-  renderOffer(s.offer);
-  renderCall(s);
+  renderCard(s);
   if (s.wrapup) {
     const first = view.wrapupFor !== s.wrapup.id;
     openWrapup(s.wrapup);
     if (first) loadRecent();
+  } else if (view.wrapupFor && wrap.card) {
+    // The wrap-up time ended on the server: an empty form goes (the call stays under "my
+    // calls"); a form with input stays to be finished.
+    if (formHasInput()) $("wrapup-time").hidden = true;
+    else closeWrapup();
+    wrap.card = null;
+    loadRecent();
   }
 }
 
@@ -374,7 +344,7 @@ function connect() {
   });
   stream.addEventListener("error", () => {
     setOffline(true);
-    $("offer").hidden = true; // never act on an offer we cannot confirm
+    if (!$("offer-actions").hidden) hideCard(); // never act on an offer we cannot confirm
     if (stream.readyState === EventSource.CLOSED) {
       // The browser gave up (an error status): check we are still signed in, then start again.
       window.setTimeout(() => {
@@ -389,14 +359,14 @@ window.addEventListener("offline", () => {
   // The browser knows the network is gone: stop trusting the open stream and what it showed.
   if (view.stream) view.stream.close();
   setOffline(true);
-  $("offer").hidden = true;
+  if (!$("offer-actions").hidden) hideCard();
 });
 
 const sound = $("sound");
-sound.checked = window.localStorage.getItem("hl-sound") === "1";
+sound.checked = window.localStorage.getItem("hl-sound") !== "0"; // on unless turned off
 sound.addEventListener("change", () => window.localStorage.setItem("hl-sound", sound.checked ? "1" : "0"));
 
-window.setInterval(() => { if (view.snapshot) { tickOffer(); tickSince(); } }, 250);
+window.setInterval(() => { if (view.snapshot) { tickCard(); tickSince(); tickWrapup(); } }, 250);
 
 (async () => {
   try { view.options = await api("GET", "/api/options"); } catch (e) { view.options = { topics: [] }; }

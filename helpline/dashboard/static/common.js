@@ -36,7 +36,10 @@ const NAMED = {
     offered: N_("status_offered"), connecting: N_("status_connecting"),
     on_call: N_("status_on_call"), wrapup: N_("status_wrapup"), paused: N_("status_paused"),
   },
-  paused: { missed_offers: N_("paused_missed_offers"), disabled: N_("paused_disabled") },
+  paused: {
+    missed_offers: N_("paused_missed_offers"), disabled: N_("paused_disabled"),
+    wrapup_limit: N_("paused_wrapup_limit"),
+  },
   notice: {
     timeout: N_("notice_timeout"), "no-answer": N_("notice_no-answer"), busy: N_("notice_busy"),
     failed: N_("notice_failed"), no_key_pressed: N_("notice_no_key_pressed"),

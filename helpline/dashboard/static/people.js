@@ -1,10 +1,15 @@
 /* People management for coordinators: add, change, disable and enable, reset a password. */
+// Each skill's name in the page's language (the table shows names, never the flow's ids).
+const SKILL_NAMES = JSON.parse(document.getElementById("people").dataset.skillNames || "{}");
 "use strict";
 
 const form = document.getElementById("person-form");
 const errorBox = document.getElementById("person-error");
 const message = document.getElementById("message");
 let editing = null;
+
+// The profile numbers (model.PROFILE_NUMBERS): empty means the helpline's setting (null).
+const numberInputs = [...form.querySelectorAll("input[data-profile-number]")];
 
 function values(name) {
   return [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((x) => x.value);
@@ -29,6 +34,7 @@ function edit(person) {
   form.phone.placeholder = person.phone_set ? "••••" : "";
   for (const box of form.querySelectorAll('input[name="skills"]')) box.checked = person.skills.includes(box.value);
   for (const box of form.querySelectorAll('input[name="languages"]')) box.checked = person.languages.includes(box.value);
+  for (const input of numberInputs) input.value = person[input.name] ?? "";
   document.getElementById("password-field").hidden = true;
   const title = document.getElementById("person-form-title");
   title.textContent = _("edit_person", { name: person.name });
@@ -63,9 +69,9 @@ async function load() {
       () => api("POST", `/api/people/${encodeURIComponent(p.username)}/password`),
       (r) => _("password_reset", { name: p.name, password: r.password })));
     return el("tr", {},
-      el("th", { scope: "row" }, `${p.name} (${p.username})`),
+      el("th", { scope: "row" }, p.name, el("span", { class: "hint" }, _("people_username", { username: p.username }))),
       el("td", {}, named("role", p.role) || p.role),
-      el("td", {}, p.skills.join(", ")),
+      el("td", {}, p.skills.map((s) => SKILL_NAMES[s] || s).join(", ")),
       el("td", {}, p.disabled ? _("disabled") : named("status", p.status) || p.status),
       el("td", { class: "actions" }, change, toggle, reset));
   });
@@ -80,6 +86,7 @@ form.addEventListener("submit", async (event) => {
     skills: values("skills"), languages: values("languages"),
   };
   if (form.phone.value) body.phone = form.phone.value;
+  for (const input of numberInputs) body[input.name] = input.value === "" ? null : Number(input.value);
   try {
     if (editing) {
       await api("PATCH", `/api/people/${encodeURIComponent(editing)}`, body);

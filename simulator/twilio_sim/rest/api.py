@@ -12,9 +12,11 @@ from email.utils import formatdate
 
 from flask import Flask, jsonify, request
 
+from twilio_sim import coaching
 from twilio_sim.conferences import Conference
 from twilio_sim.legs import TERMINAL, Leg, sid
 from twilio_sim.queues import Queue
+from twilio_sim.rest.messages import register_messages
 from twilio_sim.rest.openapi import RequestProblem, spec
 from twilio_sim.simulator import Simulator
 
@@ -105,6 +107,8 @@ def participant_json(sim: Simulator, conference: Conference, participant) -> dic
         "label": participant.label or None,
         "muted": participant.muted,
         "hold": participant.hold,
+        "coaching": participant.coaching,
+        "call_sid_to_coach": participant.call_sid_to_coach or None,
         "end_conference_on_exit": participant.end_on_exit,
         "start_conference_on_enter": participant.start_on_enter,
         "status": "connected" if participant.leg.status == "in-progress" else "queued",
@@ -288,6 +292,10 @@ def create_rest_app(sim: Simulator) -> Flask:
             return not_found()
         if request.method == "POST" and request.form.get("Status") == "completed":
             sim.conferences.end(found)
+        elif request.method == "POST" and request.form.get("AnnounceUrl"):
+            coaching.announce(
+                sim, found, request.form["AnnounceUrl"], request.form.get("AnnounceMethod", "POST")
+            )
         return jsonify(conference_json(sim, found))
 
     @app.get(f"{BASE}/Conferences/<conference_sid>/Participants.json")
@@ -310,7 +318,13 @@ def create_rest_app(sim: Simulator) -> Flask:
             "statusCallback": form.get("ConferenceStatusCallback", ""),
             "statusCallbackEvent": " ".join(form.getlist("ConferenceStatusCallbackEvent")),
             "participantLabel": form.get("Label", ""),
+            "muted": "true" if form.get("Muted", "").lower() == "true" else "",
+            "coach": form.get("CallSidToCoach", "")
+            if form.get("Coaching", "").lower() == "true"
+            else "",
         }
+        if form.get("Coaching", "").lower() == "true" and not form.get("CallSidToCoach"):
+            return error(400, 21223, "CallSidToCoach is required when Coaching is true")
         attrs = " ".join(f'{k}="{v}"' for k, v in attributes.items() if v)
         twiml = (
             f'<?xml version="1.0" encoding="UTF-8"?><Response><Dial><Conference {attrs}>'
@@ -356,14 +370,29 @@ def create_rest_app(sim: Simulator) -> Flask:
         if request.method == "POST":
             form = request.form
             for field, attr in (
-                ("Muted", "muted"),
                 ("Hold", "hold"),
                 ("EndConferenceOnExit", "end_on_exit"),
             ):
                 if field in form:
                     setattr(who, attr, form[field].lower() == "true")
+            if "HoldUrl" in form:
+                who.hold_url = form["HoldUrl"]
+                who.hold_method = form.get("HoldMethod", "GET")
+            problem = coaching.apply(who, form)
+            if problem:
+                return error(400, 21223, problem)
+            if form.get("AnnounceUrl"):
+                coaching.announce(
+                    sim,
+                    found,
+                    form["AnnounceUrl"],
+                    form.get("AnnounceMethod", "POST"),
+                    only=who.leg.sid,
+                )
+            who.leg.poke()  # a held leg hears its hold music, a leg taken back the others
         return jsonify(participant_json(sim, found, who))
 
+    register_messages(app, sim, BASE)
     return app
 
 

@@ -22,6 +22,8 @@ SERVED = (
     "/2010-04-01/Accounts/{AccountSid}/Conferences/{Sid}.json",
     "/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants.json",
     "/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json",
+    "/2010-04-01/Accounts/{AccountSid}/Messages.json",
+    "/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json",
 )
 
 
