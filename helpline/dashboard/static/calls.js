@@ -116,6 +116,9 @@ function choosePlace(place) {
     " " + place.name + " – " + [place.address, place.town].filter(Boolean).join(", ")));
 }
 
+// Wrap-ups saved on this page: a snapshot made just before the save may still name one.
+const savedWrapups = new Set();
+
 function closeWrapup() {
   view.wrapupFor = null;
   wrap.card = null;
@@ -256,6 +259,7 @@ $("wrapup-form").addEventListener("submit", async (event) => {
   };
   try {
     await api("POST", `/api/calls/${encodeURIComponent(view.wrapupFor)}/wrapup`, body);
+    savedWrapups.add(view.wrapupFor);
     closeWrapup();
     announce(_("wrapup_saved"));
     const notice = $("notice");
@@ -306,7 +310,7 @@ function render() {
   const s = view.snapshot;
   renderStatus(s.me);
   renderCard(s);
-  if (s.wrapup) {
+  if (s.wrapup && !savedWrapups.has(s.wrapup.id)) {
     const first = view.wrapupFor !== s.wrapup.id;
     openWrapup(s.wrapup);
     if (first) loadRecent();
