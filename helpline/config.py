@@ -124,7 +124,7 @@ class Settings:
     )
     public_url: str = _setting(
         "PUBLIC_URL",
-        "http://localhost:5000",
+        "http://localhost:8000",
         "Base URL Twilio reaches; used for absolute callback URLs and signature checks.",
         required=True,
     )

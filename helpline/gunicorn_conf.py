@@ -3,6 +3,7 @@
 
 import multiprocessing
 import os
+from pathlib import Path
 
 bind = [os.environ.get("HELPLINE_BIND", "0.0.0.0:8000")]
 if os.environ.get("HELPLINE_METRICS_BIND"):  # /metrics is served there only (helpline.ops)
@@ -24,3 +25,9 @@ keepalive = 5
 # help carries a postcode there) and never a form body (no phone numbers).
 accesslog = os.environ.get("HELPLINE_ACCESS_LOG", "-") or None
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
+
+# Gunicorn's control socket (gunicornc): one per service, so that the webhooks and the
+# dashboard on one machine do not claim the same file (gunicorn's default is one per user).
+control_socket = os.environ.get("HELPLINE_CONTROL_SOCKET") or str(
+    Path.home() / ".gunicorn" / f"helpline-{bind[0].replace(':', '-').replace('/', '-')}.ctl"
+)

@@ -37,7 +37,7 @@ PERIODIC = (
     PeriodicJob("workers.maintenance.trim_events", LOW, 3600),
 )
 
-# ``run_worker(helpline, burst=, name=)`` and ``run_cron(helpline)``
+# ``run_worker(helpline, burst=, name=, log_level=)`` and ``run_cron(helpline, log_level=)``
 RUN_WORKER = "workers.run_worker"
 RUN_CRON = "workers.run_cron"
 

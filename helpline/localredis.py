@@ -50,6 +50,7 @@ class RedisServer:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C in a terminal stops its owner, who stops it last
         )
         client = redis.Redis(port=self.port)
         for _ in range(200):

@@ -52,10 +52,14 @@ class ContextFilter(logging.Filter):
         return True
 
 
-def configure_logging(fmt: str) -> None:
-    """``json`` (production) or ``text``; set once per process."""
+def configure_logging(fmt: str, level: str | int | None = None) -> None:
+    """``json`` (production) or ``text``, set once per process; from ``level`` up (INFO
+    unless told, and a later call may change it: the app is built before a worker knows its
+    level)."""
     root = logging.getLogger()
     if getattr(root, "_helpline_configured", False):
+        if level is not None:
+            root.setLevel(level)
         return
     handler = logging.StreamHandler()
     handler.addFilter(ContextFilter())
@@ -64,7 +68,7 @@ def configure_logging(fmt: str) -> None:
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    root.setLevel(level or logging.INFO)
     # the twilio library logs every REST request at INFO (URLs and headers): too much noise,
     # and nothing it says there is needed to run the helpline
     logging.getLogger("twilio.http_client").setLevel(logging.WARNING)

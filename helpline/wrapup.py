@@ -12,6 +12,7 @@ from helpline.places import Places
 
 OUTCOMES = ("solved", "partly", "not_solved", "referred")
 LOCAL_HELP = ("", "place", "course", "organisation")
+UNLISTED = "unlisted"  # a referral to a place that is not in the directory (yet)
 
 
 class WrapUpError(ValueError):
@@ -20,6 +21,14 @@ class WrapUpError(ValueError):
     def __init__(self, field: str, kind: str, detail: list[str] | None = None):
         super().__init__(f"{field}: {kind}")
         self.field, self.kind, self.detail = field, kind, detail or []
+
+
+class WrapUpErrors(ValueError):
+    """Everything wrong with a submitted wrap-up, so the volunteer can fix it in one go."""
+
+    def __init__(self, errors: list[WrapUpError]):
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -46,32 +55,37 @@ class WrapUp:
 
 
 def parse(data: dict, flow, places: Places) -> WrapUp:
-    """Check a submitted wrap-up; raises WrapUpError naming the first wrong field."""
+    """Check a submitted wrap-up; raises WrapUpErrors naming every wrong field at once."""
+    errors: list[WrapUpError] = []
     outcome = str(data.get("outcome") or "")
     if outcome not in OUTCOMES:
-        raise WrapUpError("outcome", "missing")
+        errors.append(WrapUpError("outcome", "missing"))
     topic = str(data.get("topic") or "")
     if topic not in flow.topics:
-        raise WrapUpError("topic", "missing")
+        errors.append(WrapUpError("topic", "missing"))
     subtopic = str(data.get("subtopic") or "")
-    if subtopic and subtopic not in flow.topics[topic].subtopics:
-        raise WrapUpError("subtopic", "unknown")
+    if subtopic and topic in flow.topics and subtopic not in flow.topics[topic].subtopics:
+        errors.append(WrapUpError("subtopic", "unknown"))
     local_help = str(data.get("local_help") or "")
     if local_help not in LOCAL_HELP:
-        raise WrapUpError("local_help", "unknown")
+        errors.append(WrapUpError("local_help", "unknown"))
     place = str(data.get("place") or "") if local_help == "place" else ""
-    if local_help == "place" and (not place or places.get(place) is None):
-        raise WrapUpError("place", "missing")
+    if local_help == "place" and place != UNLISTED and (not place or places.get(place) is None):
+        errors.append(WrapUpError("place", "missing"))
     recurring = data.get("recurring")
     if not isinstance(recurring, bool):
         recurring = str(recurring or "").lower() in ("1", "true", "on", "yes")
     note = data.get("note") or ""
     if not isinstance(note, str):
-        raise WrapUpError("note", "invalid")
+        errors.append(WrapUpError("note", "invalid"))
+        note = ""
     note = " ".join(note.split())
     found = notecheck.problems(note)
     if found:
-        raise WrapUpError("note", "personal" if found != ["too_long"] else "too_long", found)
+        kind = "personal" if found != ["too_long"] else "too_long"
+        errors.append(WrapUpError("note", kind, found))
+    if errors:
+        raise WrapUpErrors(errors)
     return WrapUp(outcome, topic, subtopic, local_help, place, recurring, note)
 
 

@@ -5,6 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+# Where browser tests leave their pictures: ignored by git, so a test run changes no tracked
+# file. `./scripts/screenshots` (pytest -m screenshots --update-docs) copies them into docs/.
+SCREENSHOTS = ROOT / "build" / "screenshots"
+update_docs = False  # set by the --update-docs option (tests/conftest.py)
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -28,6 +35,17 @@ def launch(playwright):
     return playwright.chromium.launch(
         executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
     )
+
+
+def screenshot(page, name: str, **options) -> Path:
+    """A picture of the page for the README: into build/screenshots/, and into docs/ only when
+    the run was asked to refresh them (``--update-docs``)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    page.screenshot(path=str(path), **options)
+    if update_docs:
+        shutil.copyfile(path, DOCS / name)
+    return path
 
 
 AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"

@@ -195,6 +195,20 @@ def query(url: str) -> dict:
 os.environ.setdefault("HELPLINE_ENV", "test")
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-docs",
+        action="store_true",
+        help="copy the browser tests' screenshots into docs/ (./scripts/screenshots)",
+    )
+
+
+def pytest_configure(config):
+    from tests import browser
+
+    browser.update_docs = config.getoption("--update-docs")
+
+
 # -- browser tests -------------------------------------------------------------------------
 
 BROWSER_SPEED = 10  # the helpline's and the simulator's clocks run ten times faster
@@ -220,9 +234,9 @@ def make_world(redis_url):
 
     worlds = []
 
-    def make(**settings):
+    def make(speed: float = BROWSER_SPEED, **settings):
         defaults = {"HELPLINE_OFFER_TIMEOUT": 300, "HELPLINE_WIDEN_AFTER": 3000}
-        world = World(redis_url, speed=BROWSER_SPEED, **{**defaults, **settings}).start(workers=1)
+        world = World(redis_url, speed=speed, **{**defaults, **settings}).start(workers=1)
         worlds.append(world)
         return world
 

@@ -192,7 +192,11 @@ def test_a_wrong_wrap_up_field_is_refused_with_422_as_the_form_expects(app, coor
         headers=coordinator_session["headers"],
     )
     assert response.status_code == 422
-    assert response.json == {"error": texts.gettext("nl", "wrapup_outcome"), "field": "outcome"}
+    message = texts.gettext("nl", "wrapup_outcome")
+    assert (response.json["error"], response.json["field"]) == (message, "outcome")
+    assert response.json["problems"] == [
+        {"field": "outcome", "code": "missing", "error": message, "found": []}
+    ]
 
 
 @pytest.mark.parametrize("data", ["{not json", "[1, 2]", '"text"', "null"])

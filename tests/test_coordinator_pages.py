@@ -6,15 +6,18 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from playwright.sync_api import expect
 
 from helpline import keys
 from helpline.reports.aggregate import Aggregator
 from helpline.reports.bottlenecks import detect
-from tests.test_dashboard import DOCS, assert_accessible, digid_caller, signed_in, volunteer
+from tests.browser import screenshot
+from tests.test_dashboard import assert_accessible, digid_caller, signed_in, volunteer
 from tests.test_reports import pattern_history
 
 
+@pytest.mark.screenshots
 def test_the_report_shows_findings_charts_and_tables_and_exports_csv(make_world, chromium):
     world = make_world()
     h = world.helpline
@@ -36,7 +39,7 @@ def test_the_report_shows_findings_charts_and_tables_and_exports_csv(make_world,
     assert page.locator("svg.chart").count() == 4  # funnel, trend, heat map, top sub-topics
     expect(page.locator("#data-topics")).to_contain_text("DigiD")
     assert_accessible(page)
-    page.screenshot(path=str(DOCS / "coordinator-report.png"), full_page=True)
+    screenshot(page, "coordinator-report.png", full_page=True)
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download als CSV (Per onderwerp)").click()
@@ -48,6 +51,7 @@ def test_the_report_shows_findings_charts_and_tables_and_exports_csv(make_world,
     page.context.close()
 
 
+@pytest.mark.screenshots
 def test_the_wall_board_updates_live_when_a_caller_joins(make_world, chromium):
     world = make_world()
     volunteer(world, "cora", "+31699999999", role="coordinator", skills=("bank",))
@@ -58,12 +62,13 @@ def test_the_wall_board_updates_live_when_a_caller_joins(make_world, chromium):
     expect(page.locator("#waiting-total")).to_have_text("1", timeout=30_000)
     expect(page.locator("#alerts")).to_contain_text("niemand met dit onderwerp")
     assert_accessible(page)
-    page.screenshot(path=str(DOCS / "coordinator-wallboard.png"), full_page=True)
+    screenshot(page, "coordinator-wallboard.png", full_page=True)
     world.sim.hang_up(leg)
     expect(page.locator("#waiting-total")).to_have_text("0", timeout=30_000)
     page.context.close()
 
 
+@pytest.mark.screenshots
 def test_opening_hours_and_the_flow_diagram(make_world, chromium):
     world = make_world()
     volunteer(world, "cora", "+31699999999", role="coordinator")
@@ -87,5 +92,5 @@ def test_opening_hours_and_the_flow_diagram(make_world, chromium):
     for step in ("welcome", "topic", "referral", "queue"):
         expect(diagram).to_contain_text(step)
     assert_accessible(page)
-    page.screenshot(path=str(DOCS / "coordinator-flow.png"), full_page=True)
+    screenshot(page, "coordinator-flow.png", full_page=True)
     page.context.close()

@@ -5,16 +5,15 @@ the call is bridged, the wrap-up is checked, and a dropped connection recovers."
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 from twilio_sim.people import Caller, PhoneOwner, press, silence
 
 from helpline import keys
 from helpline.people import People
-from tests.browser import serious_accessibility_problems
+from tests.browser import screenshot, serious_accessibility_problems
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 PASSWORD = "correct horse battery"
 
 
@@ -53,6 +52,7 @@ def assert_accessible(page):
     assert serious_accessibility_problems(page) == []
 
 
+@pytest.mark.screenshots
 def test_a_volunteer_takes_a_call_from_offer_to_wrap_up_with_the_keyboard(make_world, chromium):
     world = make_world()
     phone = volunteer(
@@ -72,7 +72,7 @@ def test_a_volunteer_takes_a_call_from_offer_to_wrap_up_with_the_keyboard(make_w
     expect(page.locator("#announce")).to_contain_text("Er is een beller over DigiD")
     expect(page.get_by_role("button", name="Beschikbaar")).to_be_focused()  # focus stays
     assert_accessible(page)
-    page.screenshot(path=str(DOCS / "dashboard-offer.png"))
+    screenshot(page, "dashboard-offer.png")
 
     page.keyboard.press("Enter")
     expect(page.locator("#call-state")).to_have_text("Uw telefoon gaat over")
@@ -97,7 +97,7 @@ def test_a_volunteer_takes_a_call_from_offer_to_wrap_up_with_the_keyboard(make_w
     expect(errors).to_be_focused()
     assert state(world, "anna") == "wrapup"
     assert_accessible(page)
-    page.screenshot(path=str(DOCS / "dashboard-wrapup.png"), full_page=True)
+    screenshot(page, "dashboard-wrapup.png", full_page=True)
 
     page.get_by_label("Korte notitie (mag leeg)").fill("App opnieuw geactiveerd")
     page.get_by_role("button", name="Opslaan en klaar").click()
@@ -177,6 +177,7 @@ def test_an_offer_that_expired_while_the_connection_was_down_is_never_shown(make
     page.context.close()
 
 
+@pytest.mark.screenshots
 def test_coordinator_pages_manage_people_and_local_help_and_pass_axe(
     make_world, chromium, tmp_path
 ):
@@ -204,7 +205,7 @@ def test_coordinator_pages_manage_people_and_local_help_and_pass_axe(
     expect(page.locator("#people tbody")).to_contain_text("Uitgezet")
     assert world.helpline.redis.hget(keys.user("dirk"), "disabled") == "1"
     assert_accessible(page)
-    page.screenshot(path=str(DOCS / "coordinator-people.png"), full_page=True)
+    screenshot(page, "coordinator-people.png", full_page=True)
 
     page.goto(f"{base}/coordinator/places")
     expect(page.locator("#places-empty")).to_be_visible()

@@ -203,6 +203,26 @@ def test_ci_runs_the_readme_test_command():
     assert "./scripts/test" in (ROOT / ".ci/run").read_text()
 
 
+def test_a_test_run_leaves_the_git_tree_as_it_found_it():
+    """./scripts/test compares `git status --porcelain` (and the diff) before and after and
+    fails on a difference; browser tests write pictures only through tests.browser.screenshot,
+    into build/screenshots/ (ignored), and ./scripts/screenshots refreshes docs/ on purpose."""
+    from tests import browser
+
+    script = (ROOT / "scripts/test").read_text()
+    assert "git status --porcelain" in script and 'if [ "$before" != "$after" ]' in script
+    assert browser.SCREENSHOTS.relative_to(ROOT).parts[0] in (ROOT / ".gitignore").read_text()
+    direct = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in (ROOT / "tests").rglob("*.py")
+        if path.name not in ("browser.py", "test_deployment.py")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if ".screenshot(path=" in line or "DOCS /" in line
+    ]
+    assert direct == []
+    assert "--update-docs" in (ROOT / "scripts/screenshots").read_text()
+
+
 def start_dashboard_service(redis_url: str) -> tuple[subprocess.Popen, int]:
     """The compose file's dashboard command under gunicorn: one process, the service's threads."""
     service = COMPOSE["services"]["dashboard"]

@@ -14,9 +14,9 @@ from twilio_sim.people import Caller, press, silence
 from helpline import keys, wrapup
 from helpline.places import Places
 from helpline.routing.router import Router
+from tests.browser import screenshot
 from tests.conftest import keys_holding
 from tests.test_dashboard import (
-    DOCS,
     PASSWORD,
     assert_accessible,
     go_available,
@@ -63,7 +63,7 @@ def caller(number=NUMBER) -> Caller:
 
 def picture(page, name):
     assert_accessible(page)
-    page.locator("#card").screenshot(path=str(DOCS / f"card-{name}.png"))
+    screenshot(page.locator("#card"), f"card-{name}.png")
 
 
 def countdown_seconds(page) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -14,20 +15,34 @@ from ivr_flows import DEFAULT_FLOW, FLOWS_DIR
 
 BROKEN = Path(__file__).parent / "flows"
 
+# Each broken example: the problem it is named for, and what is on the line it names.
 EXPECTED = {
-    "broken_unknown_goto": "step 'topic' option 3 leads to unknown step 'refferal'",
-    "broken_missing_no_input": "step 'referral': does not say where no_input leads",
-    "broken_missing_wrong_input": "step 'closed': does not say where wrong_input leads",
-    "broken_unknown_skill": "topic 'digid': skill 'digi' is not a known skill",
-    "broken_unreachable_step": "step 'orphan' is unreachable from the start",
-    "broken_missing_translation": "prompt 'topic_short' (used by step 'topic') has no text in 'en'",
-    "broken_unknown_topic": "step 'topic' option 1: topic 'tablet' is not a known topic",
-    "broken_duplicate_key": "step 'topic' option 2: key '1' is used twice in this menu",
-    "broken_organisation_kind": "organisation 'ing': kind 'tv_advert' must be one of",
-    "broken_speech_reason": "speech setting 'speech_timeout': says no reason ('why')",
-    "broken_no_person_key": "step 'topic': has no key 0 (a person, in every menu)",
+    "broken_unknown_goto": ("step 'topic' key '3' leads to unknown step 'refferal'", "refferal"),
+    "broken_missing_no_input": ("step 'referral': does not say where no_input leads", "referral:"),
+    "broken_missing_wrong_input": (
+        "step 'closed': does not say where wrong_input leads",
+        "closed:",
+    ),
+    "broken_unknown_skill": ("topic 'digid': skill 'digi' is not a known skill", "skill: digi"),
+    "broken_unreachable_step": ("step 'orphan' is unreachable from the start", "orphan:"),
+    "broken_missing_translation": (
+        "prompt 'topic_short' (used by step 'topic') has no text in 'en'",
+        "topic_short:",
+    ),
+    "broken_unknown_topic": ("step 'topic' key '1': topic 'tablet' is not a known topic", "tablet"),
+    "broken_duplicate_key": ("step 'topic' key '1' is used twice in this menu", "key: '1'"),
+    "broken_organisation_kind": (
+        "organisation 'ing': kind 'tv_advert' must be one of",
+        "kind: tv_advert",
+    ),
+    "broken_speech_reason": (
+        "speech setting 'speech_timeout': says no reason ('why')",
+        "speech_timeout:",
+    ),
+    "broken_no_person_key": ("step 'topic': has no key 0 (a person, in every menu)", "options:"),
     "broken_person_words": (
-        "speech 'person' (wanting a person: key 0 in every menu): no words for language 'en'"
+        "speech 'person' (wanting a person: key 0 in every menu): no words for language 'en'",
+        "person:",
     ),
 }
 
@@ -45,23 +60,50 @@ def test_shipped_flows_pass_the_check(path):
 def test_each_broken_example_fails_naming_the_problem(name):
     from click.testing import CliRunner
 
-    result = CliRunner().invoke(main, ["flows", "check", str(BROKEN / f"{name}.yaml")])
+    path = BROKEN / f"{name}.yaml"
+    result = CliRunner().invoke(main, ["flows", "check", str(path)])
     assert result.exit_code == 1
-    assert EXPECTED[name] in result.output
+    message, on_that_line = EXPECTED[name]
     # only the defect it is named for (after changing the shipped flow:
     # python tests/flows/regenerate.py)
-    assert "1 problem(s)" in result.output
+    assert result.output.splitlines()[0] == f"{path}: 1 problem(s)"
+    where, said = result.output.splitlines()[1].strip().split(": ", 1)
+    assert said.startswith(message)
+    file, line = where.rsplit(":", 1)  # every problem names its file and line
+    assert file == str(path)
+    assert on_that_line in path.read_text().splitlines()[int(line) - 1]
 
 
 def test_every_broken_example_has_an_expectation():
     assert {p.stem for p in BROKEN.glob("*.yaml")} == set(EXPECTED)
 
 
-def test_invalid_yaml_is_reported_not_raised(tmp_path):
+def test_invalid_yaml_is_reported_with_its_file_and_line_not_raised(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("steps: [unclosed")
+    bad.write_text("flow: x\nsteps:\n  topic: {type: menu\n  queue: {type: queue}\n")
     with pytest.raises(flow_module.FlowError, match="not valid YAML"):
         flow_module.load(bad)
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["flows", "check", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:4: column" in result.output and "<unicode string>" not in result.output
+
+
+def test_a_problem_in_a_file_without_that_part_points_at_the_part_around_it(tmp_path):
+    import yaml
+
+    # a copy that shares nothing: the welcome's options are YAML aliases of the topic menu's
+    data = json.loads(json.dumps(yaml.safe_load(DEFAULT_FLOW.read_text())))
+    del data["steps"]["topic"]["options"][2]["speech"]["en"]
+    bad = tmp_path / "flow.yaml"
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    bad.write_text(text)
+    with pytest.raises(flow_module.FlowError) as error:
+        flow_module.load(bad)
+    (problem,) = error.value.problems
+    assert problem.message == "step 'topic' key '3': no spoken words for language 'en'"
+    assert text.splitlines()[problem.line - 1].strip() == "speech:"
 
 
 def test_default_topics_map_to_their_skills():

@@ -16,8 +16,9 @@ from helpline import keys
 from helpline.opening import OpeningHours
 from helpline.reports import periods
 from helpline.reports.aggregate import Aggregator
+from tests.browser import screenshot
 from tests.history import ZONE
-from tests.test_dashboard import DOCS, assert_accessible, signed_in, volunteer
+from tests.test_dashboard import assert_accessible, signed_in, volunteer
 from tests.test_report_figures import generated, wednesdays
 
 
@@ -66,7 +67,7 @@ def test_the_funding_page_for_a_quarter_and_the_printable_page_for_one_bank(make
     expect(organisations).to_contain_text("Bank, naam onbekend")
     expect(page.locator("#funding-kind-table")).to_contain_text("Niet gevraagd of overgeslagen")
     assert_accessible(page)
-    page.screenshot(path=str(DOCS / "coordinator-funding.png"), full_page=True)
+    screenshot(page, "coordinator-funding.png", full_page=True)
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download als CSV (Verwijzers en financiering)").click()
@@ -80,7 +81,7 @@ def test_the_funding_page_for_a_quarter_and_the_printable_page_for_one_bank(make
     assert_accessible(page)
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
-    page.screenshot(path=str(DOCS / "funding-print-one-organisation.png"), full_page=True)
+    screenshot(page, "funding-print-one-organisation.png", full_page=True)
     pdf_height = page.evaluate("() => document.documentElement.scrollHeight")
     assert pdf_height <= 1123 + 40  # one page
     page.context.close()
@@ -95,7 +96,7 @@ def test_volunteers_activity_for_coordinators_and_each_volunteer_their_own(make_
     expect(table.get_by_role("row", name="Ann")).to_contain_text("2.0")
     expect(table.locator("tfoot")).to_contain_text("Het hele team")
     assert_accessible(page)
-    page.screenshot(path=str(DOCS / "coordinator-activity.png"), full_page=True)
+    screenshot(page, "coordinator-activity.png", full_page=True)
     page.context.close()
 
     own = signed_in(chromium, world, "bob")

@@ -5,7 +5,6 @@ gaps, and the "send the address by text message" tick-box in the wrap-up."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from playwright.sync_api import expect
 from rq import Queue
@@ -14,10 +13,9 @@ from twilio_sim.people import Caller, PhoneOwner, press, silence
 from helpline import keys
 from helpline.people import People
 from helpline.shifts import Shift
-from tests.browser import serious_accessibility_problems
+from tests.browser import screenshot, serious_accessibility_problems
 from tests.test_shifts import busy_history
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 PASSWORD = "correct horse battery"
 
 
@@ -143,7 +141,7 @@ def test_the_coordinator_sees_the_gaps_of_the_week_in_colour_and_in_words(make_w
     assert colour == "rgb(253, 226, 225)"
     assert serious_accessibility_problems(page) == []
     grid.scroll_into_view_if_needed()
-    page.screenshot(path=str(DOCS / "staffing-grid.png"), full_page=True)
+    screenshot(page, "staffing-grid.png", full_page=True)
     page.context.close()
 
 
@@ -186,7 +184,7 @@ def test_the_volunteer_ticks_send_the_address_and_a_landline_is_refused_in_words
     assert state(world, "anna") == "wrapup"  # nothing saved behind the volunteer's back
     assert world.sim.messages.sent == []
     assert serious_accessibility_problems(page) == []
-    page.locator("#place-finder").screenshot(path=str(DOCS / "sms-tickbox.png"))
+    screenshot(page.locator("#place-finder"), "sms-tickbox.png")
 
     page.get_by_role("button", name="Opslaan en klaar").click()  # without the text
     expect(page.locator("#wrapup")).to_be_hidden()
@@ -219,7 +217,7 @@ def test_the_mentor_listens_from_the_wall_board_and_the_volunteer_sees_it(make_w
     expect(anna.locator("#mentor-controls")).to_be_hidden()  # anna is no mentor
     assert serious_accessibility_problems(cora) == []
     assert serious_accessibility_problems(anna) == []
-    cora.locator("#mentor-controls").screenshot(path=str(DOCS / "mentor-controls.png"))
+    screenshot(cora.locator("#mentor-controls"), "mentor-controls.png")
 
     row.get_by_role("button", name="Stoppen").click()
     expect(cora.locator("#mentor-message")).to_have_text("U bent gestopt met meeluisteren.")

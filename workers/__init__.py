@@ -51,7 +51,9 @@ class HelplineCron(CronScheduler):
         super()._request_stop(signum, frame)
 
 
-def run_worker(helpline, *, burst: bool = False, name: str | None = None) -> None:
+def run_worker(
+    helpline, *, burst: bool = False, name: str | None = None, log_level: str = "INFO"
+) -> None:
     """Run an RQ worker with RQ's scheduler (which moves delayed jobs onto the queues).
 
     RQ restarts a scheduler process that died, say because Redis was gone for a while, only
@@ -59,7 +61,7 @@ def run_worker(helpline, *, burst: bool = False, name: str | None = None) -> Non
     RQ's ten minutes, so delayed jobs (ending a lone caller, an offer's expiry) run again
     within about half a minute of Redis coming back. A worker that loses Redis, or starts
     while it is down, waits and starts again; a burst worker just fails."""
-    configure_logging(helpline.settings.log_format)
+    configure_logging(helpline.settings.log_format, log_level)
 
     def work() -> None:
         queues = [Queue(q, connection=helpline.rq_redis) for q in QUEUES]
@@ -73,7 +75,7 @@ def run_worker(helpline, *, burst: bool = False, name: str | None = None) -> Non
             worker_ttl=SCHEDULER_CHECK_SECONDS + 15,
         )
         try:
-            worker.work(burst=burst, with_scheduler=True)
+            worker.work(burst=burst, with_scheduler=True, logging_level=log_level)
         except RedisError:
             if worker.pubsub_thread:  # RQ's teardown did not get that far
                 worker.pubsub_thread.stop()
@@ -85,20 +87,20 @@ def run_worker(helpline, *, burst: bool = False, name: str | None = None) -> Non
         _keep_running("worker", work)
 
 
-def build_cron(helpline) -> CronScheduler:
+def build_cron(helpline, log_level: str = "INFO") -> CronScheduler:
     from rq.utils import import_attribute
 
-    scheduler = HelplineCron(connection=helpline.rq_redis, name=None)
+    scheduler = HelplineCron(connection=helpline.rq_redis, name=None, logging_level=log_level)
     for job in PERIODIC:
         scheduler.register(import_attribute(job.path), queue_name=job.queue, interval=job.interval)
     return scheduler
 
 
-def run_cron(helpline) -> None:
+def run_cron(helpline, *, log_level: str = "INFO") -> None:
     """Run the periodic schedule (a scheduler that died with Redis would leave every periodic
     job unscheduled, so it starts again when Redis is back)."""
-    configure_logging(helpline.settings.log_format)
-    _keep_running("cron", lambda: build_cron(helpline).start())
+    configure_logging(helpline.settings.log_format, log_level)
+    _keep_running("cron", lambda: build_cron(helpline, log_level).start())
 
 
 def _keep_running(what: str, run) -> None:

@@ -81,13 +81,24 @@ class CallsQuery(Schema):
 
 
 class WrapUpInput(Schema):
+    """The values are checked together (``wrapup.parse``), so that every problem of a submit
+    is reported at once; the enums here document them."""
+
     outcome = f.String(
-        required=True, validate=OneOf(wrapup.OUTCOMES), metadata=refusal(N_("wrapup_outcome"))
+        required=True,
+        metadata={**refusal(N_("wrapup_outcome")), "enum": list(wrapup.OUTCOMES)},
     )
     topic = f.String(required=True, metadata=refusal(N_("wrapup_topic")))
     subtopic = text(metadata=refusal(N_("wrapup_subtopic")))
-    local_help = text(validate=OneOf(wrapup.LOCAL_HELP), metadata=refusal(N_("wrapup_local_help")))
-    place = text(metadata=refusal(N_("wrapup_place")))
+    local_help = text(
+        metadata={**refusal(N_("wrapup_local_help")), "enum": list(wrapup.LOCAL_HELP)}
+    )
+    place = text(
+        metadata={
+            **refusal(N_("wrapup_place")),
+            "description": f"A place's id, or '{wrapup.UNLISTED}' for one not in the list",
+        }
+    )
     recurring = nullable(f.Boolean)
     note = text(metadata=refusal(N_("note_not_text")))
 
@@ -188,12 +199,22 @@ class PersonChanges(ProfileNumbers):
 # -- responses -----------------------------------------------------------------------------
 
 
+class Problem(Schema):
+    field = f.String(required=True)
+    code = f.String()
+    error = f.String(required=True, metadata={"description": "A message for people"})
+    found = strings()
+
+
 class Error(Schema):
     error = f.String(required=True, metadata={"description": "A message for people"})
     field = f.String(metadata={"description": "The request's field that is wrong"})
     code = f.String()
     found = strings()
     limit = f.Integer(metadata={"description": "The most at once (for too many streams)"})
+    problems = f.List(
+        f.Nested(Problem), metadata={"description": "Every wrong field, when there are several"}
+    )
 
 
 class Ok(Schema):

@@ -11,7 +11,7 @@ from flask import Response, g, request, stream_with_context
 
 from helpline import desk, wrapup
 from helpline.api import COOKIE, _me, _offer, accounts, error, operation, schemas, signed_in
-from helpline.api.messages import personal_details
+from helpline.api.messages import personal_details, request_language
 from helpline.extensions import helpline
 from helpline.places import PlaceError
 from helpline.streams import LEASE_SECONDS, RENEW_SECONDS, EventWatch, StreamSlots
@@ -88,23 +88,37 @@ def get_my_call(call_id):
 )
 def submit_wrap_up(body, call_id):
     h = helpline()
+    try:  # the body first, as the declared schema would: every problem of it at once
+        wrap = wrapup.parse(body, h.flow, h.places)
+    except wrapup.WrapUpErrors as exc:
+        return _wrapup_refused(exc.errors)
     record = wrapup.record(h, call_id)
     if record is None or record["volunteer"] != g.account.username:
         return error(404, "call_missing")
-    try:
-        wrap = wrapup.parse(body, h.flow, h.places)
-    except wrapup.WrapUpError as exc:
-        if exc.kind == "personal":
-            message = personal_details(exc.detail)
-        else:
-            message = WRAPUP_MESSAGES.get(exc.kind) or WRAPUP_MESSAGES[exc.field]
-        return error(422, message, field=exc.field, code=exc.kind, found=exc.detail)
     result = wrapup.save(h, g.account.username, call_id, wrap)
     if result == "already":
         return error(409, "call_wrapped_up")
     if result != "saved":
         return error(404, "call_missing")
     return {"ok": True, "call": wrapup.record(h, call_id), "me": _me(g.account)}
+
+
+def _wrapup_refused(errors: list[wrapup.WrapUpError]):
+    """Every problem of a wrap-up in words (``problems``); the first also as the error."""
+    lang = request_language()
+
+    def message(exc: wrapup.WrapUpError) -> Refusal:
+        if exc.kind == "personal":
+            return personal_details(exc.detail)
+        return Refusal(WRAPUP_MESSAGES.get(exc.kind) or WRAPUP_MESSAGES[exc.field])
+
+    problems = [
+        {"field": e.field, "code": e.kind, "error": message(e).text(lang), "found": e.detail}
+        for e in errors
+    ]
+    first = errors[0]
+    return error(422, message(first), field=first.field, code=first.kind, found=first.detail,
+                 problems=problems)  # fmt: skip
 
 
 @operation(

@@ -7,8 +7,10 @@ import functools
 import json
 import re
 
+import redis
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
+from helpline import keys
 from helpline import texts as catalogue
 from helpline.api import COOKIE
 from helpline.extensions import helpline
@@ -71,6 +73,18 @@ def texts():
         "lang": lang,
         "texts_json": json.dumps(catalogue.browser_texts(lang)).replace("</", "<\\/"),
     }
+
+
+@bp.app_context_processor
+def sample_notice():
+    """Whether the pages show the demo's made-up history (coordinators are told so)."""
+    account = g.get("account")
+    if account is None or not account.is_coordinator:
+        return {"sample_data": False}
+    try:
+        return {"sample_data": bool(helpline().redis.exists(keys.SAMPLE))}
+    except redis.RedisError:
+        return {"sample_data": False}
 
 
 def page(view=None, *, coordinators: bool = False):

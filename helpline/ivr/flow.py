@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from helpline.ivr import vocabulary as vocab
+from helpline.ivr.lines import Problems, line_map, line_of, syntax_error
 from helpline.ivr.types import Flow, Line, Option, Route, Step, Topic
 
 __all__ = ["Flow", "FlowError", "Line", "Option", "Route", "Step", "Topic", "check", "load"]
@@ -58,139 +59,142 @@ def _is_str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def _labels(where: str, labels: Any, languages: list, *, optional: bool = True) -> list[str]:
-    """A label per language (``{nl: ..., en: ...}``); ``optional``: may be absent."""
-    if labels is None and optional:
-        return []
-    if not isinstance(labels, dict):
-        return [f"{where} must give a text per language"]
-    return [f"{where} has no text in '{lang}'" for lang in languages if not labels.get(lang)]
-
-
-def check(data: Any) -> list[str]:
-    """Every problem in a flow's raw data, each naming where it is."""
+def check(data: Any, lines: dict | None = None) -> list[str]:
+    """Every problem in a flow's raw data, each naming where it is: the step (options by
+    their key) and, given the file's ``lines`` (``lines.line_map``), its line."""
+    problems = Problems(lines)
     if not isinstance(data, dict):
-        return ["the file must be a mapping with flow, languages, steps, prompts, ..."]
-    problems: list[str] = []
-    for required in (
-        "flow",
-        "languages",
-        "voices",
-        "skills",
-        "topics",
-        "start",
-        "steps",
-        "prompts",
-    ):
+        problems.add((), "the file must be a mapping with flow, languages, steps, prompts, ...")
+        return problems
+    for required in ("flow", "languages", "voices", "skills", "topics", "start", "steps",
+                     "prompts"):  # fmt: skip
         if required not in data:
-            problems.append(f"missing top-level key '{required}'")
+            problems.add((), f"missing top-level key '{required}'")
     if problems:
         return problems
 
     languages = data["languages"]
     if not _is_str_list(languages) or not languages:
-        return ["'languages' must be a non-empty list such as [nl, en]"]
+        problems.add(("languages",), "'languages' must be a non-empty list such as [nl, en]")
+        return problems
     default_language = data.get("default_language", languages[0])
     if default_language not in languages:
-        problems.append(f"default_language '{default_language}' is not in languages {languages}")
+        problems.add(
+            ("default_language",),
+            f"default_language '{default_language}' is not in languages {languages}",
+        )
     voices = data["voices"] if isinstance(data["voices"], dict) else {}
     for lang in languages:
         voice = voices.get(lang)
         if not isinstance(voice, dict) or not isinstance(voice.get("language"), str):
-            problems.append(f"voices: language '{lang}' needs a voice with a BCP-47 'language'")
+            problems.add(
+                ("voices", lang),
+                f"voices: language '{lang}' needs a voice with a BCP-47 'language'",
+            )
         elif "-" not in voice["language"]:
-            problems.append(f"voices: '{lang}' language '{voice['language']}' must be like nl-NL")
+            problems.add(
+                ("voices", lang, "language"),
+                f"voices: '{lang}' language '{voice['language']}' must be like nl-NL",
+            )
 
     settings = {**DEFAULT_SETTINGS, **(data.get("settings") or {})}
     if not isinstance(settings.get("max_tries"), int) or settings["max_tries"] < 1:
-        problems.append("settings: max_tries must be a whole number of at least 1")
+        problems.add(
+            ("settings", "max_tries"), "settings: max_tries must be a whole number of at least 1"
+        )
     repeat_key = settings.get("repeat_key")
     if repeat_key not in {"*", "#"} | VALID_KEYS:
-        problems.append(f"settings: repeat_key '{repeat_key}' is not a phone key")
+        problems.add(
+            ("settings", "repeat_key"), f"settings: repeat_key '{repeat_key}' is not a phone key"
+        )
 
     skills = data["skills"] if _is_str_list(data["skills"]) else []
     if not skills:
-        problems.append("'skills' must be a non-empty list of skill ids")
+        problems.add(("skills",), "'skills' must be a non-empty list of skill ids")
     topics = data["topics"] if isinstance(data["topics"], dict) else {}
     if not topics:
-        problems.append("'topics' must map topic ids to {skill, name}")
+        problems.add(("topics",), "'topics' must map topic ids to {skill, name}")
     for topic_id, topic in topics.items():
+        here = ("topics", str(topic_id))
         if not isinstance(topic, dict):
-            problems.append(f"topic '{topic_id}': must be a mapping with skill and name")
+            problems.add(here, f"topic '{topic_id}': must be a mapping with skill and name")
             continue
         if topic.get("skill") not in skills:
-            problems.append(
-                f"topic '{topic_id}': skill '{topic.get('skill')}' is not a known skill {skills}"
+            problems.add(
+                (*here, "skill"),
+                f"topic '{topic_id}': skill '{topic.get('skill')}' is not a known skill {skills}",
             )
         names = topic.get("name") if isinstance(topic.get("name"), dict) else {}
         for lang in languages:
             if not isinstance(names.get(lang), str):
-                problems.append(f"topic '{topic_id}': no name in language '{lang}'")
-        problems.extend(_labels(f"topic '{topic_id}': staff label", topic.get("staff"), languages))
+                problems.add((*here, "name"), f"topic '{topic_id}': no name in language '{lang}'")
+        vocab.check_labels(problems, (*here, "staff"), f"topic '{topic_id}': staff label",
+                           topic.get("staff"), languages)  # fmt: skip
         subtopics = topic.get("subtopics") or {}
         if not isinstance(subtopics, dict):
-            problems.append(f"topic '{topic_id}': 'subtopics' must map ids to names")
+            problems.add(
+                (*here, "subtopics"), f"topic '{topic_id}': 'subtopics' must map ids to names"
+            )
             subtopics = {}
         for sub_id, sub_names in subtopics.items():
             for lang in languages:
                 if not isinstance(sub_names, dict) or not isinstance(sub_names.get(lang), str):
-                    problems.append(
-                        f"topic '{topic_id}': sub-topic '{sub_id}' has no name in language '{lang}'"
+                    problems.add(
+                        (*here, "subtopics", str(sub_id)),
+                        f"topic '{topic_id}': sub-topic '{sub_id}' has no name in '{lang}'",
                     )
     default_topic = data.get("default_topic", "general")
     if default_topic not in topics:
-        problems.append(f"default_topic '{default_topic}' is not a topic")
+        problems.add(("default_topic",), f"default_topic '{default_topic}' is not a topic")
     referral_sources = data.get("referral_sources") or []
     if not _is_str_list(referral_sources):
-        problems.append("'referral_sources' must be a list of ids")
+        problems.add(("referral_sources",), "'referral_sources' must be a list of ids")
         referral_sources = []
-    referral_staff = data.get("referral_staff") or {}
-    if not isinstance(referral_staff, dict):
-        problems.append("'referral_staff' must map referral sources to a label per language")
-        referral_staff = {}
-    for source, labels in referral_staff.items():
-        if source not in referral_sources:
-            problems.append(f"referral_staff: '{source}' is not in referral_sources")
-        problems.extend(_labels(f"referral_staff '{source}'", labels, languages, optional=False))
-
-    problems.extend(vocab.check_organisations(data, languages, referral_sources))
-    problems.extend(vocab.check_speech(data, languages))
+    vocab.check_referral_staff(problems, data, languages, referral_sources)
+    vocab.check_organisations(problems, data, languages, referral_sources)
+    vocab.check_speech(problems, data, languages)
     organisations = data.get("organisations") if isinstance(data.get("organisations"), dict) else {}
 
     steps = data["steps"] if isinstance(data["steps"], dict) else {}
     prompts = data["prompts"] if isinstance(data["prompts"], dict) else {}
-    used_prompts: dict[str, str] = {name: "the engine" for name in ENGINE_PROMPTS}
+    # prompt -> (who uses it, where in the file)
+    used_prompts: dict[str, tuple[str, tuple]] = {
+        name: ("the engine", ("prompts",)) for name in ENGINE_PROMPTS
+    }
     for lang in languages:  # the whisper names a caller who speaks another language
         if lang != default_language:
-            used_prompts.setdefault(f"volunteer_caller_in_{lang}", "the volunteer's whisper")
+            used_prompts.setdefault(
+                f"volunteer_caller_in_{lang}", ("the volunteer's whisper", ("prompts",))
+            )
 
-    def check_route(where: str, route: Any, in_wait: bool | None = None) -> list[str]:
-        found: list[str] = []
+    def check_route(where: str, route: Any, path: tuple, in_wait: bool | None = None) -> None:
         if not isinstance(route, dict):
-            return [f"{where}: must be a mapping with 'goto'"]
+            problems.add(path, f"{where}: must be a mapping with 'goto'")
+            return
         target = route.get("goto")
         if target is None:
-            found.append(f"{where}: has no 'goto'")
+            problems.add(path, f"{where}: has no 'goto'")
         elif target not in steps:
-            found.append(f"{where} leads to unknown step '{target}'")
+            problems.add((*path, "goto"), f"{where} leads to unknown step '{target}'")
         for key, value in (route.get("set") or {}).items():
+            at = (*path, "set", str(key))
             if key not in SETTABLE:
-                found.append(f"{where}: cannot set '{key}' (only {sorted(SETTABLE)})")
+                problems.add(at, f"{where}: cannot set '{key}' (only {sorted(SETTABLE)})")
             elif key == "language" and value not in languages:
-                found.append(f"{where}: language '{value}' is not offered by this flow")
+                problems.add(at, f"{where}: language '{value}' is not offered by this flow")
             elif key == "topic" and value not in topics:
-                found.append(f"{where}: topic '{value}' is not a known topic")
+                problems.add(at, f"{where}: topic '{value}' is not a known topic")
             elif key == "referral" and value not in referral_sources:
-                found.append(f"{where}: referral '{value}' is not in referral_sources")
+                problems.add(at, f"{where}: referral '{value}' is not in referral_sources")
             elif key == "referral_org" and value not in organisations and value != "unknown":
-                found.append(f"{where}: referral_org '{value}' is not an organisation")
+                problems.add(at, f"{where}: referral_org '{value}' is not an organisation")
         waits = step_of(target).get("in_wait") or step_of(target).get("type") == "wait"
         if target in steps and in_wait is not None and bool(waits) != in_wait:
-            found.append(
+            problems.add(
+                (*path, "goto"),
                 f"{where} leads to step '{target}', which is "
-                + ("not asked in the wait" if in_wait else "only for the wait")
+                + ("not asked in the wait" if in_wait else "only for the wait"),
             )
-        return found
 
     def step_of(step_id) -> dict:
         found = steps.get(step_id) if isinstance(step_id, str) else None
@@ -198,87 +202,110 @@ def check(data: Any) -> list[str]:
 
     edges: dict[str, list[str]] = {}
     for step_id, step in steps.items():
-        where = f"step '{step_id}'"
+        where, here = f"step '{step_id}'", ("steps", str(step_id))
         if not isinstance(step, dict):
-            problems.append(f"{where}: must be a mapping")
+            problems.add(here, f"{where}: must be a mapping")
             continue
         kind = step.get("type")
         targets: list[str] = []
         if kind not in STEP_TYPES:
-            problems.append(f"{where}: unknown type '{kind}' (one of {sorted(STEP_TYPES)})")
+            problems.add(
+                (*here, "type"), f"{where}: unknown type '{kind}' (one of {sorted(STEP_TYPES)})"
+            )
             continue
         if step.get("enabled_by") is not None and step["enabled_by"] not in KNOWN_FLAGS:
-            problems.append(f"{where}: enabled_by '{step['enabled_by']}' is not a known setting")
+            problems.add(
+                (*here, "enabled_by"),
+                f"{where}: enabled_by '{step['enabled_by']}' is not a known setting",
+            )
         if kind in {"menu", "say"}:
             if not step.get("prompt"):
-                problems.append(f"{where}: has no prompt")
+                problems.add(here, f"{where}: has no prompt")
             else:
-                used_prompts.setdefault(step["prompt"], where)
+                used_prompts.setdefault(step["prompt"], (where, (*here, "prompt")))
         if step.get("short_prompt"):
-            used_prompts.setdefault(step["short_prompt"], where)
+            used_prompts.setdefault(step["short_prompt"], (where, (*here, "short_prompt")))
         if "pause" in step and (not isinstance(step["pause"], int) or step["pause"] < 0):
-            problems.append(f"{where}: pause must be a whole number of seconds (0 for none)")
+            problems.add(
+                (*here, "pause"), f"{where}: pause must be a whole number of seconds (0 for none)"
+            )
         in_wait = bool(step.get("in_wait"))
         if kind == "queue" and step.get("wait_questions") is not None:
             first = step["wait_questions"]
             if not step_of(first).get("in_wait") or step_of(first).get("type") != "menu":
-                problems.append(
-                    f"{where}: wait_questions '{first}' is not a menu asked in the wait"
+                problems.add(
+                    (*here, "wait_questions"),
+                    f"{where}: wait_questions '{first}' is not a menu asked in the wait",
                 )
             else:
                 targets.append(first)
         if kind == "menu":
             options = step.get("options")
             if not isinstance(options, list) or not options:
-                problems.append(f"{where}: a menu needs at least one option")
+                problems.add((*here, "options"), f"{where}: a menu needs at least one option")
                 options = []
-            seen_keys: set[str] = set()
-            for number, option in enumerate(options, start=1):
-                owhere = f"{where} option {number}"
+            seen_keys: dict[str, int] = {}
+            for index, option in enumerate(options):
+                at = (*here, "options", index)
+                key = str(option.get("key", "")) if isinstance(option, dict) else ""
+                named = (
+                    f"{where} key '{key}'" if key in VALID_KEYS else f"{where} option {index + 1}"
+                )
                 if not isinstance(option, dict):
-                    problems.append(f"{owhere}: must be a mapping")
+                    problems.add(at, f"{named}: must be a mapping")
                     continue
-                key = str(option.get("key", ""))
                 if key not in VALID_KEYS:
-                    problems.append(f"{owhere}: key '{key}' is not a single digit 0-9")
+                    problems.add((*at, "key"), f"{named}: key '{key}' is not a single digit 0-9")
                 elif key in seen_keys:
-                    problems.append(f"{owhere}: key '{key}' is used twice in this menu")
-                seen_keys.add(key)
+                    first = line_of(problems.lines, (*here, "options", seen_keys[key]))
+                    also = f" (also on line {first})" if first else ""
+                    problems.add((*at, "key"), f"{named} is used twice in this menu{also}")
+                seen_keys.setdefault(key, index)
                 speech = option.get("speech") or {}
                 if isinstance(speech, str):
                     if speech not in vocab.WORD_LISTS:
-                        problems.append(f"{owhere}: speech '{speech}' is not a word list")
+                        problems.add(
+                            (*at, "speech"), f"{named}: speech '{speech}' is not a word list"
+                        )
                 else:
                     for lang in languages:
                         if not _is_str_list(speech.get(lang)):
-                            problems.append(f"{owhere}: no spoken words for language '{lang}'")
-                problems.extend(check_route(owhere, option, in_wait))
+                            problems.add(
+                                (*at, "speech"), f"{named}: no spoken words for language '{lang}'"
+                            )
+                check_route(named, option, at, in_wait)
                 if isinstance(option.get("goto"), str):
                     targets.append(option["goto"])
             if options and PERSON_KEY not in seen_keys:
-                problems.append(f"{where}: has no key {PERSON_KEY} (a person, in every menu)")
+                problems.add(
+                    (*here, "options"),
+                    f"{where}: has no key {PERSON_KEY} (a person, in every menu)",
+                )
             if step.get("organisations") is not None:
-                problems.extend(check_route(f"{where} organisations", step["organisations"], True))
+                at = (*here, "organisations")
+                check_route(f"{where} organisations", step["organisations"], at, True)
                 if isinstance(step["organisations"], dict):
                     targets.append(step["organisations"].get("goto"))
             for event in ("no_input", "wrong_input"):
                 if event not in step:
-                    problems.append(f"{where}: does not say where {event} leads")
+                    problems.add(here, f"{where}: does not say where {event} leads")
                     continue
-                problems.extend(check_route(f"{where} {event}", step[event], in_wait))
+                check_route(f"{where} {event}", step[event], (*here, event), in_wait)
                 if isinstance(step[event], dict) and isinstance(step[event].get("goto"), str):
                     targets.append(step[event]["goto"])
             for count in ("timeout", "max_tries"):
                 if count in step and (not isinstance(step[count], int) or step[count] < 1):
-                    problems.append(f"{where}: {count} must be a whole number of at least 1")
+                    problems.add(
+                        (*here, count), f"{where}: {count} must be a whole number of at least 1"
+                    )
         elif kind == "say":
             if step.get("hangup"):
                 if step.get("goto"):
-                    problems.append(f"{where}: has both goto and hangup")
+                    problems.add(here, f"{where}: has both goto and hangup")
             elif not step.get("goto"):
-                problems.append(f"{where}: a say step needs 'goto' or 'hangup: true'")
+                problems.add(here, f"{where}: a say step needs 'goto' or 'hangup: true'")
             else:
-                problems.extend(check_route(where, {"goto": step["goto"]}))
+                check_route(where, {"goto": step["goto"]}, here)
                 targets.append(step["goto"])
         edges[step_id] = [t for t in targets if isinstance(t, str) and t in steps]
 
@@ -288,7 +315,7 @@ def check(data: Any) -> list[str]:
         if value is None and name == "closed_start":
             continue
         if value not in steps:
-            problems.append(f"{name} '{value}' is not a step")
+            problems.add((name,), f"{name} '{value}' is not a step")
         else:
             roots.append(value)
     reachable: set[str] = set()
@@ -301,34 +328,40 @@ def check(data: Any) -> list[str]:
         todo.extend(edges.get(current, ()))
     for step_id in steps:
         if step_id not in reachable and roots:
-            problems.append(f"step '{step_id}' is unreachable from the start")
+            problems.add(("steps", str(step_id)), f"step '{step_id}' is unreachable from the start")
     if roots and not any(
         isinstance(steps[s], dict) and steps[s].get("type") == "queue" for s in reachable
     ):
-        problems.append("no queue step is reachable: callers could never reach a volunteer")
+        problems.add(
+            ("steps",), "no queue step is reachable: callers could never reach a volunteer"
+        )
 
-    for prompt_id, where in used_prompts.items():
+    for prompt_id, (where, used_at) in used_prompts.items():
         texts = prompts.get(prompt_id)
+        here = ("prompts", str(prompt_id))
         if not isinstance(texts, dict):
-            problems.append(f"prompt '{prompt_id}' (used by {where}) does not exist")
+            problems.add(used_at, f"prompt '{prompt_id}' (used by {where}) does not exist")
             continue
         for lang in languages:
-            lines = texts.get(lang)
-            if not isinstance(lines, list) or not lines:
-                problems.append(f"prompt '{prompt_id}' (used by {where}) has no text in '{lang}'")
+            lines_ = texts.get(lang)
+            if not isinstance(lines_, list) or not lines_:
+                problems.add(
+                    here, f"prompt '{prompt_id}' (used by {where}) has no text in '{lang}'"
+                )
                 continue
-            for index, line in enumerate(lines, start=1):
+            for index, line in enumerate(lines_, start=1):
+                at = (*here, lang, index - 1)
                 if isinstance(line, str):
                     continue
                 if isinstance(line, dict) and isinstance(line.get("say"), str):
                     if line.get("lang", lang) not in languages:
-                        problems.append(
-                            f"prompt '{prompt_id}' '{lang}' line {index}: "
-                            f"voice '{line.get('lang')}' "
-                            "is not a language of this flow"
+                        problems.add(
+                            at,
+                            f"prompt '{prompt_id}' '{lang}' line {index}: voice "
+                            f"'{line.get('lang')}' is not a language of this flow",
                         )
                     continue
-                problems.append(f"prompt '{prompt_id}' '{lang}' line {index}: not text")
+                problems.add(at, f"prompt '{prompt_id}' '{lang}' line {index}: not text")
     return problems
 
 
@@ -412,20 +445,23 @@ def build(data: dict) -> Flow:
     )
 
 
-def read(path: str | Path) -> Any:
-    """Read raw YAML, turning a syntax error into a FlowError."""
+def read(path: str | Path) -> tuple[Any, dict]:
+    """Read raw YAML and the line of each of its parts; a syntax error is a FlowError that
+    names the file, line and column."""
     try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise FlowError(str(path), [f"cannot read the file: {exc.strerror}"]) from None
+    try:
+        return yaml.safe_load(text), line_map(text)
     except yaml.YAMLError as exc:
-        raise FlowError(str(path), [f"not valid YAML: {exc}"]) from None
+        raise FlowError(str(path), [syntax_error(exc)]) from None
 
 
 def load(path: str | Path) -> Flow:
-    """Load and check a flow; raises FlowError listing every problem."""
-    data = read(path)
-    problems = check(data)
+    """Load and check a flow; raises FlowError listing every problem with its line."""
+    data, lines = read(path)
+    problems = check(data, lines)
     if problems:
         raise FlowError(str(path), problems)
     return build(data)

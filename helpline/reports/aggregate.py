@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from helpline import keys
 from helpline.config import Settings
 from helpline.scripts import Scripts
+from helpline.wrapup import UNLISTED
 
 PERIODS = ("hour", "day", "week")
 # Upper edges (seconds) of the wait histogram's bins; the last bin is open.
@@ -237,6 +238,8 @@ def _wrapup(event, t, facts, dims, volunteer, changes: Changes) -> None:
     changes.add(t, f"outcome_{event.get('w_outcome', '')}", wrap_dims)
     if event.get("w_local_help"):
         changes.add(t, f"local_help_{event['w_local_help']}", wrap_dims)
+    if event.get("w_local_help") == "place" and event.get("w_place") == UNLISTED:
+        changes.add(t, "local_help_place_unlisted", wrap_dims)  # the directory lacks it
     if event.get("w_recurring") == "1":
         changes.add(t, "recurring", wrap_dims)
 

@@ -65,6 +65,7 @@ OUTCOMES = [
     ("not_solved", N_("report_col_not_solved"), count("outcome_not_solved")),
     ("referred", N_("report_col_referred"), count("outcome_referred")),
     ("place", N_("report_col_place"), count("local_help_place")),
+    ("place_unlisted", N_("report_col_place_unlisted"), count("local_help_place_unlisted")),
     ("course", N_("report_col_course"), count("local_help_course")),
     ("organisation", N_("report_col_organisation"), count("local_help_organisation")),
     ("sms_consented", N_("report_col_sms_consented"), count("sms_consented")),

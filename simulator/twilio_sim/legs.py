@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from typing import TYPE_CHECKING
 
-from twilio_sim.people import Person
+from twilio_sim.people import Answer, Person
 
 if TYPE_CHECKING:
     from twilio_sim.conferences import Conference
@@ -54,6 +54,23 @@ class Bridge:
 
     def other(self, leg: Leg) -> Leg:
         return self.b if leg is self.a else self.a
+
+
+@dataclass
+class Listening:
+    """A <Gather> that listens now: from the first word of its prompt to its timeout."""
+
+    inputs: frozenset[str]
+    barge_in: bool  # speech stops the prompt (a key always does)
+    in_queue: bool
+    heard: str = ""  # the words its prompt has said so far
+
+    def accepts(self, answer: Answer) -> bool:
+        return bool(
+            answer.hangup
+            or (answer.digits and "dtmf" in self.inputs)
+            or (answer.speech and "speech" in self.inputs)
+        )
 
 
 class Leg:
@@ -96,6 +113,7 @@ class Leg:
         self.thread: threading.Thread | None = None
         self.done = threading.Event()
         self.answered_by = ""
+        self.listening: Listening | None = None  # the <Gather> listening now, if any
 
     # -- what tests read ------------------------------------------------------------------
 
@@ -108,6 +126,21 @@ class Leg:
             and (self.person.hangup_when_heard in info.get("text", ""))
         ):
             self.hangup_requested = self.hangup_requested or "caller"
+
+    def hear(self, answer: Answer, echo: str = "") -> bool:
+        """Live input (the browser phone): recorded the moment it is given, and heard only by
+        a <Gather> listening for it now; Twilio drops keys pressed when nothing listens."""
+        with self.sim.lock:
+            listening = self.listening
+            heard = listening is not None and listening.accepts(answer) and not self.done.is_set()
+            if answer.digits:
+                self.record("pressed", digits=answer.digits, heard=heard, echo=echo)
+            else:
+                self.record("spoke", speech=answer.speech, heard=heard, echo=echo)
+            if heard:
+                self.person.give(answer)
+        self.poke()
+        return heard
 
     def said(self) -> str:
         return " ".join(e["text"] for e in self.transcript if e["kind"] == "say")
@@ -154,6 +187,15 @@ class Leg:
                 return
             self.wake.clear()
             self.sim.clock.sleep(min(left, 5.0), self.wake)
+
+    def doze(self, seconds: float) -> None:
+        """Let up to ``seconds`` pass, back early when poked (live input, a hang-up, an
+        interruption). Clear ``wake`` before looking for what would end the doze."""
+        self.check()
+        if self.person.hangup_after is not None and self.answered_at is not None:
+            seconds = min(seconds, max(0.0, self.person.hangup_after - self.age()) + 0.01)
+        self.sim.clock.sleep(min(seconds, 5.0), self.wake)
+        self.check()
 
     def poke(self) -> None:
         self.wake.set()

@@ -1,4 +1,10 @@
-"""The people on the phone: scripted callers, and the phones the app rings."""
+"""The people on the phone: scripted callers, and the phones the app rings.
+
+A <Gather> listens from the moment its prompt starts (Twilio's barge-in): a scripted answer
+with ``heard`` is given as soon as those words of the prompt have been said, one with
+``after`` as soon as the call is that old, and any other answer when the prompt has ended
+(a caller who listens to the whole menu). Live input (the browser phone) is heard the moment
+it is given."""
 
 from __future__ import annotations
 
@@ -15,6 +21,19 @@ class Answer:
     hangup: bool = False
     in_queue: bool = False  # only for a Gather heard while waiting in a queue
     after: float = 0  # only once the call is at least this many seconds old
+    heard: str = ""  # as soon as the prompt has said these words (interrupting the rest)
+    live: bool = False  # given as it happened (the browser phone): keys come one at a time
+
+    def due(self, age: float, heard: str | None) -> bool:
+        """Whether this answer is given now: ``heard`` is what the Gather's prompt has said so
+        far while it plays, None once it has ended."""
+        if age < self.after:
+            return False
+        if heard is None:
+            return True
+        if self.heard:
+            return self.heard.lower() in heard.lower()
+        return self.after > 0
 
 
 def press(digits: str, **when) -> Answer:
@@ -42,14 +61,18 @@ class Person:
     hangup_after: float | None = None  # seconds after the call was answered
     hangup_when_heard: str | None = None  # hang up as soon as this text is said
 
-    def answer(self, in_queue: bool, age: float) -> Answer | None:
-        """The next scripted answer that fits this moment, consumed; None is silence."""
-        for index, answer in enumerate(self.answers):
-            if answer.in_queue == in_queue and age >= answer.after:
-                return self.answers.pop(index)
-            if answer.in_queue == in_queue:
-                return None  # the next answer for this context is not due yet
-        return None
+    def next_answer(self, in_queue: bool) -> Answer | None:
+        """The next scripted answer for this context (a Gather in a queue's wait or not)."""
+        return next((a for a in self.answers if a.in_queue == in_queue), None)
+
+    def answer(self, in_queue: bool, age: float, heard: str | None = None) -> Answer | None:
+        """The next scripted answer if it is given at this moment (consumed); None is silence
+        or not yet. ``heard``: see ``Answer.due``."""
+        upcoming = self.next_answer(in_queue)
+        if upcoming is None or not upcoming.due(age, heard):
+            return None
+        self.answers.remove(upcoming)
+        return upcoming
 
 
 @dataclass
@@ -73,17 +96,17 @@ class PhoneOwner(Person):
     greeting_seconds: float = 5  # a voicemail's greeting, before its beep
     press_every_call: str = ""  # a phone that answers many calls (the demo's): keys each time
 
-    def answer(self, in_queue: bool, age: float) -> Answer | None:
+    def answer(self, in_queue: bool, age: float, heard: str | None = None) -> Answer | None:
         if self.mode == "voicemail":
             return None
         if self.press_every_call:
-            return press(self.press_every_call)
-        return super().answer(in_queue, age)
+            return press(self.press_every_call) if heard is None else None
+        return super().answer(in_queue, age, heard)
 
 
 class InteractiveCaller(Caller):
     """A caller driven from outside (the browser phone): keys and words arrive as they are
-    pressed or typed, and are heard by the Gather that is listening at that moment."""
+    pressed or typed (``Leg.hear``), and are heard by the Gather listening at that moment."""
 
     def __init__(self, number: str):
         super().__init__(number)
@@ -94,6 +117,15 @@ class InteractiveCaller(Caller):
         with self._lock:
             self._pending.append(answer)
 
-    def answer(self, in_queue: bool, age: float) -> Answer | None:
+    def answer(self, in_queue: bool, age: float, heard: str | None = None) -> Answer | None:
         with self._lock:
             return self._pending.pop(0) if self._pending else None
+
+    def next_answer(self, in_queue: bool) -> Answer | None:
+        return None  # nothing scripted: live input wakes the call when it comes
+
+    def drop_pending(self) -> list[Answer]:
+        """Input no Gather heard (given as one ended): gone, as on a real line."""
+        with self._lock:
+            dropped, self._pending = self._pending, []
+        return dropped

@@ -223,17 +223,21 @@ function clearErrors() {
   for (const node of document.querySelectorAll("#wrapup-form [aria-invalid]")) node.removeAttribute("aria-invalid");
 }
 
-function showError(field, message) {
+// Every problem of a submit at once: one linked line each, every field marked.
+function showErrors(problems) {
   const box = $("wrapup-errors");
-  const target = document.getElementById("field-" + field) || $("wrap-" + field) || $("note");
-  const focusable = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
-  if (focusable) {
-    focusable.setAttribute("aria-invalid", "true");
-    if (!focusable.id) focusable.id = "first-" + field;
-  }
-  const link = el("a", { href: "#" + (focusable ? focusable.id : "wrapup-form") }, message);
-  link.addEventListener("click", (event) => { event.preventDefault(); if (focusable) focusable.focus(); });
-  box.querySelector("ul").replaceChildren(el("li", {}, link));
+  const items = problems.map(({ field, error: message }) => {
+    const target = document.getElementById("field-" + field) || $("wrap-" + field) || $("note");
+    const focusable = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+    if (focusable) {
+      focusable.setAttribute("aria-invalid", "true");
+      if (!focusable.id) focusable.id = "first-" + field;
+    }
+    const link = el("a", { href: "#" + (focusable ? focusable.id : "wrapup-form") }, message);
+    link.addEventListener("click", (event) => { event.preventDefault(); if (focusable) focusable.focus(); });
+    return el("li", {}, link);
+  });
+  box.querySelector("ul").replaceChildren(...items);
   box.hidden = false;
   box.focus();
 }
@@ -266,7 +270,8 @@ $("wrapup-form").addEventListener("submit", async (event) => {
       closeWrapup();
       loadRecent();
     }
-    showError(error.body.field || "note", error.message);
+    const body = error.body || {};
+    showErrors(body.problems || [{ field: body.field || "note", error: error.message }]);
   }
 });
 
