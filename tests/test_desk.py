@@ -58,7 +58,7 @@ def earlier_call(world, vid, number=NUMBER, note=None) -> str:
 
 def caller(number=NUMBER) -> Caller:
     """DigiD (key 3), sent by the municipality or library (key 3)."""
-    return Caller(number, answers=[silence(), press("3"), press("3")])
+    return Caller(number, answers=[silence(), press("3"), press("3", in_queue=True)])
 
 
 def picture(page, name):
