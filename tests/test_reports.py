@@ -77,11 +77,12 @@ def pattern_history(r) -> History:
 
     Yesterday is the busy day, whatever day the tests run: it is whole, it lies in the last
     seven days, and its weekday came four times in the four whole weeks the capacity rule
-    looks at."""
+    looks at. Every call that recurs week after week has a fixed hour, so the capacity rule
+    sees the same hours whatever the time of day the tests run."""
     history = History(r)
     for week in range(1, 9):
         for n in range(2):
-            history.call(history.ago(7 * week + 1 + n), "digid", subtopic="sms_code",
+            history.call(history.ago(7 * week + 1 + n, hour=16), "digid", subtopic="sms_code",
                          note="sms kwam wel")  # fmt: skip
     afternoon = history.ago(1, hour=14)
     for n in range(12):  # recurring: the sms code does not arrive, this week only
