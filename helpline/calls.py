@@ -15,11 +15,10 @@ import redis
 from helpline import keys, privacy
 from helpline.clock import Clock, clock_from_settings
 from helpline.config import Settings
+from helpline.menu_notes import MenuNotes
 from helpline.model import Party
 from helpline.opening import OpeningHours
 from helpline.scripts import Scripts
-
-MENU_PATH_TTL = 3600  # a call is not in the menu for an hour
 
 
 @dataclass(frozen=True)
@@ -51,6 +50,7 @@ class CallStore:
         self.settings = settings
         self.clock = clock or clock_from_settings(settings)
         self.opening = opening or OpeningHours(client, settings, self.clock)
+        self.menu_notes = MenuNotes(client)
 
     @cached_property
     def scripts(self) -> Scripts:
@@ -101,18 +101,12 @@ class CallStore:
             numbers += result in ("scrubbed", "expired")
         return numbers
 
-    def menu_step(self, sid: str, step: str) -> None:
+    def menu_step(self, sid: str, step: str, *, first: bool = False) -> None:
         """Note a menu step presented to a call still in the menu (where it is when it ends
-        there; the steps it passed travel on its queued or ended_in_menu event)."""
-        if not sid or not step:
-            return
-        try:
-            with self.redis.pipeline(transaction=False) as pipe:
-                pipe.append(keys.menu_path(sid), f"{step} ")
-                pipe.expire(keys.menu_path(sid), MENU_PATH_TTL)
-                pipe.execute()
-        except redis.RedisError:
-            pass  # only for the reports: the caller hears the menu all the same
+        there; the steps it passed travel on its queued or ended_in_menu event); ``first``:
+        the step the call began with. Written in batches shortly after
+        (``helpline.menu_notes``)."""
+        self.menu_notes.add(sid, step, first=first)
 
     def pseudonym(self, number: str | None) -> str:
         return privacy.pseudonym(number or "", self.settings.pseudonym_key)
@@ -136,6 +130,7 @@ class CallStore:
         the repeat window (the call is marked ``ask_ref``)."""
         now = self.clock.now_ms()
         caller = self.pseudonym(number)
+        self.menu_notes.flush()  # the script reads the steps heard
         state, arrival, ahead, _ = self.scripts.enqueue(
             [
                 keys.call(sid),
@@ -190,6 +185,7 @@ class CallStore:
             "duration": duration_s,
             "open": "1" if is_open else "0",
         }
+        self.menu_notes.flush()  # the script reads the steps heard
         return self._with_line(
             sid,
             lambda line, topic, _lang: self.scripts.end_call(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import redis
 
@@ -181,6 +183,11 @@ def test_nothing_is_stored_while_a_caller_is_in_the_menu_but_the_steps_they_hear
     who hangs up in the menu is counted at the step where they gave up."""
     reach_topic_menu(phone, "nl")
     phone.press("8")  # not understood: the menu again
+    deadline = time.monotonic() + 5  # the steps are written in batches, moments later
+    while r.strlen(keys.menu_path(phone.sid)) < len("welcome topic topic ") and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(0.01)
     assert r.keys("*") == [keys.menu_path(phone.sid)]
     heard = r.get(keys.menu_path(phone.sid)).split()
     assert heard[:2] == ["welcome", "topic"] and set(heard) == {"welcome", "topic"}

@@ -45,10 +45,10 @@ def incoming(params) -> VoiceResponse | str:
             if isinstance(answer, str):
                 h.engine.remember(("incoming",), answer, outcome.ctx.step)
             known = (answer, outcome.ctx.step)
-        h.store.menu_step(sid, known[1])
+        h.store.menu_step(sid, known[1], first=True)
         return known[0]
     outcome = h.engine.begin(closed=True)
-    h.store.menu_step(sid, outcome.ctx.step)
+    h.store.menu_step(sid, outcome.ctx.step, first=True)
     return present(outcome, params)
 
 
