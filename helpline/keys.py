@@ -172,6 +172,13 @@ def contacts(pseudonym: str) -> str:
 PLACES = f"{PREFIX}:places"  # the local-help directory: id -> JSON
 PLACES_BY_POSTCODE = f"{PREFIX}:places:by_postcode"  # id scored by its four-digit postcode
 FINDINGS = f"{PREFIX}:findings"  # the latest bottleneck report (JSON), written by a worker job
+
+
+def findings_of(days: str) -> str:
+    """The findings of a period a coordinator chose ('2026-10-01_2026-10-31'), kept a while."""
+    return f"{FINDINGS}:{days}"
+
+
 SAMPLE = f"{PREFIX}:sample"  # the demo's made-up history is here: what it added (JSON)
 
 AGG_CURSOR = f"{PREFIX}:agg:cursor"  # the id of the last event counted in the aggregates

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from helpline.reports.erlang import agents_needed
 from helpline.texts import gettext, ngettext
@@ -41,11 +41,15 @@ class Needs:
         return {(n.weekday, n.hour): n.needed for n in self.hours if n.skill == skill}
 
 
-def needs(h, reports, weeks: int = CAPACITY_WEEKS) -> Needs:
-    """The need of every weekday hour and skill over the ``weeks`` whole weeks before today.
-    A volunteer on duty counts once, apportioned across their skills (``duty_share``,
-    thousandths of a minute; docs/capacity.md)."""
-    first, last = reports.whole_weeks(weeks)
+def needs(h, reports, weeks: int = CAPACITY_WEEKS, span: tuple[date, date] | None = None) -> Needs:
+    """The need of every weekday hour and skill over the ``weeks`` whole weeks before today,
+    or over the days of ``span`` (first, last). A volunteer on duty counts once, apportioned
+    across their skills (``duty_share``, thousandths of a minute; docs/capacity.md)."""
+    first, last = span or reports.whole_weeks(weeks)
+    seen = [0] * 7  # how often each weekday came in the days counted
+    for offset in range((last - first).days + 1):
+        seen[(first + timedelta(days=offset)).weekday()] += 1
+    weeks = max(1, round(((last - first).days + 1) / 7))
     hours = reports.hours(first, last)
     share = h.settings.service_level_target
     target = reports.sl_seconds
@@ -67,7 +71,8 @@ def needs(h, reports, weeks: int = CAPACITY_WEEKS) -> Needs:
             slot["offered"] += sum(data.get(f"topic:{t}", {}).get("offered", 0) for t in topic_ids)
             slot["duty"] += data.get(f"skill:{skill}", {}).get("duty_share", 0) / 60_000
         for (weekday, hour), slot in sorted(slots.items()):
-            per_hour = slot["offered"] / weeks  # each weekday hour came ``weeks`` times
+            times = seen[weekday] or 1
+            per_hour = slot["offered"] / times  # the average over the times it came
             found.append(
                 HourNeed(
                     skill=skill,
@@ -75,7 +80,7 @@ def needs(h, reports, weeks: int = CAPACITY_WEEKS) -> Needs:
                     hour=hour,
                     offered=slot["offered"],
                     calls_per_hour=per_hour,
-                    on_duty=slot["duty"] / weeks,
+                    on_duty=slot["duty"] / times,
                     needed=agents_needed(per_hour, handle, share, target),
                 )
             )
@@ -156,7 +161,7 @@ def skill_name(flow, skill: str, lang: str) -> str:
 
 def sentence(lang: str, gap: Gap, flow) -> str:
     """'Dinsdag 10–12 uur: 2 vrijwilligers voor DigiD te weinig'."""
-    from helpline.reports.weekly import WEEKDAYS
+    from helpline.reports.findings import WEEKDAYS
 
     day = gettext(lang, WEEKDAYS[gap.weekday])
     return ngettext(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -32,6 +33,10 @@ def test_the_report_shows_findings_charts_and_tables_and_exports_csv(make_world,
     page.goto(f"{world.app_server.url}/coordinator/report?week={week}")
     findings = page.locator(".finding")
     expect(findings.first).to_be_visible()
+    expect(page.locator("#findings-title")).to_have_text(
+        # the week we are in shows the standing findings, an earlier week its own
+        re.compile(r"Knelpunten over (de afgelopen 7 dagen|week \d+ van \d{4})")
+    )
     expect(page.locator(".finding-recurring_problem").first).to_contain_text(
         "Veel vaker vragen over de sms-code bij DigiD"
     )

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 
 from helpline.people import People
 from helpline.reports.aggregate import Aggregator
 from helpline.reports.bottlenecks import detect
+from helpline.reports.periods import day_words
+from helpline.reports.tables import Reports
 from tests.test_report_figures import generated
 from tests.test_reports import pattern_history
 
@@ -52,6 +55,50 @@ def test_findings_come_in_words_with_their_figures_apart(app, counted):
         assert "evidence" not in finding
     english = client.get("/api/reports/bottlenecks?lang=en&kind=repeat_callers").json
     assert [f["title"] for f in english["findings"]] == ["4 people called again about your bank"]
+
+
+def test_findings_follow_the_period_a_coordinator_chooses(app, counted):
+    """The sms-code problem of the last days is a finding of a period that holds those days,
+    said with that period, and no finding of a quiet period a month before; the standing
+    findings speak of the last 7 days; a period out of range is refused."""
+    client = client_of(app, "cora", "coordinator")
+    h = app.extensions["helpline"]
+    today = Reports(h.redis, h.settings, h.store.clock).today()
+
+    def findings(query: str) -> dict:
+        answer = client.get(f"/api/reports/bottlenecks?{query}")
+        assert answer.status_code == 200, answer.json
+        return answer.json
+
+    def sms_code(report: dict) -> list[dict]:
+        return [f for f in report["findings"] if f["subject"] == "digid/sms_code"]
+
+    first, last = today - timedelta(days=7), today - timedelta(days=1)
+    busy = findings(f"start={first}&end={last}")
+    assert busy["period_words"] == f"{day_words(first, 'nl')} tot en met {day_words(last, 'nl')}"
+    (sms,) = sms_code(busy)
+    assert sms["figures"]["count"] == 12
+    assert sms["figures"]["period"] == {"from": str(first), "to": str(last)}
+    assert sms["text"].startswith(f"Vrijwilligers hielpen van {first.day} ")
+    assert "normaal ongeveer 2 keer in zo'n periode" in sms["evidence_text"]
+    assert "met de 8 weken daarvoor" in sms["method_text"]
+    assert "de afgelopen 7 dagen" not in " ".join(f["text"] for f in busy["findings"])
+
+    quiet = findings(f"start={today - timedelta(days=27)}&end={today - timedelta(days=21)}")
+    assert sms_code(quiet) == []
+    assert not [f for f in quiet["findings"] if f["kind"] == "late_callbacks"]
+
+    month = findings(f"period={last.year}-{last.month:02d}&lang=en")
+    in_words = f"{day_words(last, 'en').split(' ', 1)[1]}"  # 'November 2026'
+    assert month["period_words"] == in_words
+    for finding in sms_code(month):
+        assert finding["text"].startswith(f"In {in_words} volunteers helped")
+
+    standing = findings("")
+    assert standing["period_words"] == "de afgelopen 7 dagen"
+    assert sms_code(standing)[0]["evidence_text"].startswith("Deze week 12 keer")
+    refused = client.get("/api/reports/bottlenecks?period=2999")
+    assert refused.status_code == 400 and refused.json["error"]
 
 
 def test_menu_funding_and_activity_for_a_period_and_refusals(app, counted):

@@ -19,7 +19,10 @@ class PeriodQuery(Schema):
     end = f.String(metadata={"description": "last day of a range (YYYY-MM-DD)"})
 
 
-class FindingsQuery(Schema):
+class FindingsQuery(PeriodQuery):
+    """Without a period: the standing findings (the last 7 days, worked out every 15
+    minutes); with one, the findings over that period's days."""
+
     kind = f.String()
     lang = f.String(metadata={"description": "nl (default) or en"})
 
@@ -38,6 +41,7 @@ class Finding(Schema):
 class BottleneckReport(Schema):
     generated_at = text(required=True)
     generated_words = text()
+    period_words = f.String(metadata={"description": "the days the findings cover, in words"})
     findings = f.List(f.Nested(Finding), required=True)
 
 

@@ -9,7 +9,7 @@ from helpline.api import coordinator_only, error, operation, signed_in
 from helpline.api import report_schemas as schemas
 from helpline.api.messages import request_language
 from helpline.extensions import helpline
-from helpline.reports import findings, periods
+from helpline.reports import bottlenecks, findings, periods
 from helpline.reports.activity import VolunteerActivity
 from helpline.reports.funding import FundingReport
 from helpline.reports.menu import MenuReport
@@ -27,17 +27,27 @@ def chosen(query: dict, default: str) -> periods.Period:
     "GET",
     "/reports/bottlenecks",
     "getBottleneckReport",
-    "The latest findings in words, with a next step and the raw figures apart (coordinator)",
+    "Findings in words, with a next step and the raw figures apart, for the last 7 days or "
+    "a chosen period (coordinator)",
     access=coordinator_only,
     query=schemas.FindingsQuery,
     ok=schemas.BottleneckReport,
+    errors=(400,),
 )
 def get_bottleneck_report(query):
     """Each finding has a ``title``, a ``text``, a suggested ``action``, the evidence and the
-    method in words (``evidence_text``, ``method_text``) and its raw ``figures``."""
+    method in words (``evidence_text``, ``method_text``) and its raw ``figures``; for a
+    ``period`` (or ``start`` and ``end``), over that period's days."""
     h = helpline()
     lang = query.get("lang") if query.get("lang") in ("nl", "en") else request_language()
-    report = findings.in_words(Reports(h.redis, h.settings, h.store.clock), h.flow, lang)
+    chosen_report = None
+    if query.get("period") or query.get("start") or query.get("end"):
+        period, refused = _period_or_error(query, "week")
+        if refused:
+            return refused
+        chosen_report = bottlenecks.for_period(h, period)
+    reports = Reports(h.redis, h.settings, h.store.clock)
+    report = findings.in_words(reports, h.flow, lang, chosen_report)
     if query.get("kind"):
         report["findings"] = [f for f in report["findings"] if f.get("kind") == query["kind"]]
     return report

@@ -60,10 +60,10 @@ def _words(notes: list[str], top: int = 5) -> list[tuple[str, int]]:
     return words.most_common(top)
 
 
-def _notes(reports: Reports, since_ms: int) -> dict[str, list[str]]:
+def _notes(reports: Reports, since_ms: int, until_ms: int) -> dict[str, list[str]]:
     """Wrap-up notes of the period, per sub-topic and per recurring topic."""
     out: dict[str, list[str]] = {}
-    for event in reports.store.wrapups_since(since_ms):
+    for event in reports.store.wrapups_since(since_ms, until_ms):
         note = event.get("w_note") or ""
         topic = event.get("w_topic", "")
         if event.get("w_subtopic"):
@@ -73,29 +73,68 @@ def _notes(reports: Reports, since_ms: int) -> dict[str, list[str]]:
     return out
 
 
-def detect(h) -> dict:
-    """Look for every kind of finding now and keep the report for the pages and the API."""
+def detect(h, period=None) -> dict:
+    """Look for every kind of finding and return the report.
+
+    Without ``period``: the standing findings the job works out every 15 minutes (the last 7
+    days, capacity over the last 4 whole weeks), kept for the pages and the API. With a
+    ``periods.Period``: the same rules over that period's days (up to today), for a
+    coordinator who looks back at a month or a quarter (see ``for_period``)."""
     reports = Reports(h.redis, h.settings, h.store.clock)
     today = reports.today()
     now_ms = h.store.clock.now_ms()
-    findings: list[dict] = []
-    recent_first = today - timedelta(days=6)
-    recent = reports.days(recent_first, today)
-    baselines = [
-        reports.days(recent_first - timedelta(days=7 * k), today - timedelta(days=7 * k))
+    if period is None:
+        first, last = today - timedelta(days=6), today
+    else:
+        first, last = period.first, min(period.last, today)
+    length = (last - first).days + 1
+    recent = reports.days(first, last)
+    baselines = [  # the 8 weeks before the days looked at, a week at a time
+        reports.days(first - timedelta(days=7 * k), first - timedelta(days=7 * k - 6))
         for k in range(1, 9)
     ]
-    period = {"from": recent_first.isoformat(), "to": today.isoformat()}
-    since_ms = int(datetime.combine(recent_first, dt_time.min, reports.zone).timestamp() * 1000)
-    findings += _recurring(reports, recent, baselines, period, since_ms)
-    findings += _repeat_callers(reports, today, period)
-    findings += _capacity(h, reports)
-    findings += _service(h, reports, recent, period, now_ms)
+    window = {"from": first.isoformat(), "to": last.isoformat()}
+    since_ms = int(datetime.combine(first, dt_time.min, reports.zone).timestamp() * 1000)
+    until_ms = since_ms + length * 86_400_000 + 3_600_000  # (a clock change: an hour more)
+    findings: list[dict] = []
+    findings += _recurring(reports, recent, baselines, window, (since_ms, until_ms), length / 7)
+    if period is None:  # this week and the week before: calls again within 14 days
+        weeks = [week_name(today - timedelta(weeks=back)) for back in (0, 1)]
+    else:
+        weeks = list(dict.fromkeys(week_name(first + timedelta(days=d)) for d in range(length)))
+    findings += _repeat_callers(reports, weeks)
+    if period is None:
+        findings += _capacity(h, reports, staffing.needs(h, reports, CAPACITY_WEEKS))
+    elif first < today:  # whole days only: today is not over
+        span = (first, min(last, today - timedelta(days=1)))
+        findings += _capacity(h, reports, staffing.needs(h, reports, span=span))
+    findings += _service(h, reports, recent, window, now_ms, includes_today=last >= today)
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "findings": findings,
     }
-    reports.store.save_findings(report)
+    if period is None:
+        reports.store.save_findings(report)
+    else:
+        report["period"] = {"kind": period.kind, "from": first.isoformat(), "to": last.isoformat()}
+    return report
+
+
+def for_period(h, period) -> dict:
+    """The findings of a report period: for the week we are in, the standing findings (the
+    last 7 days); for any other period, the rules over its days, worked out on first asking
+    and kept (15 minutes while the period is still going on, a day once it is over)."""
+    reports = Reports(h.redis, h.settings, h.store.clock)
+    today = reports.today()
+    if period.kind == "week" and period.first <= today <= period.last:
+        return reports.store.findings()
+    name = f"{period.first.isoformat()}_{period.last.isoformat()}"
+    kept = reports.store.findings(name)
+    if kept.get("generated_at"):
+        return kept
+    report = detect(h, period)
+    ongoing = period.last >= today
+    reports.store.save_findings(report, name, ttl=900 if ongoing else 86_400)
     return report
 
 
@@ -103,7 +142,8 @@ def _series(data: dict, dim: str, metric: str) -> int:
     return data.get(dim, {}).get(metric, 0)
 
 
-def _recurring(reports, recent, baselines, period, since_ms) -> list[dict]:
+def _recurring(reports, recent, baselines, period, moments, weeks: float) -> list[dict]:
+    """``weeks``: how many weeks long the days counted are (the baseline is per week)."""
     candidates = [(d, "wrapups") for d in recent if d.startswith("subtopic:")]
     candidates += [(d, "recurring") for d in recent if d.startswith("topic:")]
     notes = None
@@ -112,11 +152,11 @@ def _recurring(reports, recent, baselines, period, since_ms) -> list[dict]:
         count = _series(recent, dim, metric)
         history = [_series(b, dim, metric) for b in baselines]
         mean = sum(history) / len(history)
-        p = poisson_tail(count, max(mean, 0.5))
+        p = poisson_tail(count, max(mean * weeks, 0.5))
         if count < MIN_CASES or p >= ALPHA:
             continue
         if notes is None:
-            notes = _notes(reports, since_ms)  # the notes of the days counted
+            notes = _notes(reports, *moments)  # the notes of the days counted
         what = dim.split(":", 1)[1]
         key = f"subtopic:{what}" if metric == "wrapups" else f"recurring:{what}"
         found.append(
@@ -128,6 +168,7 @@ def _recurring(reports, recent, baselines, period, since_ms) -> list[dict]:
                     "count": count,
                     "period": period,
                     "usual_per_week": round(mean, 2),
+                    "usual_in_period": round(mean * weeks, 2),
                     "weeks_before": history,
                     "chance": round(p, 6),  # of this many or more by chance in a usual week
                     "top_words": _words(notes.get(key, [])),
@@ -137,10 +178,10 @@ def _recurring(reports, recent, baselines, period, since_ms) -> list[dict]:
     return found
 
 
-def _repeat_callers(reports, today, period) -> list[dict]:
+def _repeat_callers(reports, weeks: list[str]) -> list[dict]:
     per_topic: dict[str, list[tuple[str, int]]] = {}
-    for back in (0, 1):
-        for member, times in reports.store.repeats(week_name(today - timedelta(weeks=back))):
+    for week in weeks:
+        for member, times in reports.store.repeats(week):
             caller, _, topic = member.rpartition("|")
             per_topic.setdefault(topic, []).append((caller, times))
     found = []
@@ -166,13 +207,12 @@ def _repeat_callers(reports, today, period) -> list[dict]:
     return found
 
 
-def _capacity(h, reports) -> list[dict]:
+def _capacity(h, reports, need: staffing.Needs) -> list[dict]:
     """Per skill: the weekday hours in which the calls needed more volunteers than were on
     duty (``helpline.staffing.needs``, the staffing plan's numbers too). Duty is each
     volunteer's time apportioned across their skills (see docs/capacity.md), so a volunteer
     counts once. Each short hour says whether the shifts planned for it were short as well
     (``planned``) or the planned volunteers were not there (``no_show``)."""
-    need = staffing.needs(h, reports, CAPACITY_WEEKS)
     share = h.settings.service_level_target
     target = reports.sl_seconds
     planned = h.shifts.planned(need.first, need.last, staffing.skill_shares(h, reports))
@@ -208,7 +248,9 @@ def _capacity(h, reports) -> list[dict]:
     return found
 
 
-def _service(h, reports, recent, period, now_ms) -> list[dict]:
+def _service(h, reports, recent, period, now_ms, includes_today: bool) -> list[dict]:
+    """``includes_today``: whether the days include today (callbacks not made in time are a
+    finding of now, not of a period gone by)."""
     found = []
     for row in reports.rows(recent, "topic"):
         offered = row.get("offered")
@@ -242,6 +284,8 @@ def _service(h, reports, recent, period, now_ms) -> list[dict]:
                     },
                 }
             )
+    if not includes_today:
+        return found
     late = reports.store.callbacks_older_than(h.flow.topics, h.flow.languages, now_ms - 86_400_000)
     if late:
         found.append(

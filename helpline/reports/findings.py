@@ -5,7 +5,7 @@ stay apart (``figures``) for the API and for those who want them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from helpline import texts
@@ -98,17 +98,47 @@ def generated_words(iso: str | None, now_ms: int, zone: ZoneInfo, lang: str) -> 
     return when_words(moment, datetime.fromtimestamp(now_ms / 1000, zone), lang)
 
 
-def in_words(reports, flow, lang: str) -> dict:
-    """The latest findings, each said in words in ``lang``, and when they were worked out (in
-    local time, in words)."""
-    report = reports.store.findings()
+def in_words(reports, flow, lang: str, report: dict | None = None) -> dict:
+    """Findings, each said in words in ``lang``, and when they were worked out (in local
+    time, in words): the standing findings, or ``report`` (those of a chosen period, from
+    ``bottlenecks.for_period``), with the days they cover in words (``period_words``)."""
+    report = report or reports.store.findings()
+    window = report.get("period")
     return {
         "generated_at": report.get("generated_at"),
         "generated_words": generated_words(
             report.get("generated_at"), reports.clock.now_ms(), reports.zone, lang
         ),
-        "findings": [describe(f, flow, lang) for f in report["findings"]],
+        "period_words": _span_words(lang, window)["span"],
+        "findings": [describe(f, flow, lang, window) for f in report["findings"]],
     }
+
+
+def _span_words(lang: str, window: dict | None) -> dict[str, str]:
+    """The days findings cover, in words: ``during`` ('de afgelopen 7 dagen', 'in november
+    2026'), ``span`` ('de afgelopen 7 dagen', 'november 2026') and ``capacity`` (the span
+    of the capacity rule: 'de afgelopen 4 weken', or the period's)."""
+    if not window:
+        span = texts.gettext(lang, "span_last_7_days")
+        return {
+            "during": texts.gettext(lang, "during_last_7_days"),
+            "span": span,
+            "capacity": texts.gettext(lang, "span_last_4_weeks"),
+            "chosen": "",
+        }
+    from helpline.reports.periods import Period, day_words
+
+    first, last = date.fromisoformat(window["from"]), date.fromisoformat(window["to"])
+    period = Period(window.get("kind") or "range", first, last)
+    if period.kind == "range":
+        during = texts.gettext(
+            lang, "during_range", first=day_words(first, lang), last=day_words(last, lang)
+        )
+        span = period.label(lang)
+    else:
+        span = period.label(lang)
+        during = texts.gettext(lang, "during_period", period=span)
+    return {"during": during, "span": span, "capacity": span, "chosen": period.name}
 
 
 def runs(hours: list[list]) -> list[tuple[int, int, int, float, float, int]]:
@@ -128,12 +158,15 @@ def runs(hours: list[list]) -> list[tuple[int, int, int, float, float, int]]:
     return [tuple(r) for r in out]
 
 
-def describe(finding: dict, flow, lang: str) -> dict:
-    """The finding with its words added: title, text, action, evidence_text, method_text."""
+def describe(finding: dict, flow, lang: str, window: dict | None = None) -> dict:
+    """The finding with its words added: title, text, action, evidence_text, method_text.
+    ``window``: the period of a chosen report (kind, from, to); None for the standing
+    findings (the last 7 days)."""
     labels = Labels(flow, lang)
     kind, subject = finding.get("kind"), finding.get("subject") or ""
     figures = finding.get("figures") or {}
-    words = _WORDS.get(kind, _unknown)(lang, labels, subject, figures, flow)
+    when = _span_words(lang, window)
+    words = _WORDS.get(kind, _unknown)(lang, labels, subject, figures, when)
     return {**finding, "figures": figures, **{k: _sentence(v) for k, v in words.items()}}
 
 
@@ -150,9 +183,23 @@ def _topic_words(labels: Labels, topic_id: str) -> str:
     return topic.name.get(labels.lang) or labels.topic(topic_id)
 
 
-def _recurring(lang, labels, subject, f, flow) -> dict:
+def _recurring(lang, labels, subject, f, when) -> dict:
     count, usual = f.get("count", 0), f.get("usual_per_week", 0)
-    if usual < 0.5:
+    expected = f.get("usual_in_period", usual)
+    if when["chosen"]:  # a period a coordinator chose: compared with a period that long
+        if expected < 0.5:
+            evidence = texts.gettext(
+                lang, "evidence_recurring_new_period", count=count, span=when["span"]
+            )
+        else:
+            evidence = texts.gettext(
+                lang,
+                "evidence_recurring_period",
+                count=count,
+                usual=about(expected),
+                span=when["span"],
+            )
+    elif usual < 0.5:
         evidence = texts.gettext(lang, "evidence_recurring_new", count=count)
     else:
         evidence = texts.gettext(lang, "evidence_recurring", count=count, usual=about(usual))
@@ -162,6 +209,7 @@ def _recurring(lang, labels, subject, f, flow) -> dict:
     method = texts.gettext(
         lang,
         "method_recurring",
+        span=when["span"],
         weeks=len(f.get("weeks_before") or []) or 8,
         usual=about(usual),
         chance=_chance(lang, f.get("chance", 0)),
@@ -170,7 +218,9 @@ def _recurring(lang, labels, subject, f, flow) -> dict:
         topic = _topic_words(labels, subject)
         return {
             "title": texts.gettext(lang, "finding_flagged_title", topic=topic),
-            "text": texts.gettext(lang, "finding_flagged_text", count=count, topic=topic),
+            "text": texts.gettext(
+                lang, "finding_flagged_text", count=count, topic=topic, during=when["during"]
+            ),
             "action": texts.gettext(lang, "finding_flagged_action", topic=topic),
             "evidence_text": evidence,
             "method_text": method,
@@ -180,7 +230,12 @@ def _recurring(lang, labels, subject, f, flow) -> dict:
     return {
         "title": texts.gettext(lang, "finding_recurring_title", problem=problem, topic=topic),
         "text": texts.gettext(
-            lang, "finding_recurring_text", count=count, problem=problem, topic=topic
+            lang,
+            "finding_recurring_text",
+            count=count,
+            problem=problem,
+            topic=topic,
+            during=when["during"],
         ),
         "action": texts.gettext(lang, "finding_recurring_action", problem=problem, topic=topic),
         "evidence_text": evidence,
@@ -196,7 +251,7 @@ def _chance(lang: str, p: float) -> str:
     return texts.gettext(lang, "chance_below", n=10)
 
 
-def _repeat(lang, labels, subject, f, flow) -> dict:
+def _repeat(lang, labels, subject, f, when) -> dict:
     callers = f.get("callers", 0)
     topic = _topic_words(labels, subject)
     return {
@@ -214,12 +269,12 @@ def _repeat(lang, labels, subject, f, flow) -> dict:
 CAUSES = {"planned": N_("evidence_capacity_planned"), "no_show": N_("evidence_capacity_no_show")}
 
 
-def _capacity(lang, labels, subject, f, flow) -> dict:
-    topic = next((t.id for t in flow.topics.values() if t.skill == subject), subject)
+def _capacity(lang, labels, subject, f, window) -> dict:
+    topic = next((t.id for t in labels.flow.topics.values() if t.skill == subject), subject)
     skill = _topic_words(labels, topic)
     short = runs(f.get("hours") or [])
     if not short:
-        return _unknown(lang, labels, subject, f, flow)
+        return _unknown(lang, labels, subject, f, window)
     weekday, first, last, calls, on_duty, needed = short[0]
     when = hours_words(lang, weekday, first, last)
     extra = max(1, round(needed - on_duty))
@@ -255,12 +310,15 @@ def _capacity(lang, labels, subject, f, flow) -> dict:
         "action": texts.ngettext(lang, "finding_capacity_action", extra, when=when, skill=skill),
         "evidence_text": evidence,
         "method_text": texts.gettext(
-            lang, "method_capacity", handle=duration(lang, f.get("handle_seconds") or 0)
+            lang,
+            "method_capacity",
+            handle=duration(lang, f.get("handle_seconds") or 0),
+            span=window["capacity"],
         ),
     }
 
 
-def _abandonment(lang, labels, subject, f, flow) -> dict:
+def _abandonment(lang, labels, subject, f, when) -> dict:
     topic = _topic_words(labels, subject)
     offered, abandoned = f.get("offered", 0), f.get("abandoned", 0)
     share = ratio(lang, abandoned, offered)
@@ -274,18 +332,22 @@ def _abandonment(lang, labels, subject, f, flow) -> dict:
             abandoned=abandoned,
             topic=topic,
             wait=waited,
+            during=when["during"],
         ),
         "action": texts.gettext(lang, "finding_abandonment_action", topic=topic),
         "evidence_text": texts.gettext(
             lang, "evidence_abandonment", offered=offered, abandoned=abandoned
         ),
         "method_text": texts.gettext(
-            lang, "method_abandonment", limit=ratio(lang, round((f.get("limit") or 0.1) * 10), 10)
+            lang,
+            "method_abandonment",
+            limit=ratio(lang, round((f.get("limit") or 0.1) * 10), 10),
+            during=when["during"],
         ),
     }
 
 
-def _long_waits(lang, labels, subject, f, flow) -> dict:
+def _long_waits(lang, labels, subject, f, when) -> dict:
     topic = _topic_words(labels, subject)
     answered = f.get("answered", 0)
     longer = f.get("waited_longer", 0)
@@ -302,16 +364,17 @@ def _long_waits(lang, labels, subject, f, flow) -> dict:
             topic=topic,
             half=duration(lang, f.get("wait_p50_s") or 0),
             most=duration(lang, f.get("wait_p90_s") or 0),
+            during=when["during"],
         ),
         "action": texts.gettext(lang, "finding_long_waits_action", topic=topic),
         "evidence_text": texts.gettext(
             lang, "evidence_long_waits", longer=longer, answered=answered, limit=limit
         ),
-        "method_text": texts.gettext(lang, "method_long_waits"),
+        "method_text": texts.gettext(lang, "method_long_waits", during=when["during"]),
     }
 
 
-def _late_callbacks(lang, labels, subject, f, flow) -> dict:
+def _late_callbacks(lang, labels, subject, f, when) -> dict:
     count = f.get("count", 0)
     return {
         "title": texts.ngettext(lang, "finding_late_callbacks_title", count),
@@ -322,7 +385,7 @@ def _late_callbacks(lang, labels, subject, f, flow) -> dict:
     }
 
 
-def _unknown(lang, labels, subject, f, flow) -> dict:
+def _unknown(lang, labels, subject, f, when) -> dict:
     return {
         "title": texts.gettext(lang, "finding_other_title"),
         "text": texts.gettext(lang, "finding_other_text"),

@@ -80,22 +80,28 @@ class ReportStore:
 
     # -- the findings ----------------------------------------------------------------------
 
-    def findings(self) -> dict:
-        raw = self.redis.get(keys.FINDINGS)
+    def findings(self, days: str | None = None) -> dict:
+        """The standing findings, or those kept for the days named ``days``
+        ('2026-10-01_2026-10-31')."""
+        raw = self.redis.get(keys.findings_of(days) if days else keys.FINDINGS)
         return json.loads(raw) if raw else {"generated_at": None, "findings": []}
 
-    def save_findings(self, report: dict) -> None:
-        self.redis.set(keys.FINDINGS, json.dumps(report))
+    def save_findings(self, report: dict, days: str | None = None, ttl: int | None = None) -> None:
+        key = keys.findings_of(days) if days else keys.FINDINGS
+        self.redis.set(key, json.dumps(report), ex=ttl)
 
     # -- what the findings read besides the counters ---------------------------------------
 
-    def wrapups_since(self, since_ms: int) -> list[dict]:
-        """The wrap-up events from ``since_ms`` on (their notes, topics and flags)."""
+    def wrapups_since(self, since_ms: int, until_ms: int | None = None) -> list[dict]:
+        """The wrap-up events from ``since_ms`` on, before ``until_ms`` if given (their
+        notes, topics and flags)."""
         start = f"{max(0, since_ms - 86_400_000)}-0"  # events are appended a little late
+        end = f"{until_ms + 86_400_000}-0" if until_ms else "+"
         return [
             event
-            for _, event in self.redis.xrange(keys.EVENTS, min=start)
-            if event.get("type") == "wrapup" and int(event.get("t") or 0) >= since_ms
+            for _, event in self.redis.xrange(keys.EVENTS, min=start, max=end)
+            if event.get("type") == "wrapup"
+            and since_ms <= int(event.get("t") or 0) < (until_ms or float("inf"))
         ]
 
     def repeats(self, week: str) -> list[tuple[str, int]]:

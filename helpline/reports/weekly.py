@@ -4,22 +4,13 @@ page and exported as CSV), its findings in words and its charts."""
 from __future__ import annotations
 
 from helpline import texts
-from helpline.reports import charts, findings
+from helpline.reports import bottlenecks, charts, findings
 from helpline.reports.exports import safe
+from helpline.reports.findings import WEEKDAYS
 from helpline.reports.labels import Labels
 from helpline.reports.periods import Period
 from helpline.reports.tables import Reports, Row
 from helpline.texts import N_
-
-WEEKDAYS = [
-    N_("monday"),
-    N_("tuesday"),
-    N_("wednesday"),
-    N_("thursday"),
-    N_("friday"),
-    N_("saturday"),
-    N_("sunday"),
-]
 
 
 def _pct(value: float | None) -> str:
@@ -155,8 +146,10 @@ class WeeklyReport:
         return self.reports.rows(self.data, "all")[0]
 
     def findings(self) -> dict:
-        """The latest findings in words in the page's language (see ``findings.in_words``)."""
-        return findings.in_words(self.reports, self.h.flow, self.lang)
+        """The period's findings in words in the page's language (``bottlenecks.for_period``:
+        the standing ones for the week we are in)."""
+        report = bottlenecks.for_period(self.h, self.period)
+        return findings.in_words(self.reports, self.h.flow, self.lang, report)
 
     def trend_chart(self):
         weeks = self.reports.weeks_until(self.last, 12)
