@@ -4,8 +4,9 @@ The reports count where callers give up in the menu (issue 16), so every menu st
 is noted against the call. Writing each note as it happens cost a Redis round trip on every
 menu webhook, the hottest path of the line (issue 12's benchmark: throughput fell from about
 80% to under 60% of a bare Flask endpoint). Here a webhook only appends to a list in memory;
-a background thread writes what gathered, one pipeline for many calls, a few milliseconds
-later. The notes are best effort (the caller hears the menu whether or not they are written).
+a background thread writes what gathered, one script (``lua/menu_notes.lua``) for many
+calls, a few milliseconds later. The notes are best effort (the caller hears the menu
+whether or not they are written).
 
 Order: the two scripts that read a call's path (joining the line, the call's end) call
 ``flush()`` first, which writes this process's waiting notes and waits for a write in
@@ -20,14 +21,17 @@ import logging
 import os
 import threading
 import time
+from functools import cached_property
 
 import redis
 
 from helpline import keys
+from helpline.scripts import Scripts
 
 log = logging.getLogger(__name__)
 
 MENU_PATH_TTL = 3600  # a call is not in the menu for an hour
+BATCH = 500
 
 
 class MenuNotes:
@@ -39,6 +43,10 @@ class MenuNotes:
         self._writing = threading.Lock()  # held while a batch is on its way to Redis
         self._wake = threading.Event()
         self._pid: int | None = None  # the process whose thread writes (a fork needs its own)
+
+    @cached_property
+    def scripts(self) -> Scripts:
+        return Scripts.of(self.redis)
 
     def add(self, sid: str, step: str, *, first: bool = False) -> None:
         """Note that the call ``sid`` was presented ``step`` (written shortly after);
@@ -64,14 +72,14 @@ class MenuNotes:
             if not batch:
                 return
             try:
-                with self.redis.pipeline(transaction=False) as pipe:
-                    for sid, step, first in batch:
-                        if first:
-                            pipe.set(keys.menu_path(sid), f"{step} ", ex=MENU_PATH_TTL)
-                        else:
-                            pipe.append(keys.menu_path(sid), f"{step} ")
-                            pipe.expire(keys.menu_path(sid), MENU_PATH_TTL)
-                    pipe.execute()
+                for start in range(0, len(batch), BATCH):  # a few hundred a script at most
+                    part = batch[start : start + BATCH]
+                    self.scripts.menu_notes(
+                        [keys.menu_path(sid) for sid, _, _ in part],
+                        steps=[step for _, step, _ in part],
+                        first=[first for _, _, first in part],
+                        ttl=MENU_PATH_TTL,
+                    )
             except redis.RedisError as exc:  # only for the reports: the menu works without
                 log.warning("menu steps not noted (%d): %s", len(batch), type(exc).__name__)
 
