@@ -53,7 +53,10 @@ def main() -> int:
     except ConfigError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
-    client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+    from helpline.extensions import connect_redis
+
+    client = connect_redis(settings, decode_responses=True)  # through the sentinels when set
+    where = "through REDIS_SENTINELS" if settings.redis_sentinels else "at REDIS_URL"
     deadline = time.monotonic() + 15
     while True:
         try:
@@ -61,7 +64,7 @@ def main() -> int:
             break
         except redis.RedisError as exc:
             if time.monotonic() > deadline:
-                print(f"Error: Redis does not answer at REDIS_URL: {exc}", file=sys.stderr)
+                print(f"Error: Redis does not answer {where}: {exc}", file=sys.stderr)
                 return 1
             time.sleep(0.2)
     from helpline.accounts import Accounts

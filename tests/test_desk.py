@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 from twilio_sim.people import Caller, press, silence
 
@@ -72,6 +73,7 @@ def countdown_seconds(page) -> int:
     return int(minutes) * 60 + int(seconds)
 
 
+@pytest.mark.screenshots  # README pictures (./scripts/screenshots)
 def test_the_callers_card_from_offer_to_wrap_up(make_world, chromium, redis_url):
     world = make_world()
     h = world.helpline

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import expect
 from rq import Queue
 from twilio_sim.people import Caller, PhoneOwner, press, silence
@@ -120,6 +121,7 @@ def test_a_volunteer_plans_a_weekly_shift_and_removes_it(make_world, chromium):
     page.context.close()
 
 
+@pytest.mark.screenshots  # README pictures (./scripts/screenshots)
 def test_the_coordinator_sees_the_gaps_of_the_week_in_colour_and_in_words(make_world, chromium):
     world = make_world()
     h = world.helpline
@@ -145,6 +147,7 @@ def test_the_coordinator_sees_the_gaps_of_the_week_in_colour_and_in_words(make_w
     page.context.close()
 
 
+@pytest.mark.screenshots  # README pictures (./scripts/screenshots)
 def test_the_volunteer_ticks_send_the_address_and_a_landline_is_refused_in_words(
     make_world, chromium
 ):
@@ -192,6 +195,7 @@ def test_the_volunteer_ticks_send_the_address_and_a_landline_is_refused_in_words
     page.context.close()
 
 
+@pytest.mark.screenshots  # README pictures (./scripts/screenshots)
 def test_the_mentor_listens_from_the_wall_board_and_the_volunteer_sees_it(make_world, chromium):
     world = make_world()
     person(world, "anna", "+31611111111", answers=[press("1")], hangup_after=600)
