@@ -59,6 +59,14 @@ def talking_with(world, vid, leg):
     world.answer_offers(vid)
     assert world.sim.wait_for(lambda: state(world, vid) == "on_call", timeout=60)
     assert world.sim.wait_for(lambda: f"c:{leg.sid}" in world.offers(vid), timeout=5)
+    # the volunteer's key press sets the state; the caller's leg joins the room a moment later
+    room = f"hulplijn-c-{leg.sid}"
+
+    def talking() -> bool:
+        conference = world.sim.conferences.named(room, create=False)
+        return conference is not None and conference.status == "in-progress"
+
+    assert world.sim.wait_for(talking, timeout=20)
 
 
 def speaking_seconds(leg) -> float:
