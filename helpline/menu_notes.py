@@ -43,6 +43,7 @@ class MenuNotes:
         self._writing = threading.Lock()  # held while a batch is on its way to Redis
         self._wake = threading.Event()
         self._pid: int | None = None  # the process whose thread writes (a fork needs its own)
+        self._closed = False
 
     @cached_property
     def scripts(self) -> Scripts:
@@ -52,7 +53,7 @@ class MenuNotes:
         """Note that the call ``sid`` was presented ``step`` (written shortly after);
         ``first``: the call's first step (its path starts afresh, one command instead of
         two)."""
-        if not sid or not step:
+        if not sid or not step or self._closed:
             return
         with self._lock:
             if self._pid != os.getpid():  # first note in this process: start its writer
@@ -80,12 +81,20 @@ class MenuNotes:
                         first=[first for _, _, first in part],
                         ttl=MENU_PATH_TTL,
                     )
-            except redis.RedisError as exc:  # only for the reports: the menu works without
+            except Exception as exc:  # noqa: BLE001 (only for the reports: the menu and the
+                # script that called flush() work without them, whatever went wrong)
                 log.warning("menu steps not noted (%d): %s", len(batch), type(exc).__name__)
 
+    def close(self) -> None:
+        """Write what is waiting and stop the writer (an app's end; a test's end, before the
+        next test empties Redis)."""
+        self._closed = True
+        self.flush()
+        self._wake.set()
+
     def _run(self) -> None:
-        while True:
+        while not self._closed:
             self._wake.wait()
             self._wake.clear()
             time.sleep(self.interval)  # let more notes gather
-            self.flush()
+            self.flush()  # never raises

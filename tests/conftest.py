@@ -62,7 +62,9 @@ def app_config():
 
 @pytest.fixture
 def app(redis_url, app_config):
-    return create_app(make_config(redis_url, **app_config))
+    made = create_app(make_config(redis_url, **app_config))
+    yield made
+    made.extensions["helpline"].store.menu_notes.close()  # nothing written after the test
 
 
 @pytest.fixture

@@ -136,6 +136,7 @@ class Stack:
         ``tests.sentinels.SentinelRedis``; it has ``start``, ``stop`` and ``settings``."""
         self.directory = Path(directory)
         self.speed = speed
+        self.unsettled = ""  # what was still going on when settle() gave up
         self.redis = redis or RedisServer(
             self.directory / "redis", "--appendonly", "yes", "--appendfsync", "everysec"
         )
@@ -339,7 +340,7 @@ class Stack:
                 break
             time.sleep(0.5)
         else:
-            self.describe_busy()
+            self.unsettled = self.describe_busy()
             return False
         h = self.app.extensions["helpline"]
         while time.time() < deadline:
@@ -349,18 +350,24 @@ class Stack:
             time.sleep(0.5)
         return True  # the checker names whoever is still stuck
 
-    def describe_busy(self) -> None:
-        """What is still going on (printed when a run does not settle)."""
+    def describe_busy(self) -> str:
+        """What is still going on (printed, and kept in ``unsettled`` for the failing
+        assertion's message, when a run does not settle)."""
         h = self.app.extensions["helpline"]
+        lines = []
         for leg in list(self.sim.calls.values()):
             if leg.status in ("completed", "busy", "failed", "no-answer", "canceled"):
                 continue
             kinds = [e.get("kind") or e.get("type") for e in leg.transcript[-8:]]
-            print("busy:", leg.sid, leg.direction, leg.to, leg.status, kinds)
-            print("   call:", h.redis.hgetall(keys.call(leg.sid)))
+            lines.append(f"busy: {leg.sid} {leg.direction} {leg.to} {leg.status} {kinds}")
+            lines.append(f"   call: {h.redis.hgetall(keys.call(leg.sid))}")
         for volunteer_id in h.router.volunteer_ids():
             data = h.redis.hgetall(keys.volunteer(volunteer_id))
-            print("volunteer:", volunteer_id, data.get("state"), data.get("offer"), data.get("leg"))
+            state = (data.get("state"), data.get("offer"), data.get("leg"))
+            lines.append(f"volunteer: {volunteer_id} {state}")
+        text = "\n".join(lines)
+        print(text)
+        return text
 
     def describe_leg(self, sid: str) -> None:
         leg = self.sim.calls[sid]

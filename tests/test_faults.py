@@ -28,7 +28,7 @@ def calls(stack: Stack, count: int, every: float = 0.2, first: int = 0, **kw) ->
 
 
 def assert_accounted(stack: Stack) -> None:
-    assert stack.settle(timeout=150), "calls still ringing or talking"
+    assert stack.settle(timeout=150), f"calls still ringing or talking:\n{stack.unsettled}"
     time.sleep(2)
     result = stack.account()
     print(result)

@@ -83,6 +83,7 @@ class World:
             worker.wait(timeout=30)
         self.app_server.stop()
         self.rest_server.stop()
+        self.helpline.store.menu_notes.close()  # nothing written after the test
 
     # -- volunteers (the dashboard's part, until it exists) ------------------------------------
 
