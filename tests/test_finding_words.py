@@ -86,6 +86,7 @@ def test_every_finding_of_every_kind_is_said_in_words_without_codes(h, r, redis_
         r"Plan op \w+dag van 10 tot 11 uur \d+ extra vrijwilligers? voor vragen over DigiD\.",
         capacity["action"],
     )
+    assert "keer per uur gebeld (de afgelopen 4 weken)." in capacity["text"]
     repeat = describe(next(f for f in stored if f["kind"] == "repeat_callers"), h.flow, "nl")
     assert repeat["action"].startswith("Bel deze 4 mensen terug")
 

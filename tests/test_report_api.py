@@ -94,6 +94,12 @@ def test_findings_follow_the_period_a_coordinator_chooses(app, counted):
     for finding in sms_code(month):
         assert finding["text"].startswith(f"In {in_words} volunteers helped")
 
+    ahead = client.get(
+        f"/api/reports/bottlenecks?start={today + timedelta(days=1)}"
+        f"&end={today + timedelta(days=7)}"
+    )
+    assert ahead.status_code == 200 and ahead.json["findings"] == []  # days still to come
+
     standing = findings("")
     assert standing["period_words"] == "de afgelopen 7 dagen"
     assert sms_code(standing)[0]["evidence_text"].startswith("Deze week 12 keer")

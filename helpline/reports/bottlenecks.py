@@ -108,7 +108,7 @@ def detect(h, period=None) -> dict:
     elif first < today:  # whole days only: today is not over
         span = (first, min(last, today - timedelta(days=1)))
         findings += _capacity(h, reports, staffing.needs(h, reports, span=span))
-    findings += _service(h, reports, recent, window, now_ms, includes_today=last >= today)
+    findings += _service(h, reports, recent, window, now_ms, includes_today=first <= today <= last)
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "findings": findings,
@@ -128,13 +128,25 @@ def for_period(h, period) -> dict:
     today = reports.today()
     if period.kind == "week" and period.first <= today <= period.last:
         return reports.store.findings()
-    name = f"{period.first.isoformat()}_{period.last.isoformat()}"
+    if period.first > today:  # nothing has happened yet
+        return {
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "findings": [],
+            "period": {
+                "kind": period.kind,
+                "from": period.first.isoformat(),
+                "to": period.last.isoformat(),
+            },
+        }
+    name = f"{period.kind}_{period.first.isoformat()}_{period.last.isoformat()}"
     kept = reports.store.findings(name)
     if kept.get("generated_at"):
         return kept
     report = detect(h, period)
-    ongoing = period.last >= today
-    reports.store.save_findings(report, name, ttl=900 if ongoing else 86_400)
+    # while a period goes on (or ended yesterday, whose late events still come in) a quarter
+    # of an hour, as the standing findings; a day once it is over
+    settled = period.last < today - timedelta(days=1)
+    reports.store.save_findings(report, name, ttl=86_400 if settled else 900)
     return report
 
 

@@ -306,6 +306,7 @@ def _capacity(lang, labels, subject, f, window) -> dict:
             needed=needed,
             share=target,
             wait=duration(lang, sl.get("seconds") or 120),
+            span=window["capacity"],
         ),
         "action": texts.ngettext(lang, "finding_capacity_action", extra, when=when, skill=skill),
         "evidence_text": evidence,
