@@ -144,11 +144,14 @@ class Shifts:
         return None
 
     def planned(self, first: date, last: date, shares) -> dict[tuple[int, int, str], float]:
-        """Volunteers planned per (weekday, hour, skill), on average over the weeks from
-        ``first`` to ``last``; a shift covering part of an hour counts for that part, and a
-        volunteer counts once, split across their skills by ``shares(volunteer)`` ({skill:
-        fraction}, adding up to 1), as their time on duty is (docs/capacity.md)."""
-        weeks = max(1, ((last - first).days + 1) // 7)
+        """Volunteers planned per (weekday, hour, skill), on average over the days from
+        ``first`` to ``last`` (each weekday over the times it comes in them); a shift covering
+        part of an hour counts for that part, and a volunteer counts once, split across their
+        skills by ``shares(volunteer)`` ({skill: fraction}, adding up to 1), as their time on
+        duty is (docs/capacity.md)."""
+        seen = [0] * 7  # how often each weekday comes in the days (a span need not be whole weeks)
+        for offset in range((last - first).days + 1):
+            seen[(first + timedelta(days=offset)).weekday()] += 1
         split: dict[str, dict[str, float]] = {}
         out: dict[tuple[int, int, str], float] = {}
         shifts = self.all()
@@ -163,7 +166,7 @@ class Shifts:
                 for hour, part in hours_covered(shift):
                     for skill, fraction in split[shift.volunteer].items():
                         key = (day.weekday(), hour, skill)
-                        out[key] = out.get(key, 0.0) + part * fraction / weeks
+                        out[key] = out.get(key, 0.0) + part * fraction / seen[day.weekday()]
             day += timedelta(days=1)
         return out
 

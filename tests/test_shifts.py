@@ -240,3 +240,13 @@ def test_the_shift_going_on_now_is_named_with_the_day_it_is_on(app, h, team):
     anna, _ = signed_in(app, "anna")
     current = anna.get("/api/shifts").json["current"]
     assert current["id"] == "now1" and current["occurrence"] == f"now1@{now.date().isoformat()}"
+
+
+def test_a_weekly_shift_counts_once_a_weekday_over_days_that_are_not_whole_weeks(h, team):
+    monday = h.shifts.today() - timedelta(days=h.shifts.today().weekday() + 14)
+    h.shifts.save(Shift("mon", "anna", "10:00", "11:00", weekday=0))
+    h.shifts.save(Shift("once", "anna", "10:00", "11:00", date=(monday + timedelta(1)).isoformat()))
+    ten_days = h.shifts.planned(monday, monday + timedelta(days=9), lambda v: {"digid": 1.0})
+    assert ten_days[(0, 10, "digid")] == 1.0  # two Mondays, one volunteer each
+    assert ten_days[(1, 10, "digid")] == 0.5  # one of the two Tuesdays
+    assert (2, 10, "digid") not in ten_days
