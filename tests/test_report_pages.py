@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+import pytest
 from playwright.sync_api import expect
 from rq import Queue
 from twilio_sim.people import Caller, hang_up
@@ -56,6 +57,7 @@ def test_the_report_shows_the_funnel_and_where_callers_hang_up_in_the_menu(make_
     page.context.close()
 
 
+@pytest.mark.screenshots  # README pictures (./scripts/screenshots)
 def test_the_funding_page_for_a_quarter_and_the_printable_page_for_one_bank(make_world, chromium):
     world, day = world_with_history(make_world)
     quarter = periods.of_kind("quarter", day)
@@ -87,6 +89,7 @@ def test_the_funding_page_for_a_quarter_and_the_printable_page_for_one_bank(make
     page.context.close()
 
 
+@pytest.mark.screenshots  # README pictures (./scripts/screenshots)
 def test_volunteers_activity_for_coordinators_and_each_volunteer_their_own(make_world, chromium):
     world, day = world_with_history(make_world)
     month = periods.of_kind("month", day)
