@@ -219,10 +219,14 @@ BROWSER_SPEED = 10  # the helpline's and the simulator's clocks run ten times fa
 @pytest.fixture(scope="module")
 def chromium():
     """Debian's Chromium, headless, through Playwright (one per test module)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from tests.browser import launch
 
+    # a page that is right is right at once; on a loaded 2-core machine one that takes 5 s
+    # (Playwright's default) to get there is slow, not wrong: tests that mean "at once" say
+    # their own, shorter timeout
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = launch(playwright)
         yield browser
