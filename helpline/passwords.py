@@ -13,6 +13,7 @@ from helpline.texts import N_
 MIN_LENGTH = 12
 MAX_LENGTH = 200  # argon2 takes any length; a longer one is no password anybody types
 MIN_SCORE = 3
+ZXCVBN_LENGTH = 72  # the most zxcvbn takes
 HELPLINE_WORDS = ("digihulplijn", "hulplijn", "helpline", "vrijwilliger", "coordinator")
 
 
@@ -25,7 +26,8 @@ def password_problem(password: str, *, username: str = "", name: str = "") -> st
     from zxcvbn import zxcvbn  # local: its dictionaries take a moment to load
 
     words = [w for w in (username, name, *HELPLINE_WORDS) if w]
-    # zxcvbn looks at the first 100 characters; the rest only adds strength
-    if zxcvbn(password[:100], user_inputs=words)["score"] < MIN_SCORE:
+    # zxcvbn judges the first 72 characters (since 4.5 it refuses a longer password with a
+    # ValueError); what follows can only make a password harder to guess
+    if zxcvbn(password[:ZXCVBN_LENGTH], user_inputs=words)["score"] < MIN_SCORE:
         return N_("password_too_common")
     return None
