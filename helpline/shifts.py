@@ -79,6 +79,15 @@ def week_days(week: str) -> list[date]:
     return [monday + timedelta(days=n) for n in range(7)]
 
 
+def weekday_counts(first: date, last: date) -> list[int]:
+    """How often each weekday (Monday 0) comes in the days from ``first`` to ``last``: a span
+    of days need not be whole weeks."""
+    seen = [0] * 7
+    for offset in range((last - first).days + 1):
+        seen[(first + timedelta(days=offset)).weekday()] += 1
+    return seen
+
+
 def is_week(text: str) -> bool:
     """Whether ``text`` names an ISO week that exists ('2026-W49'; not '2026-W53')."""
     if not re.fullmatch(r"\d{4}-W\d{2}", text or ""):
@@ -149,9 +158,7 @@ class Shifts:
         part of an hour counts for that part, and a volunteer counts once, split across their
         skills by ``shares(volunteer)`` ({skill: fraction}, adding up to 1), as their time on
         duty is (docs/capacity.md)."""
-        seen = [0] * 7  # how often each weekday comes in the days (a span need not be whole weeks)
-        for offset in range((last - first).days + 1):
-            seen[(first + timedelta(days=offset)).weekday()] += 1
+        seen = weekday_counts(first, last)
         split: dict[str, dict[str, float]] = {}
         out: dict[tuple[int, int, str], float] = {}
         shifts = self.all()

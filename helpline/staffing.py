@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from helpline.reports.erlang import agents_needed
+from helpline.shifts import weekday_counts
 from helpline.texts import gettext, ngettext
 
 CAPACITY_WEEKS = 4
@@ -46,9 +47,7 @@ def needs(h, reports, weeks: int = CAPACITY_WEEKS, span: tuple[date, date] | Non
     or over the days of ``span`` (first, last). A volunteer on duty counts once, apportioned
     across their skills (``duty_share``, thousandths of a minute; docs/capacity.md)."""
     first, last = span or reports.whole_weeks(weeks)
-    seen = [0] * 7  # how often each weekday came in the days counted
-    for offset in range((last - first).days + 1):
-        seen[(first + timedelta(days=offset)).weekday()] += 1
+    seen = weekday_counts(first, last)
     weeks = max(1, round(((last - first).days + 1) / 7))
     hours = reports.hours(first, last)
     share = h.settings.service_level_target
